@@ -1,0 +1,100 @@
+import type { SeriesMetadata } from '../model/wire.js';
+import type { Series } from '../series/series.js';
+
+/**
+ * What a backend can do beyond the required core. Declared as data, never sniffed:
+ * where a flag is false the core (`Storage`) supplies a slower but correct fallback,
+ * so every backend offers the whole API.
+ */
+export interface BackendCapabilities {
+  /** `load(key, { range })` reads only the requested keys from the engine. Default false: load all, then slice. */
+  readonly rangeReads: boolean;
+  /** `stream(key, options)` yields chunks without loading the whole series. Default false: load, then chunk. */
+  readonly streaming: boolean;
+  /** `aggregate(key, request)` computes in the engine. Default false: load the range, compute in JS. */
+  readonly aggregation: boolean;
+  /** `describe(prefix)` answers from stored summaries. Default false: load every series. */
+  readonly metadataQuery: boolean;
+  /** Data outlives the process (files, databases). */
+  readonly persistent: boolean;
+}
+
+export const DEFAULT_CAPABILITIES: BackendCapabilities = Object.freeze({
+  rangeReads: false,
+  streaming: false,
+  aggregation: false,
+  metadataQuery: false,
+  persistent: false,
+});
+
+/**
+ * An inclusive key range. For a datetime index the bounds are epoch microseconds in
+ * the index's own representation (UTC instants when zoned, wall times when naive);
+ * for a numeric or range index they are index values. A missing bound is open.
+ */
+export interface KeyRange {
+  from?: number;
+  to?: number;
+}
+
+export interface LoadOptions {
+  range?: KeyRange;
+}
+
+export interface StoredSeries {
+  series: Series;
+  metadata: SeriesMetadata;
+}
+
+export interface StreamOptions {
+  range?: KeyRange;
+  /** Points per chunk (default 100 000). */
+  chunkSize?: number;
+}
+
+export type AggregateFn = 'mean' | 'min' | 'max' | 'sum' | 'count' | 'first' | 'last';
+
+export interface AggregateRequest {
+  fn: AggregateFn;
+  range?: KeyRange;
+  /** Bucket width in index units (microseconds for datetime); omitted = one bucket. Buckets start at multiples of `every` (epoch-aligned). */
+  every?: number;
+}
+
+/** A stored series described without loading its values. */
+export interface SeriesSummary {
+  key: string;
+  length: number;
+  dtype: string;
+  /** First and last index keys (microseconds for datetime), null when empty or not numeric. */
+  first: number | null;
+  last: number | null;
+}
+
+/**
+ * The contract a storage backend implements. Small on purpose: eight methods, a
+ * `kind` and `capabilities`. Keys reach a backend already validated
+ * (`dataset/signal/ts`, no `..`, no empty segments); values reach it as a `Series`
+ * and leave it as one. Data and metadata of a key must commit together.
+ */
+export interface StorageBackend {
+  readonly kind: string;
+  readonly capabilities: BackendCapabilities;
+  save(key: string, series: Series, metadata: SeriesMetadata): Promise<void>;
+  /** NOT_FOUND when the key is missing. `options.range` is honoured only if `capabilities.rangeReads`. */
+  load(key: string, options?: LoadOptions): Promise<StoredSeries>;
+  loadMetadata(key: string): Promise<SeriesMetadata>;
+  exists(key: string): Promise<boolean>;
+  /** NOT_FOUND when the key is missing. */
+  delete(key: string): Promise<void>;
+  /** Keys that start with `prefix`, sorted. */
+  listKeys(prefix?: string): Promise<string[]>;
+  clear(): Promise<void>;
+  close(): Promise<void>;
+  /** Present when `capabilities.streaming`. */
+  stream?(key: string, options: StreamOptions): AsyncIterable<Series>;
+  /** Present when `capabilities.aggregation`. */
+  aggregate?(key: string, request: AggregateRequest): Promise<Series>;
+  /** Present when `capabilities.metadataQuery`. */
+  describe?(prefix?: string): Promise<SeriesSummary[]>;
+}

@@ -1,0 +1,7 @@
+export * from './aggregate.js';
+export * from './backend.js';
+export * from './keys.js';
+export * from './memory.js';
+export * from './registry.js';
+export * from './slice.js';
+export * from './storage.js';
