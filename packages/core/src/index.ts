@@ -1,4 +1,6 @@
 export * from './errors.js';
+export * from './model/index.js';
+export * from './naming.js';
+export * from './process/index.js';
 export * from './series/index.js';
 export * from './storage/index.js';
-export type * from './model/wire.js';

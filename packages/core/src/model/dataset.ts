@@ -1,0 +1,222 @@
+import { MetaseriesError, invalidInput, show } from '../errors.js';
+import { numberSignalName, parseSignalName } from '../naming.js';
+import { processDataset } from '../process/dataset-process.js';
+import type { DatasetProcessOptions, DatasetTransform } from '../process/transform.js';
+import type { StorageBackend } from '../storage/backend.js';
+import { Storage } from '../storage/storage.js';
+import { nowIso, toIso } from './datetime.js';
+import {
+  type DatasetCatalogEntry,
+  loadSignalSeries,
+  provenanceFrom,
+  readCatalog,
+  saveSeries,
+  signalCatalogEntry,
+  storedSignalNames,
+  writeCatalog,
+} from './persistence.js';
+import { Signal } from './signal.js';
+
+export interface DatasetInit {
+  name: string;
+  description?: string | null;
+  owner?: string | null;
+  purpose?: string | null;
+  project?: string | null;
+  signals?: readonly Signal[];
+  createdOn?: string | Date;
+  lastUpdated?: string | Date;
+}
+
+/**
+ * A named collection of signals (meteaudata's `Dataset`).
+ *
+ * @example
+ * const ds = new Dataset({ name: 'plant', project: 'pilot', signals: [cod, flow] });
+ * ds.useBackend(await createBackend('sqlite:./plant.db'), { autoSave: true });
+ */
+export class Dataset {
+  name: string;
+  description: string | null;
+  owner: string | null;
+  purpose: string | null;
+  project: string | null;
+  readonly createdOn: string;
+  lastUpdated: string;
+  readonly signals = new Map<string, Signal>();
+  private storage: Storage | null = null;
+  private autoSave = false;
+
+  constructor(init: DatasetInit) {
+    if (!init || typeof init.name !== 'string' || init.name.trim() === '') throw invalidInput(`Dataset name must be a non-empty string, got ${show(init?.name)}`);
+    if (init.name.includes('/')) throw invalidInput(`Dataset name ${show(init.name)} cannot contain '/' (it is the first segment of storage keys)`);
+    this.name = init.name;
+    this.description = init.description ?? null;
+    this.owner = init.owner ?? null;
+    this.purpose = init.purpose ?? null;
+    this.project = init.project ?? null;
+    this.createdOn = init.createdOn === undefined ? nowIso() : toIso(init.createdOn, 'created_on');
+    for (const signal of init.signals ?? []) {
+      if (!(signal instanceof Signal)) throw invalidInput(`Dataset ${show(init.name)}: every signal must be a Signal, got ${show(signal)}`);
+      const name = numberSignalName(signal.name);
+      // Python silently keeps only the last of two same-named signals; refuse instead.
+      if (this.signals.has(name)) throw new MetaseriesError('CONFLICT', `Dataset ${show(init.name)} received two signals named ${show(name)}`);
+      if (name !== signal.name) signal.rename(name);
+      this.signals.set(name, signal);
+    }
+    this.lastUpdated = init.lastUpdated === undefined ? nowIso() : toIso(init.lastUpdated, 'last_updated');
+  }
+
+  get allSignals(): string[] {
+    return [...this.signals.keys()];
+  }
+
+  /** The signal called `name`, or INVALID_INPUT listing what exists. */
+  get(name: string): Signal {
+    const s = this.signals.get(name);
+    if (!s) throw invalidInput(`Signal ${show(name)} not found in dataset ${show(this.name)}. Available signals are [${this.allSignals.join(', ')}]`);
+    return s;
+  }
+
+  /**
+   * Add a signal. A name without counter gets max+1 for its base; a numbered name that
+   * is taken is renumbered (its lineage follows). The signal inherits the dataset's backend.
+   */
+  add(signal: Signal): this {
+    if (!(signal instanceof Signal)) throw invalidInput(`Dataset.add expects a Signal, got ${show(signal)}`);
+    const wanted = numberSignalName(signal.name);
+    let name = wanted;
+    if (this.signals.has(wanted) || !signal.name.includes('#')) {
+      const base = parseSignalName(wanted).base;
+      const max = Math.max(0, ...this.allSignals.map(parseSignalName).filter((p) => p.base === base).map((p) => p.number));
+      name = this.signals.has(wanted) || max > 0 ? `${base}#${max + 1}` : wanted;
+    }
+    if (name !== signal.name) signal.rename(name);
+    this.signals.set(name, signal);
+    this.bindSignal(signal);
+    this.touch();
+    return this;
+  }
+
+  remove(name: string): this {
+    this.get(name);
+    this.signals.delete(name);
+    this.touch();
+    return this;
+  }
+
+  /**
+   * Run a dataset-level transform (e.g. averaging signals) on series from any signals;
+   * each output signal is numbered and added. Validated completely before the dataset changes.
+   */
+  async process<P>(inputTsNames: readonly string[], transform: DatasetTransform<P>, params?: P, options: DatasetProcessOptions = {}): Promise<string[]> {
+    const created = await processDataset(this, inputTsNames, transform, params as P, options);
+    for (const signal of created) this.bindSignal(signal);
+    this.touch();
+    if (this.storage && this.autoSave) {
+      for (const signal of created) {
+        for (const ts of signal.timeSeries.values()) await saveSeries(signal.binding!, signal, ts, true);
+      }
+      await this.saveCatalog();
+    }
+    return created.map((s) => s.name);
+  }
+
+  /**
+   * Store this dataset in a backend (a StorageBackend or Storage). Every signal, and any
+   * added later, uses it; with `autoSave`, processing writes only the series it creates.
+   */
+  useBackend(backend: StorageBackend | Storage, options: { autoSave?: boolean } = {}): this {
+    this.storage = Storage.from(backend);
+    this.autoSave = options.autoSave ?? false;
+    for (const signal of this.signals.values()) this.bindSignal(signal);
+    return this;
+  }
+
+  get backend(): Storage | null {
+    return this.storage;
+  }
+
+  /** Write every series and the dataset's own metadata (or only what changed, with `onlyChanged`). */
+  async saveAll(options: { onlyChanged?: boolean } = {}): Promise<void> {
+    this.requireStorage();
+    for (const signal of this.signals.values()) {
+      for (const ts of signal.timeSeries.values()) await saveSeries(signal.binding!, signal, ts, options.onlyChanged ?? false);
+    }
+    await this.saveCatalog();
+  }
+
+  /**
+   * Attach every series stored under this dataset — also series and signals that only
+   * the backend has — lazily: metadata now, values on first use.
+   */
+  async loadAll(): Promise<this> {
+    const storage = this.requireStorage();
+    const catalog = await readCatalog(storage, this.name);
+    for (const name of await storedSignalNames(storage, this.name)) {
+      let signal = this.signals.get(name);
+      if (!signal) {
+        const entry = catalog.signals[name];
+        signal = new Signal({
+          name, data: [], units: entry?.units ?? 'unit', provenance: provenanceFrom(entry?.provenance),
+          createdOn: entry?.created_on, lastUpdated: entry?.last_updated,
+        });
+        this.signals.set(name, signal);
+        this.bindSignal(signal);
+      }
+      await loadSignalSeries(signal.binding!, signal, catalog.signals[name]?.time_series ?? []);
+    }
+    return this;
+  }
+
+  /**
+   * Open a dataset stored in a backend: its metadata and every series, values loaded on
+   * first use.
+   * @example const ds = await Dataset.fromBackend(await createBackend('sqlite:./plant.db'), 'plant');
+   */
+  static async fromBackend(backend: StorageBackend | Storage, name: string, options: { autoSave?: boolean } = {}): Promise<Dataset> {
+    const storage = Storage.from(backend);
+    const catalog = await readCatalog(storage, name);
+    const d: Partial<DatasetCatalogEntry> = catalog.dataset ?? {};
+    const signalNames = await storedSignalNames(storage, name);
+    if (!catalog.dataset && signalNames.length === 0) {
+      throw new MetaseriesError('NOT_FOUND', `No dataset ${show(name)} in the ${storage.kind} storage`, { backend: storage.kind });
+    }
+    const dataset = new Dataset({
+      name, description: d.description ?? null, owner: d.owner ?? null, purpose: d.purpose ?? null, project: d.project ?? null,
+      createdOn: d.created_on, lastUpdated: d.last_updated,
+    });
+    dataset.useBackend(storage, options);
+    await dataset.loadAll();
+    if (d.last_updated) dataset.lastUpdated = d.last_updated;
+    return dataset;
+  }
+
+  /** @internal bump last_updated. */
+  touch(): void {
+    this.lastUpdated = nowIso();
+  }
+
+  private bindSignal(signal: Signal): void {
+    if (this.storage) signal.binding = { storage: this.storage, autoSave: this.autoSave, datasetName: this.name };
+  }
+
+  private requireStorage(): Storage {
+    if (!this.storage) throw invalidInput(`No storage backend configured for dataset ${show(this.name)}. Call useBackend() first.`);
+    return this.storage;
+  }
+
+  private async saveCatalog(): Promise<void> {
+    await writeCatalog(this.requireStorage(), this.name, (c) => {
+      c.dataset = {
+        name: this.name, description: this.description, owner: this.owner, purpose: this.purpose, project: this.project,
+        created_on: this.createdOn, last_updated: this.lastUpdated,
+      };
+      c.signals = Object.fromEntries([...this.signals.values()].map((s) => [s.name, signalCatalogEntry(s)]));
+    });
+  }
+
+  toString(): string {
+    return `Dataset '${this.name}', signals=[${this.allSignals.join(', ')}]`;
+  }
+}

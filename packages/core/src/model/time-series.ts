@@ -1,0 +1,190 @@
+import { MetaseriesError, invalidInput, show } from '../errors.js';
+import { labelPeriod } from '../series/partial.js';
+import type { Series } from '../series/series.js';
+import type { EpochUnit } from '../series/timestamp.js';
+import type { KeyRange } from '../storage/backend.js';
+import { SeriesContainer } from '../storage/container.js';
+import type { Storage } from '../storage/storage.js';
+import { nowIso, toIso } from './datetime.js';
+import { IndexMetadata } from './index-metadata.js';
+import { ProcessingStep } from './processing-step.js';
+import type { SeriesMetadata } from './wire.js';
+
+export interface TimeSeriesInit {
+  series: Series;
+  processingSteps?: readonly ProcessingStep[];
+  metadataId?: string | null;
+  createdOn?: string | Date;
+}
+
+/**
+ * One version of a signal's data plus the full history of steps that made it
+ * (meteaudata's `TimeSeries`). Metadata is always in memory; values may live in a
+ * backend and are loaded on first use (`await ts.load()`).
+ */
+export class TimeSeries {
+  readonly processingSteps: readonly ProcessingStep[];
+  readonly indexMetadata: IndexMetadata;
+  readonly valuesDtype: string;
+  metadataId: string | null;
+  readonly createdOn: string;
+  /** Extra keys found in stored metadata (kept so a round trip loses nothing). */
+  readonly extraMetadata: Readonly<Record<string, unknown>>;
+  private name_: string | null;
+  private readonly container: SeriesContainer;
+  /** Storages this exact version has been written to (auto-save writes only what changed). */
+  private readonly savedTo = new WeakSet<Storage>();
+
+  constructor(init: TimeSeriesInit) {
+    if (!init || !init.series || typeof init.series.length !== 'number' || !('index' in init.series)) {
+      throw invalidInput(`TimeSeries needs a Series, got ${show(init?.series)}`);
+    }
+    const steps = init.processingSteps ?? [];
+    for (const [i, s] of steps.entries()) if (!(s instanceof ProcessingStep)) throw invalidInput(`processingSteps[${i}] is not a ProcessingStep`);
+    this.processingSteps = Object.freeze([...steps]);
+    this.indexMetadata = IndexMetadata.fromIndex(init.series.index);
+    this.valuesDtype = init.series.dtype;
+    this.metadataId = init.metadataId ?? null;
+    this.createdOn = init.createdOn === undefined ? nowIso() : toIso(init.createdOn, 'created_on');
+    this.extraMetadata = {};
+    this.name_ = init.series.name;
+    this.container = new SeriesContainer(init.series);
+  }
+
+  /**
+   * A TimeSeries whose values stay in `storage` until used; `metadata` is the stored
+   * metadata dict (as Python writes it, read leniently).
+   */
+  static fromMetadata(name: string, metadata: SeriesMetadata, storage: Storage, key: string): TimeSeries {
+    const ts = Object.create(TimeSeries.prototype) as TimeSeries;
+    TimeSeries.hydrate(ts, name, metadata, SeriesContainer.stored(storage, key));
+    ts.savedTo.add(storage);
+    return ts;
+  }
+
+  /** A TimeSeries from loaded values and their stored metadata. */
+  static fromStored(series: Series, metadata: SeriesMetadata): TimeSeries {
+    const ts = Object.create(TimeSeries.prototype) as TimeSeries;
+    TimeSeries.hydrate(ts, series.name ?? '', metadata, new SeriesContainer(series));
+    return ts;
+  }
+
+  private static hydrate(ts: TimeSeries, name: string, metadata: SeriesMetadata, container: SeriesContainer): void {
+    if (!metadata || typeof metadata !== 'object') throw new MetaseriesError('CORRUPT_DATA', `Metadata of ${show(name)} is not a mapping`);
+    const { processing_steps, index_metadata, values_dtype, metadata_id, created_on, ...extra } = metadata;
+    const fields = ts as unknown as Record<string, unknown>;
+    try {
+      fields.processingSteps = Object.freeze((processing_steps ?? []).map((d) => ProcessingStep.fromDict(d)));
+      fields.indexMetadata = index_metadata ? IndexMetadata.fromDict(index_metadata) : IndexMetadata.fromIndex(container.peek()!.index);
+    } catch (cause) {
+      throw new MetaseriesError('CORRUPT_DATA', `Metadata of ${show(name)} is invalid: ${(cause as Error).message}`, { cause });
+    }
+    fields.valuesDtype = values_dtype ?? container.peek()?.dtype ?? 'float64';
+    fields.metadataId = metadata_id ?? null;
+    fields.createdOn = typeof created_on === 'string' ? created_on : nowIso();
+    fields.extraMetadata = Object.freeze(extra);
+    fields.name_ = name;
+    fields.container = container;
+    fields.savedTo = new WeakSet();
+  }
+
+  /** Full name (`CODs#1_RAW#1`). */
+  get name(): string {
+    return this.name_ ?? '';
+  }
+
+  /** Renamed by its signal; the values' name follows. */
+  setName(name: string): void {
+    this.name_ = name;
+    const s = this.container.peek();
+    if (s && s.name !== name) this.container.set(s.rename(name));
+  }
+
+  get isLoaded(): boolean {
+    return this.container.isLoaded;
+  }
+
+  /** The values (sync). Throws if they were unloaded: call `await ts.load()` first. */
+  get series(): Series {
+    const s = this.container.peek();
+    if (!s) throw new MetaseriesError('INVALID_INPUT', `Values of ${show(this.name)} are not loaded; call "await ts.load()" first`);
+    return s.name === this.name_ ? s : s.rename(this.name_);
+  }
+
+  /** Load the values if needed and return them. */
+  async load(): Promise<Series> {
+    const s = await this.container.get();
+    return s.name === this.name_ ? s : s.rename(this.name_);
+  }
+
+  /** Drop the values from memory (they must be saved in a backend). */
+  unload(): void {
+    this.container.unload();
+  }
+
+  /**
+   * Points between `from` and `to` (inclusive; Dates, ISO text with pandas' partial
+   * periods, or epoch numbers in `unit`) — a view when loaded, a pushed-down range read
+   * from the backend otherwise.
+   */
+  async loadRange(from: Date | string | number | null, to: Date | string | number | null, unit: EpochUnit = 'ms'): Promise<Series> {
+    const range: KeyRange = {};
+    const tz = this.indexMetadata.zone;
+    const isDatetime = this.indexMetadata.type === 'DatetimeIndex';
+    if (from !== null) range.from = isDatetime ? labelPeriod(from, tz, unit)[0] : Number(from);
+    if (to !== null) range.to = isDatetime ? labelPeriod(to, tz, unit)[1] : Number(to);
+    const s = await this.container.loadRange(range);
+    return s.rename(this.name_);
+  }
+
+  /** meteaudata's `metadata_dict()`: what backends store next to the values. */
+  metadataDict(): SeriesMetadata {
+    return {
+      ...structuredClone(this.extraMetadata),
+      processing_steps: this.processingSteps.map((s) => s.toDict()),
+      index_metadata: this.indexMetadata.toDict(),
+      values_dtype: this.valuesDtype,
+      metadata_id: this.metadataId,
+      created_on: this.createdOn,
+    };
+  }
+
+  /** @internal used by Signal/Dataset storage code. */
+  storageState(): { container: SeriesContainer; savedTo: WeakSet<Storage> } {
+    return { container: this.container, savedTo: this.savedTo };
+  }
+
+  /** A copy under another name/history sharing the same values (no copy of the arrays). */
+  withHistory(steps: readonly ProcessingStep[]): TimeSeries {
+    const ts = new TimeSeries({ series: this.series, processingSteps: steps, metadataId: this.metadataId, createdOn: this.createdOn });
+    return ts;
+  }
+
+  /**
+   * Equality as meteaudata defines it (dtype, values with NaN = NaN, index metadata,
+   * steps) plus exact index keys, which Python forgets to compare. Both must be loaded.
+   */
+  equals(other: TimeSeries): boolean {
+    if (this.valuesDtype !== other.valuesDtype || !this.indexMetadata.equals(other.indexMetadata)) return false;
+    if (this.processingSteps.length !== other.processingSteps.length) return false;
+    if (!this.processingSteps.every((s, i) => s.equals(other.processingSteps[i]!))) return false;
+    return this.series.rename(null).equals(other.series.rename(null));
+  }
+
+  toString(): string {
+    return this.name;
+  }
+}
+
+/** Remove repeated steps, keeping the first occurrence (how shared ancestry collapses). */
+export function dedupeSteps(steps: readonly ProcessingStep[]): ProcessingStep[] {
+  const seen = new Set<string>();
+  const out: ProcessingStep[] = [];
+  for (const s of steps) {
+    const k = JSON.stringify(s.toDict());
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(s);
+  }
+  return out;
+}

@@ -1,0 +1,2 @@
+export * from './outputs.js';
+export type * from './transform.js';

@@ -1,0 +1,82 @@
+import { MetaseriesError, show } from '../errors.js';
+import type { Series } from '../series/series.js';
+import type { KeyRange } from './backend.js';
+import { sliceByKeyRange } from './slice.js';
+import type { Storage } from './storage.js';
+
+/**
+ * Holds a time series' values: in memory, in a backend, or both. Values are loaded on
+ * first use, can be dropped with `unload()` once stored, and can be read for a key
+ * range without loading the rest.
+ */
+export class SeriesContainer {
+  private series: Series | null;
+  private storage: Storage | null = null;
+  private key: string | null = null;
+  private pending: Promise<Series> | null = null;
+
+  constructor(series: Series | null = null) {
+    this.series = series;
+  }
+
+  /** A container whose values live only in `storage` under `key` until first use. */
+  static stored(storage: Storage, key: string): SeriesContainer {
+    const c = new SeriesContainer(null);
+    c.bind(storage, key);
+    return c;
+  }
+
+  get isLoaded(): boolean {
+    return this.series !== null;
+  }
+
+  get storageKey(): string | null {
+    return this.key;
+  }
+
+  /** Remember where the values are stored (after a save or when discovered in a backend). */
+  bind(storage: Storage, key: string): void {
+    this.storage = storage;
+    this.key = key;
+  }
+
+  /** The values, loading them once if needed. */
+  async get(): Promise<Series> {
+    if (this.series) return this.series;
+    if (!this.storage || !this.key) throw new MetaseriesError('INVALID_INPUT', 'This time series has no values and no storage to load them from');
+    this.pending ??= this.storage.load(this.key).then((stored) => {
+      this.series = stored.series;
+      this.pending = null;
+      return stored.series;
+    }, (e: unknown) => {
+      this.pending = null;
+      throw e;
+    });
+    return this.pending;
+  }
+
+  /** The values if loaded, else null. */
+  peek(): Series | null {
+    return this.series;
+  }
+
+  /** Replace the values held in memory. */
+  set(series: Series): void {
+    this.series = series;
+  }
+
+  /** Drop the values from memory; they must be stored somewhere to be reloaded. */
+  unload(): void {
+    if (!this.storage || !this.key) {
+      throw new MetaseriesError('INVALID_INPUT', 'Cannot unload values that are not stored: attach a backend and save first');
+    }
+    this.series = null;
+  }
+
+  /** Points in `range` (inclusive): a view if loaded, else a range read from storage. */
+  async loadRange(range: KeyRange): Promise<Series> {
+    if (this.series) return sliceByKeyRange(this.series, range);
+    if (!this.storage || !this.key) throw new MetaseriesError('INVALID_INPUT', `No values and no storage for key ${show(this.key)}`);
+    return (await this.storage.loadRange(this.key, range)).series;
+  }
+}
