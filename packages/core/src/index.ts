@@ -4,3 +4,4 @@ export * from './naming.js';
 export * from './process/index.js';
 export * from './series/index.js';
 export * from './storage/index.js';
+export * from './archive/index.js';
