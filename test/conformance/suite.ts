@@ -1,0 +1,293 @@
+/**
+ * The backend conformance suite: written once, run against every backend with a real
+ * engine. A backend skips a test only where its declared capabilities (or an option
+ * naming the reason) say so.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DatetimeIndex,
+  FunctionInfo,
+  IndexMetadata,
+  MetaseriesError,
+  NumericIndex,
+  ProcessingStep,
+  ProcessingType,
+  RangeIndex,
+  Series,
+  type SeriesMetadata,
+  Storage,
+  StringIndex,
+  aggregateSeries,
+} from '@metaseries/core';
+
+export interface ConformanceOptions {
+  /** Reopen the same store (new process view) to prove persistence. */
+  reopen?: () => Promise<Storage>;
+  /** Value kinds this backend cannot hold, with the reason (e.g. a Python-compatible layout). */
+  unsupported?: { strings?: string; bools?: string; ints?: string; stringIndex?: string };
+}
+
+const US_MIN = 60_000_000;
+
+export function metadataFor(series: Series, extra: Partial<SeriesMetadata> = {}): SeriesMetadata {
+  return {
+    processing_steps: [],
+    index_metadata: IndexMetadata.fromIndex(series.index).toDict(),
+    values_dtype: series.dtype,
+    metadata_id: null,
+    created_on: '2024-03-01T10:00:00.123456',
+    ...extra,
+  };
+}
+
+function minutes(n: number, startUs = Date.UTC(2024, 0, 1) * 1000): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => startUs + i * US_MIN);
+}
+
+/** Series covering every index kind and dtype the contract promises. */
+export function sampleSeries(): Record<string, Series> {
+  const special = Float64Array.from([1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, 1e-300, 1.7976931348623157e308]);
+  // America/Toronto: 2024-03-10 07:00Z is 02:00 local (clocks jump to 03:00).
+  const dstStart = Date.UTC(2024, 2, 10, 5, 0) * 1000;
+  return {
+    floats: new Series({ index: new DatetimeIndex(minutes(special.length), { freq: 'min' }), values: special, name: 'S#1_RAW#1' }),
+    tzDst: new Series({ index: new DatetimeIndex(Float64Array.from({ length: 6 }, (_, i) => dstStart + i * 3_600_000_000), { tz: 'America/Toronto', freq: 'h' }), values: Float64Array.from([1, 2, 3, 4, 5, 6]), name: 'S#1_TZ#1' }),
+    utcMicros: new Series({ index: new DatetimeIndex(Float64Array.from([Date.UTC(1701, 0, 1) * 1000 + 1, Date.UTC(2024, 0, 1) * 1000 + 123456, Date.UTC(2249, 11, 31) * 1000 + 999999]), { tz: 'UTC' }), values: Float64Array.from([1, 2, 3]), name: 'S#1_US#1' }),
+    range: new Series({ index: new RangeIndex(0, 4, 1), values: Float64Array.from([4, 3, 2, 1]), name: 'S#1_RANGE#1' }),
+    floatIndex: new Series({ index: new NumericIndex(Float64Array.from([0, 0.5, 1.25, 2]), 'float64'), values: Float64Array.from([1, Number.NaN, 3, 4]), name: 'S#1_NORM#1' }),
+    intIndex: new Series({ index: new NumericIndex(Float64Array.from([-3, 0, 7]), 'int64'), values: Float64Array.from([1, 2, 3]), name: 'S#1_INT#1' }),
+    ints: new Series({ index: new DatetimeIndex(minutes(3)), values: Float64Array.from([-(2 ** 53) + 1, 0, 2 ** 53 - 1]), name: 'S#1_COUNT#1', dtype: 'int64' }),
+    bools: new Series({ index: new DatetimeIndex(minutes(3)), values: Uint8Array.from([1, 0, 1]), name: 'S#1_FLAG#1', dtype: 'bool' }),
+    strings: new Series({ index: new DatetimeIndex(minutes(4)), values: ['a', null, 'ünïcødé ✓', 'quote " and , comma'], name: 'S#1_LABEL#1', dtype: 'object' }),
+    stringIndex: new Series({ index: new StringIndex(['a', 'b', 'c']), values: Float64Array.from([1, 2, 3]), name: 'S#1_CAT#1' }),
+    empty: new Series({ index: new DatetimeIndex(new Float64Array(0)), values: new Float64Array(0), name: 'S#1_EMPTY#1' }),
+    unicode: new Series({ index: new DatetimeIndex(minutes(2), { name: 'horodatage' }), values: Float64Array.from([1, 2]), name: 'Température °C#1_RAW#1' }),
+  };
+}
+
+function kindOf(name: string, options: ConformanceOptions): string | undefined {
+  const u = options.unsupported ?? {};
+  if (name === 'strings') return u.strings;
+  if (name === 'bools') return u.bools;
+  if (name === 'ints') return u.ints;
+  if (name === 'stringIndex') return u.stringIndex;
+  return undefined;
+}
+
+function stepFixture(): ProcessingStep {
+  return new ProcessingStep({
+    type: ProcessingType.RESAMPLING,
+    description: 'A simple processing function that resamples a series to a given frequency',
+    runDatetime: '2024-03-01T10:00:04.500000',
+    functionInfo: new FunctionInfo({ name: 'resample', version: '0.1', author: 'Jean-David Therrien', reference: 'www.github.com/modelEAU/meteaudata', sourceCode: 'def resample(x):\n    return x\n' }),
+    parameters: { frequency: '10min', nested: { list: [1, 2.5, 'x', null, true] }, array: Float64Array.from([1, 2]) },
+    suffix: 'RESAMPLED',
+    inputSeriesNames: ['CODs#1_RAW#1'],
+  });
+}
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<MetaseriesError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(MetaseriesError);
+    expect((e as MetaseriesError).code).toBe(code);
+    return e as MetaseriesError;
+  }
+  throw new Error(`expected a ${code} error`);
+}
+
+export function runConformanceSuite(label: string, open: () => Promise<Storage>, options: ConformanceOptions = {}): void {
+  describe(`storage conformance: ${label}`, () => {
+    let store: Storage;
+    beforeAll(async () => {
+      store = await open();
+      await store.clear();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    describe('round trips every index kind and dtype', () => {
+      for (const [name, series] of Object.entries(sampleSeries())) {
+        const reason = kindOf(name, options);
+        it.skipIf(reason !== undefined)(`${name}${reason ? ` (skipped: ${reason})` : ''}`, async () => {
+          const key = `ds/S#1/${name}#1`;
+          await store.save(key, series, metadataFor(series));
+          const back = await store.load(key);
+          expect(back.series.length).toBe(series.length);
+          expect(back.series.dtype).toBe(series.dtype);
+          expect(back.series.name).toBe(series.name);
+          expect(Array.from(back.series.values as ArrayLike<unknown>)).toEqual(Array.from(series.values as ArrayLike<unknown>));
+          // Object.is semantics: NaN = NaN, -0 ≠ 0.
+          expect(back.series.equals(series)).toBe(true);
+          expect(back.metadata.index_metadata).toEqual(metadataFor(series).index_metadata);
+        });
+      }
+    });
+
+    it('keeps the time zone and DST-crossing instants exactly', async () => {
+      const s = sampleSeries().tzDst!;
+      await store.save('ds/S#1/TZ#9', s, metadataFor(s));
+      const back = (await store.load('ds/S#1/TZ#9')).series;
+      expect(back.index.kind).toBe('datetime');
+      const idx = back.index as DatetimeIndex;
+      expect(idx.tz).toBe('America/Toronto');
+      expect(idx.freqstr).toBe('h');
+      expect(Array.from(idx.values)).toEqual(Array.from((s.index as DatetimeIndex).values));
+    });
+
+    it('keeps metadata with processing steps, unicode and extra keys', async () => {
+      const s = sampleSeries().unicode!;
+      const meta = metadataFor(s, { processing_steps: [stepFixture().toDict()], metadata_id: 'id-°C-ü', units_note: 'µg/l' } as Partial<SeriesMetadata>);
+      await store.save('ds/Température °C#1/RAW#1', s, meta);
+      expect(await store.loadMetadata('ds/Température °C#1/RAW#1')).toEqual(meta);
+      const loaded = await store.load('ds/Température °C#1/RAW#1');
+      expect(loaded.metadata).toEqual(meta);
+      expect(loaded.metadata.processing_steps).toHaveLength(1);
+      expect(ProcessingStep.fromDict(loaded.metadata.processing_steps[0]).equals(stepFixture())).toBe(true);
+    });
+
+    it('overwrites a key wholly', async () => {
+      const a = sampleSeries().floats!;
+      const b = a.slice(0, 2).withValues(Float64Array.from([9, 8]));
+      await store.save('ds/S#1/OVER#1', a, metadataFor(a));
+      await store.save('ds/S#1/OVER#1', b, metadataFor(b, { metadata_id: 'second' }));
+      const back = await store.load('ds/S#1/OVER#1');
+      expect(Array.from(back.series.values as Float64Array)).toEqual([9, 8]);
+      expect(back.metadata.metadata_id).toBe('second');
+    });
+
+    it('lists keys by prefix, sorted, with awkward characters', async () => {
+      const s = sampleSeries().floats!;
+      const keys = ["pfx/a'b;c/RAW#1", 'pfx/a%b/RAW#1', 'pfx/a_b/RAW#1', 'pfx/a/b_c', 'pfx2/x/RAW#1'];
+      await Promise.all(keys.map((k) => store.save(k, s, metadataFor(s))));
+      expect(await store.listKeys('pfx/')).toEqual(keys.filter((k) => k.startsWith('pfx/')).sort());
+      expect(await store.listKeys('pfx/a%')).toEqual(['pfx/a%b/RAW#1']);
+      expect(await store.listKeys('pfx/a_')).toEqual(['pfx/a_b/RAW#1']);
+      expect((await store.listKeys()).length).toBeGreaterThanOrEqual(keys.length);
+      for (const k of keys) expect((await store.load(k)).series.equals(s)).toBe(true);
+    });
+
+    it('exists, delete, NOT_FOUND', async () => {
+      const s = sampleSeries().range!;
+      await store.save('ds/S#1/DEL#1', s, metadataFor(s));
+      expect(await store.exists('ds/S#1/DEL#1')).toBe(true);
+      await store.delete('ds/S#1/DEL#1');
+      expect(await store.exists('ds/S#1/DEL#1')).toBe(false);
+      await expectCode(store.load('ds/S#1/DEL#1'), 'NOT_FOUND');
+      await expectCode(store.loadMetadata('ds/S#1/DEL#1'), 'NOT_FOUND');
+      await expectCode(store.delete('ds/S#1/DEL#1'), 'NOT_FOUND');
+    });
+
+    it('rejects bad keys before touching the store', async () => {
+      const s = sampleSeries().range!;
+      for (const bad of ['../x', 'a/../b', 'a//b', '/abs', 'a/', '', 'a\\b', './a']) {
+        const err = await expectCode(store.save(bad, s, metadataFor(s)), 'INVALID_INPUT');
+        expect(err.message).toContain(JSON.stringify(bad));
+      }
+    });
+
+    it('range reads at and between boundaries', async () => {
+      const n = 500;
+      const values = Float64Array.from({ length: n }, (_, i) => i);
+      const s = new Series({ index: new DatetimeIndex(minutes(n), { tz: 'UTC', freq: 'min' }), values, name: 'S#1_RANGE#2' });
+      await store.save('ds/S#1/RANGE#2', s, metadataFor(s));
+      const keys = (s.index as DatetimeIndex).values;
+      const cases: [number | undefined, number | undefined, number, number][] = [
+        [keys[10]!, keys[20]!, 10, 21], // exact boundaries, inclusive
+        [keys[10]! + 1, keys[20]! - 1, 11, 20], // between points
+        [undefined, keys[5]!, 0, 6],
+        [keys[495]!, undefined, 495, 500],
+        [keys[0]! - US_MIN * 10, keys[0]! - 1, 0, 0], // before everything
+        [keys[499]! + 1, keys[499]! + US_MIN, 500, 500], // after everything
+        [keys[30]!, keys[30]!, 30, 31],
+      ];
+      for (const [from, to, start, end] of cases) {
+        const part = (await store.loadRange('ds/S#1/RANGE#2', { from, to })).series;
+        expect(Array.from(part.values as Float64Array)).toEqual(Array.from(values.subarray(start, end)));
+        expect((part.index as DatetimeIndex).tz).toBe('UTC');
+      }
+      const numeric = sampleSeries().floatIndex!;
+      await store.save('ds/S#1/NORM#2', numeric, metadataFor(numeric));
+      const part = (await store.loadRange('ds/S#1/NORM#2', { from: 0.5, to: 1.25 })).series;
+      expect(Array.from(part.index.kind === 'numeric' ? part.index.values : [])).toEqual([0.5, 1.25]);
+    });
+
+    it('streams chunks that add up to the series, and aggregates like the core', async () => {
+      const n = 1000;
+      const values = Float64Array.from({ length: n }, (_, i) => (i % 17 === 0 ? Number.NaN : Math.sin(i)));
+      const s = new Series({ index: new DatetimeIndex(minutes(n)), values, name: 'S#1_STREAM#1' });
+      await store.save('ds/S#1/STREAM#1', s, metadataFor(s));
+      const seen: number[] = [];
+      for await (const chunk of store.stream('ds/S#1/STREAM#1', { chunkSize: 128 })) {
+        expect(chunk.length).toBeLessThanOrEqual(128);
+        seen.push(...(chunk.values as Float64Array));
+      }
+      expect(seen).toEqual(Array.from(values));
+      const every = 60 * US_MIN;
+      for (const fn of ['mean', 'min', 'max', 'sum', 'count'] as const) {
+        const got = await store.aggregate('ds/S#1/STREAM#1', { fn, every });
+        const want = aggregateSeries(s, { fn, every });
+        expect(Array.from(got.index.kind === 'datetime' ? got.index.values : [])).toEqual(Array.from((want.index as DatetimeIndex).values));
+        const g = got.values as Float64Array, w = want.values as Float64Array;
+        for (let i = 0; i < w.length; i++) expect(g[i]).toBeCloseTo(w[i]!, 9);
+      }
+      const summary = (await store.describe('ds/S#1/STREAM')).find((d) => d.key === 'ds/S#1/STREAM#1');
+      expect(summary).toMatchObject({ length: n, dtype: 'float64', first: (s.index as DatetimeIndex).values[0], last: (s.index as DatetimeIndex).values[n - 1] });
+    });
+
+    it('saves different keys concurrently', async () => {
+      const base = sampleSeries().floats!;
+      const jobs = Array.from({ length: 12 }, (_, i) => {
+        const s = base.withValues(Float64Array.from(base.values as Float64Array, (v) => v + i)).rename(`C#1_RAW#${i}`);
+        return store.save(`conc/C#1/RAW#${i}`, s, metadataFor(s)).then(() => s);
+      });
+      const saved = await Promise.all(jobs);
+      for (const [i, s] of saved.entries()) expect((await store.load(`conc/C#1/RAW#${i}`)).series.equals(s)).toBe(true);
+    });
+
+    it('round-trips arbitrary float series (property)', async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.double(), { minLength: 0, maxLength: 60 }),
+          fc.integer({ min: Date.UTC(1750, 0, 1), max: Date.UTC(2240, 0, 1) }),
+          fc.constantFrom(null, 'UTC', 'Europe/Paris', 'Australia/Lord_Howe'),
+          async (vals, startMs, tz) => {
+            const us = Float64Array.from(vals, (_, i) => startMs * 1000 + i * 1_000_001);
+            const s = new Series({ index: new DatetimeIndex(us, { tz }), values: Float64Array.from(vals), name: 'P#1_RAW#1' });
+            const key = `prop/P#1/RAW#${run++}`;
+            await store.save(key, s, metadataFor(s));
+            const back = (await store.load(key)).series;
+            expect(back.equals(s)).toBe(true);
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
+
+    it.skipIf(!options.reopen)('persists across reopening', async () => {
+      const s = sampleSeries().tzDst!;
+      await store.save('persist/S#1/RAW#1', s, metadataFor(s));
+      const other = await options.reopen!();
+      try {
+        expect((await other.load('persist/S#1/RAW#1')).series.equals(s)).toBe(true);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('clear empties the store; a closed store refuses work', async () => {
+      const s = sampleSeries().range!;
+      await store.save('ds/S#1/LAST#1', s, metadataFor(s));
+      await store.clear();
+      expect(await store.listKeys()).toEqual([]);
+      const extra = await open();
+      await extra.close();
+      await extra.close(); // idempotent
+      await expectCode(extra.load('ds/S#1/LAST#1'), 'CLOSED');
+    });
+  });
+}
