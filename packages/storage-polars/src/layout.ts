@@ -1,0 +1,81 @@
+import { formatTimestamp, IndexMetadata, type Series, type SeriesMetadata } from '@metaseries/core';
+import { FORMAT_VERSION, type LayoutBlock } from './sidecar.js';
+
+/** The pandas name of a stored index column (what `to_parquet` would call it). */
+export const INDEX_COLUMN = '__index_level_0__';
+
+/**
+ * What a save writes: the layout block, the sidecar body (the caller's metadata plus
+ * what Python's `PolarsAdapter.load` callers expect: `index_metadata`, `original_name`
+ * and, on request, `index_values`), and the value column's name.
+ */
+export function buildLayout(
+  series: Series,
+  metadata: SeriesMetadata,
+  options: { pythonIndexValues: boolean },
+): { layout: LayoutBlock; body: Record<string, unknown>; valueName: string } {
+  // Python names the column after the series, falling back to `value`.
+  const valueName = series.name || 'value';
+  const column = valueName === INDEX_COLUMN ? `${INDEX_COLUMN}_` : INDEX_COLUMN;
+  const index = series.index;
+  const body: Record<string, unknown> = { ...metadata };
+  const added: string[] = [];
+  let filled = false;
+  if (body.index_metadata == null) {
+    body.index_metadata = IndexMetadata.fromIndex(index).toDict();
+    filled = true;
+  }
+  if (!('original_name' in body) && series.name !== null) {
+    body.original_name = series.name;
+    added.push('original_name');
+  }
+  if (options.pythonIndexValues && !('index_values' in body)) {
+    body.index_values = pythonIndexStrings(series);
+    added.push('index_values');
+  }
+  let li: LayoutBlock['index'];
+  switch (index.kind) {
+    case 'datetime':
+      li = { kind: 'datetime', column, tz: index.tz, freq: index.freqstr, name: index.name };
+      break;
+    case 'numeric':
+      li = { kind: 'numeric', column, dtype: index.dtype, name: index.name };
+      break;
+    case 'string':
+      li = { kind: 'string', column, name: index.name };
+      break;
+    case 'range':
+      li = { kind: 'range', start: index.start, stop: index.stop, step: index.step, name: index.name };
+      break;
+  }
+  const layout: LayoutBlock = {
+    format: FORMAT_VERSION,
+    name: series.name,
+    dtype: series.dtype,
+    length: series.length,
+    index: li,
+    sorted: index.orderInfo().sorted,
+    added,
+    ...(filled ? { index_metadata_filled: true } : {}),
+  };
+  return { layout, body, valueName };
+}
+
+/** Python's `[str(v) for v in series.index]`. */
+export function pythonIndexStrings(series: Series): string[] {
+  const index = series.index;
+  const n = series.length;
+  const out = new Array<string>(n);
+  if (index.kind === 'datetime') {
+    for (let i = 0; i < n; i++) out[i] = formatTimestamp(index.values[i]!, index.tz);
+  } else if (index.kind === 'string') {
+    for (let i = 0; i < n; i++) out[i] = index.values[i]!;
+  } else {
+    const float = index.kind === 'numeric' && index.dtype === 'float64';
+    for (let i = 0; i < n; i++) {
+      const v = index.values[i]!;
+      out[i] = float && Number.isInteger(v) ? `${v}.0` : String(v);
+    }
+  }
+  return out;
+}
