@@ -69,8 +69,9 @@ export class ParquetBackend implements StorageBackend {
     const summary = summarize(key, series);
     const stamp: Stamp = { key, generation, length: summary.length, dtype: summary.dtype, first: summary.first, last: summary.last };
     const { [STAMP_KEY]: _ignored, ...plain } = metadata as Record<string, unknown>;
+    // The sidecar is sorted like PyYAML's; the footer copy keeps the caller's key order so it round-trips as given.
     const yamlText = dumpYaml({ ...plain, [STAMP_KEY]: stamp });
-    const chunks = encodeSeries(series, [{ key: KV_KEY, value: yamlText }]);
+    const chunks = encodeSeries(series, [{ key: KV_KEY, value: dumpYaml({ ...plain, [STAMP_KEY]: stamp }, false) }]);
     const temps: string[] = [];
     try {
       temps.push(await this.layout.writeTemp(parquetName(stem), generation, chunks));

@@ -18,6 +18,6 @@ export function parseYaml(text: string): unknown {
  * like PyYAML, and the default schema so strings that look like timestamps, numbers
  * or YAML 1.1 booleans are quoted.
  */
-export function dumpYaml(value: unknown): string {
-  return yaml.dump(value, { sortKeys: true, lineWidth: -1, noRefs: true });
+export function dumpYaml(value: unknown, sortKeys = true): string {
+  return yaml.dump(value, { sortKeys, lineWidth: -1, noRefs: true });
 }
