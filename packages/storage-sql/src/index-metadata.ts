@@ -3,12 +3,10 @@ import {
   type Index,
   type IndexMetadataDict,
   NumericIndex,
-  parseTimestampText,
   RangeIndex,
-  resolveParsed,
   StringIndex,
 } from '@metaseries/core';
-import { parsePyNumber } from './pandas-text.js';
+import { parsePandasTimestamp, parsePyNumber } from './pandas-text.js';
 
 /**
  * meteaudata's `IndexMetadata.extract_index_metadata(index).model_dump()` for one of our
@@ -54,9 +52,9 @@ export function rebuildIndexFromText(meta: IndexMetadataDict | null | undefined,
     const tz = meta.time_zone ?? null;
     const out = new Float64Array(raw.length);
     for (let i = 0; i < raw.length; i++) {
-      const parsed = parseTimestampText(raw[i]!.trim());
-      if (!parsed) return null;
-      out[i] = resolveParsed(parsed, tz);
+      const us = parsePandasTimestamp(raw[i]!, tz);
+      if (us === null) return null;
+      out[i] = us;
     }
     let freq: string | null = meta.frequency ?? null;
     try {
@@ -88,8 +86,8 @@ function guessIndex(raw: readonly string[]): Index {
     const out = new Float64Array(raw.length);
     let ok = true;
     for (let i = 0; i < raw.length && ok; i++) {
-      const parsed = parseTimestampText(raw[i]!.trim());
-      if (parsed) out[i] = resolveParsed(parsed, null);
+      const us = parsePandasTimestamp(raw[i]!, null);
+      if (us !== null) out[i] = us;
       else ok = false;
     }
     if (ok) return new DatetimeIndex(out);

@@ -1,4 +1,4 @@
-import { formatTimestamp } from '@metaseries/core';
+import { formatTimestamp, formatWall, offsetSecondsAt, parseTimestampText, resolveParsed } from '@metaseries/core';
 
 const US_PER_S = 1_000_000;
 
@@ -36,7 +36,33 @@ export function pyFloatRepr(x: number): string {
  */
 export function pandasTimestampText(us: number, tz: string | null): string {
   const sub = us - Math.floor(us / US_PER_S) * US_PER_S;
-  return formatTimestamp(us, tz, { fractionDigits: sub === 0 ? 0 : 6 });
+  const fractionDigits = sub === 0 ? 0 : 6;
+  if (tz !== null) {
+    const offset = offsetSecondsAt(tz, us);
+    // Local mean time offsets (before ~1900) have seconds: pandas writes `+00:09:21`.
+    if (offset % 60 !== 0) return formatWall(us + offset * US_PER_S, { fractionDigits }) + secondsOffset(offset);
+  }
+  return formatTimestamp(us, tz, { fractionDigits });
+}
+
+function secondsOffset(offsetS: number): string {
+  const abs = Math.abs(offsetS);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${offsetS < 0 ? '-' : '+'}${p(Math.floor(abs / 3600))}:${p(Math.floor((abs % 3600) / 60))}:${p(abs % 60)}`;
+}
+
+/** Parse pandas timestamp text, including offsets with seconds (`+00:09:21`). */
+export function parsePandasTimestamp(text: string, tz: string | null): number | null {
+  const t = text.trim();
+  const m = /([+-])(\d\d):(\d\d):(\d\d)$/.exec(t);
+  if (m) {
+    const wall = parseTimestampText(t.slice(0, m.index));
+    if (!wall || wall.offsetS !== null) return null;
+    const offset = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]));
+    return wall.wallUs - offset * US_PER_S;
+  }
+  const parsed = parseTimestampText(t);
+  return parsed ? resolveParsed(parsed, tz) : null;
 }
 
 /** `str(v)` of a Python int. */
