@@ -153,7 +153,10 @@ export class Dataset {
   async loadAll(): Promise<this> {
     const storage = this.requireStorage();
     const catalog = await readCatalog(storage, this.name);
-    for (const name of await storedSignalNames(storage, this.name)) {
+    const stored = await storedSignalNames(storage, this.name);
+    // Catalog order first (the order signals were added), then any the catalog does not know.
+    const ordered = [...Object.keys(catalog.signals).filter((n) => stored.includes(n)), ...stored.filter((n) => !(n in catalog.signals))];
+    for (const name of ordered) {
       let signal = this.signals.get(name);
       if (!signal) {
         const entry = catalog.signals[name];
