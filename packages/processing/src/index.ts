@@ -1,0 +1,19 @@
+/**
+ * @metaseries/processing: meteaudata's built-in transforms with pandas-equal results,
+ * plus resampling aggregations, rolling smoothing, derivatives and gap detection.
+ * Each transform factory returns a function for `signal.process` / `dataset.process`;
+ * each kernel (`resampleSeries`, `linearFill`, …) works on a bare `Series`.
+ */
+export * from './aggregate.js';
+export * from './average.js';
+export { resampleBins, resampleFrequency, type Bins } from './bins.js';
+export { outputName, signalPart } from './common.js';
+export * from './derivative.js';
+export * from './gaps.js';
+export * from './interpolate.js';
+export * from './normalize.js';
+export * from './predict.js';
+export * from './replace.js';
+export * from './resample.js';
+export * from './rolling.js';
+export * from './subset.js';
