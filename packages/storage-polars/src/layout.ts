@@ -67,7 +67,7 @@ export function pythonIndexStrings(series: Series): string[] {
   const n = series.length;
   const out = new Array<string>(n);
   if (index.kind === 'datetime') {
-    for (let i = 0; i < n; i++) out[i] = formatTimestamp(index.values[i]!, index.tz);
+    for (let i = 0; i < n; i++) out[i] = pandasTimestampText(index.values[i]!, index.tz);
   } else if (index.kind === 'string') {
     for (let i = 0; i < n; i++) out[i] = index.values[i]!;
   } else {
@@ -78,4 +78,10 @@ export function pythonIndexStrings(series: Series): string[] {
     }
   }
   return out;
+}
+
+/** `str(pd.Timestamp)`: six fraction digits when the timestamp has a sub-second part, none otherwise. */
+export function pandasTimestampText(us: number, tz: string | null): string {
+  const whole = us - Math.floor(us / 1_000_000) * 1_000_000 === 0;
+  return formatTimestamp(us, tz, { fractionDigits: whole ? 0 : 6 });
 }
