@@ -3,3 +3,7 @@ export { seriesToCsv, csvField, type CsvWriteOptions, type HeaderName } from './
 export { parseSeriesCsv, detectSeparator, parseNumber, type CsvReadOptions, type ParsedCsv, type KeyKind } from './csv-read.js';
 export { dumpYaml, resolvesToNonString } from './yaml-dump.js';
 export { parseArchiveYaml } from './yaml-read.js';
+export { saveSignal, loadSignal, signalMetadataDict, strictIso, type ArchiveWriteOptions, type SignalSaveOptions } from './signal-archive.js';
+export { saveDataset, loadDataset, datasetMetadataDict, type DatasetSaveOptions } from './dataset-archive.js';
+export { type OutputValueNames, type DatasetOutputValueNames } from './headers.js';
+export { isSafeEntryName, readZip } from './zip.js';

@@ -1,0 +1,104 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MetaseriesError, show } from '../errors.js';
+import { Dataset } from '../model/dataset.js';
+import type { Signal } from '../model/signal.js';
+import { writeFileAtomic } from './atomic.js';
+import { type DatasetOutputValueNames, signalValueNames } from './headers.js';
+import { type ArchiveWriteOptions, pickName, signalFiles, signalFromArchive, signalMetadataDict, strictIso } from './signal-archive.js';
+import { openArchive, utf8 } from './source.js';
+import { dumpYaml } from './yaml-dump.js';
+import { parseArchiveYaml } from './yaml-read.js';
+import { zipToBuffer } from './zip.js';
+
+export interface DatasetSaveOptions extends Omit<ArchiveWriteOptions, 'outputValueNames'> {
+  /** `'auto'` or a string for every signal, or signal name → that signal's headers. */
+  outputValueNames?: DatasetOutputValueNames | null;
+}
+
+/** The dataset's metadata mapping as meteaudata writes it (`Dataset.metadata_dict()`). */
+export function datasetMetadataDict(dataset: Dataset): Record<string, unknown> {
+  const signals: Record<string, unknown> = {};
+  for (const [name, s] of dataset.signals) signals[name] = signalMetadataDict(s);
+  return {
+    created_on: dataset.createdOn,
+    description: dataset.description,
+    last_updated: strictIso(dataset.lastUpdated),
+    name: dataset.name,
+    owner: dataset.owner,
+    project: dataset.project,
+    purpose: dataset.purpose,
+    signals,
+  };
+}
+
+/**
+ * Save a dataset as meteaudata does (`Dataset.save`): `<dir>/<dataset>.zip`, stored
+ * (not deflated), with `<dataset>_data/<signal>_metadata.yaml`,
+ * `<dataset>_data/<signal>_data/<ts>.csv` and, last, `<dataset>_metadata.yaml`.
+ * Built in memory and renamed into place: no staging files in `dir` or the system temp
+ * folder, and an existing archive stays intact if anything fails.
+ *
+ * @example await saveDataset(plant, './out') // './out/plant.zip'
+ */
+export async function saveDataset(dataset: Dataset, dir: string, options: DatasetSaveOptions = {}): Promise<string> {
+  if (/[/\\\0]/.test(dataset.name) || dataset.name === '' || dataset.name === '.' || dataset.name === '..') {
+    throw new MetaseriesError('INVALID_INPUT', `Dataset name ${show(dataset.name)} cannot be used as a file name`);
+  }
+  const entries: { name: string; data: Buffer }[] = [];
+  const prefix = `${dataset.name}_data/`;
+  for (const [name, signal] of dataset.signals) {
+    const files = await signalFiles(signal as Signal, { ...options, outputValueNames: signalValueNames(name, options.outputValueNames) }, prefix);
+    for (const [entry, data] of files) entries.push({ name: entry, data });
+  }
+  entries.push({ name: `${dataset.name}_metadata.yaml`, data: Buffer.from(dumpYaml(datasetMetadataDict(dataset)), 'utf8') });
+  await mkdir(dir, { recursive: true });
+  const zipPath = join(dir, `${dataset.name}.zip`);
+  await writeFileAtomic(zipPath, await zipToBuffer(entries, { compress: false }));
+  return zipPath;
+}
+
+/**
+ * Load a dataset saved by `saveDataset` or by Python meteaudata (`.zip` or folder);
+ * `name` may be omitted when the archive holds one dataset. Nothing is written to disk.
+ *
+ * @example const plant = await loadDataset('./out/plant.zip')
+ */
+export async function loadDataset(path: string, name?: string): Promise<Dataset> {
+  const source = await openArchive(path);
+  const candidates = source.names.filter((n) => !n.includes('/') && n.endsWith('_metadata.yaml')).map((n) => n.slice(0, -'_metadata.yaml'.length));
+  const dsName = pickName(candidates, name, 'dataset', source.label);
+  const entry = `${dsName}_metadata.yaml`;
+  const meta = parseArchiveYaml(utf8(await source.read(entry), entry), entry);
+  const signalsMeta = meta.signals ?? {};
+  if (typeof signalsMeta !== 'object' || signalsMeta === null || Array.isArray(signalsMeta)) {
+    throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: signals must be a mapping`);
+  }
+  const signals: Signal[] = [];
+  for (const [sigName, sigMeta] of Object.entries(signalsMeta as Record<string, unknown>)) {
+    if (typeof sigMeta !== 'object' || sigMeta === null) throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: signal ${show(sigName)} is not a mapping`);
+    const m = { ...(sigMeta as Record<string, unknown>) };
+    m.name ??= sigName;
+    signals.push(await signalFromArchive(source, m, `${dsName}_data/${sigName}_data`, entry));
+  }
+  const text = (k: string): string | null => {
+    const v = meta[k];
+    return v == null ? null : v instanceof Date ? v.toISOString() : String(v);
+  };
+  try {
+    const init: ConstructorParameters<typeof Dataset>[0] = {
+      name: String(meta.name ?? dsName), description: text('description'), owner: text('owner'), purpose: text('purpose'), project: text('project'),
+    };
+    const createdOn = text('created_on'), lastUpdated = text('last_updated');
+    if (createdOn !== null) init.createdOn = createdOn;
+    if (lastUpdated !== null) init.lastUpdated = lastUpdated;
+    const dataset = new Dataset(init);
+    // Signals keep their stored keys (Python's Dataset would renumber names without '#').
+    for (const s of signals) dataset.signals.set(s.name, s);
+    if (lastUpdated !== null) dataset.lastUpdated = lastUpdated;
+    return dataset;
+  } catch (cause) {
+    if (cause instanceof MetaseriesError && cause.code === 'CORRUPT_DATA') throw cause;
+    throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: ${(cause as Error).message}`, { cause });
+  }
+}
