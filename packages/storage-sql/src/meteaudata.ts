@@ -1,5 +1,6 @@
 import {
   type BackendCapabilities,
+  fractionDigitsFor,
   type Index,
   type IndexMetadataDict,
   MetaseriesError,
@@ -37,8 +38,12 @@ function ddl(dialect: Conn['dialect']): string[] {
 function indexTexter(index: Index): (i: number) => string {
   switch (index.kind) {
     case 'datetime': {
+      // One fraction width per column (0 or 6 digits): pandas' to_datetime infers the
+      // format from the first row, so Python cannot reload its own per-row str() text
+      // when whole and fractional seconds mix (a Python bug we do not copy).
       const keys = index.values, tz = index.tz;
-      return (i) => pandasTimestampText(keys[i]!, tz);
+      const fractionDigits = fractionDigitsFor(keys) === 0 ? 0 : 6;
+      return (i) => pandasTimestampText(keys[i]!, tz, fractionDigits);
     }
     case 'range': return (i) => pyIntText(index.start + i * index.step);
     case 'numeric': {

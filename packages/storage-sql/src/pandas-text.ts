@@ -34,9 +34,9 @@ export function pyFloatRepr(x: number): string {
  * `str(pd.Timestamp)` for a stored key: `2020-01-01 00:00:00`, six fraction digits only
  * when the instant has sub-second parts, `+HH:MM` when the index has a zone.
  */
-export function pandasTimestampText(us: number, tz: string | null): string {
+export function pandasTimestampText(us: number, tz: string | null, digits?: 0 | 3 | 6): string {
   const sub = us - Math.floor(us / US_PER_S) * US_PER_S;
-  const fractionDigits = sub === 0 ? 0 : 6;
+  const fractionDigits = digits ?? (sub === 0 ? 0 : 6);
   if (tz !== null) {
     const offset = offsetSecondsAt(tz, us);
     // Local mean time offsets (before ~1900) have seconds: pandas writes `+00:09:21`.
