@@ -167,15 +167,11 @@ function requireBinding(binding: StorageBinding | null, what: string): StorageBi
   return binding;
 }
 
-/** A TimeSeries whose steps' input names are mapped through `mapping`; same object if none change. */
+/** Map the input names recorded by a series' steps through `mapping` (in place). */
 export function rewriteLineage(ts: TimeSeries, mapping: ReadonlyMap<string, string>): TimeSeries {
-  let changed = false;
-  const steps = ts.processingSteps.map((step) => {
-    if (!step.inputSeriesNames.some((n) => mapping.has(n))) return step;
-    changed = true;
-    return step.with({ inputSeriesNames: step.inputSeriesNames.map((n) => mapping.get(n) ?? n) });
-  });
-  if (!changed) return ts;
-  (ts as unknown as { processingSteps: readonly unknown[] }).processingSteps = Object.freeze(steps);
+  if (!ts.processingSteps.some((step) => step.inputSeriesNames.some((n) => mapping.has(n)))) return ts;
+  ts.replaceSteps(ts.processingSteps.map((step) =>
+    step.inputSeriesNames.some((n) => mapping.has(n)) ? step.with({ inputSeriesNames: step.inputSeriesNames.map((n) => mapping.get(n) ?? n) }) : step,
+  ));
   return ts;
 }

@@ -154,10 +154,9 @@ export class TimeSeries {
     return { container: this.container, savedTo: this.savedTo };
   }
 
-  /** A copy under another name/history sharing the same values (no copy of the arrays). */
-  withHistory(steps: readonly ProcessingStep[]): TimeSeries {
-    const ts = new TimeSeries({ series: this.series, processingSteps: steps, metadataId: this.metadataId, createdOn: this.createdOn });
-    return ts;
+  /** @internal Lineage rewrite after a rename: same values, steps with mapped input names. */
+  replaceSteps(steps: readonly ProcessingStep[]): void {
+    (this as { processingSteps: readonly ProcessingStep[] }).processingSteps = Object.freeze([...steps]);
   }
 
   /**
