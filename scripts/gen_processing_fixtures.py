@@ -120,7 +120,7 @@ def us(text, tz=None):
     t = pd.Timestamp(text)
     if tz is not None:
         t = t.tz_localize(tz)
-    return int(t.as_unit("us").value)
+    return int(t.as_unit("us")._value)  # `.value` is always nanoseconds
 
 
 def make_inputs():
@@ -452,7 +452,7 @@ def derivative_cases(inputs):
             dt = s.index.to_series().diff().dt.total_seconds()
             r = s.diff() / dt
             r.index = s.index
-            return r.astype("float64")
+            return r.astype("float64").rename(s.name)
 
         out.append(case(name, name, {}, pandas_fn=fn))
     return out

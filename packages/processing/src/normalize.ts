@@ -83,8 +83,14 @@ export function normalizeSeriesIndex(series: Series, unit: string = 's', referen
   const t = index.values;
   const per = UNIT_SECONDS[u];
   const out = new Float64Array(t.length);
-  // Same two divisions as pandas (total_seconds of microsecond deltas, then / unit seconds).
-  for (let i = 0; i < t.length; i++) out[i] = (t[i]! - ref) / 1e6 / per;
+  if (per === 1e-9) {
+    // pandas 3 rounds Timedelta(1, "ns").total_seconds() to 0 and meteaudata then divides by
+    // zero; give the exact nanosecond offsets instead (documented difference).
+    for (let i = 0; i < t.length; i++) out[i] = (t[i]! - ref) * 1000;
+  } else {
+    // Same two divisions as pandas (total_seconds of microsecond deltas, then / unit seconds).
+    for (let i = 0; i < t.length; i++) out[i] = (t[i]! - ref) / 1e6 / per;
+  }
   return { series: series.withIndex(new NumericIndex(out, 'float64')), originalIndexType: 'DatetimeIndex', referenceText: text };
 }
 

@@ -70,7 +70,9 @@ function rollingMeanKernel(v: Float64Array, start: Int32Array, minp: number): Fl
   };
   for (let i = 0; i < n; i++) {
     const s = start[i]!;
-    if (i === 0) {
+    if (i === 0 || s >= i) {
+      // A window that shares nothing with the previous one starts afresh (as pandas' Cython kernel).
+      nobs = 0; sum = 0; neg = 0; compAdd = 0; compRemove = 0;
       prev = v[s]!;
       same = 0;
       for (let j = s; j <= i; j++) add(v[j]!);
