@@ -2,6 +2,7 @@ import { MetaseriesError, invalidInput, show } from '../errors.js';
 import { formatFrequency, parseFrequency } from '../series/frequency.js';
 import { DatetimeIndex, type Index, NumericIndex, RangeIndex, StringIndex } from '../series/indexes.js';
 import { parseTimestampText, resolveParsed } from '../series/timestamp.js';
+import { canonicalJson } from './canonical.js';
 import type { IndexMetadataDict } from './wire.js';
 
 const DATETIME_DTYPE = /^datetime64\[(ns|us|ms|s)(?:,\s*(.+))?\]$/;
@@ -111,7 +112,7 @@ export class IndexMetadata {
   }
 
   equals(other: IndexMetadata): boolean {
-    return JSON.stringify(this.toDict()) === JSON.stringify(other.toDict());
+    return canonicalJson(this.toDict()) === canonicalJson(other.toDict());
   }
 }
 

@@ -1,4 +1,5 @@
 import { invalidInput, show } from '../errors.js';
+import { canonicalJson } from './canonical.js';
 import { nowIso, toIso } from './datetime.js';
 import { FunctionInfo } from './function-info.js';
 import { Parameters } from './parameters.js';
@@ -92,7 +93,7 @@ export class ProcessingStep {
 
   /** Field-for-field equality (as pydantic's), used to de-duplicate shared history. */
   equals(other: ProcessingStep): boolean {
-    return this === other || JSON.stringify(this.toDict()) === JSON.stringify(other.toDict());
+    return this === other || canonicalJson(this.toDict()) === canonicalJson(other.toDict());
   }
 
   toString(): string {

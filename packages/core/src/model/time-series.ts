@@ -5,6 +5,7 @@ import type { EpochUnit } from '../series/timestamp.js';
 import type { KeyRange } from '../storage/backend.js';
 import { SeriesContainer } from '../storage/container.js';
 import type { Storage } from '../storage/storage.js';
+import { canonicalJson } from './canonical.js';
 import { nowIso, toIso } from './datetime.js';
 import { IndexMetadata } from './index-metadata.js';
 import { ProcessingStep } from './processing-step.js';
@@ -180,7 +181,7 @@ export function dedupeSteps(steps: readonly ProcessingStep[]): ProcessingStep[] 
   const seen = new Set<string>();
   const out: ProcessingStep[] = [];
   for (const s of steps) {
-    const k = JSON.stringify(s.toDict());
+    const k = canonicalJson(s.toDict());
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(s);
