@@ -1,4 +1,4 @@
-import { type Index, IndexMetadata, MetaseriesError, RangeIndex, show, StringIndex } from '@metaseries/core';
+import { type Index, IndexMetadata, MetaseriesError, RangeIndex, StringIndex } from '@metaseries/core';
 
 /**
  * Reading what Python's PolarsAdapter wrote: the Parquet holds only the values (the
@@ -41,4 +41,3 @@ export function pythonSeriesName(column: string, body: Record<string, unknown>):
   return column;
 }
 
-export { show };
