@@ -23,6 +23,8 @@ export interface PostgresServer {
   owned: boolean;
   /** Stop the server, keep its data folder (for "server stopped mid-save" tests). */
   kill(): Promise<void>;
+  /** Start a stopped server again on the same port and data (after `kill`). */
+  restart(): Promise<void>;
   /** Stop and remove everything (no-op for PG_URL). */
   stop(): Promise<void>;
   /** A new, empty database on this server; returns its URL. */
@@ -110,7 +112,7 @@ function databaseFactory(url: string): (prefix?: string) => Promise<string> {
 export async function startPostgres(): Promise<PostgresServer> {
   const external = process.env.PG_URL;
   if (external) {
-    return { url: external, owned: false, kill: async () => undefined, stop: async () => undefined, createDatabase: databaseFactory(external) };
+    return { url: external, owned: false, kill: async () => undefined, restart: async () => undefined, stop: async () => undefined, createDatabase: databaseFactory(external) };
   }
   postgresAvailable();
   const user = runAs();
@@ -128,10 +130,15 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   const port = await freePort();
   let output = '';
-  const child = spawn(join(BIN, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=50'], { env, stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) });
-  child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  let child: ChildProcess;
+  const launch = async (): Promise<void> => {
+    output = '';
+    child = spawn(join(BIN, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=50'], { env, stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) });
+    child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+    await waitReady(url, child, () => output);
+  };
   const kill = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -143,7 +150,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     }
   };
   try {
-    await waitReady(url, child, () => output);
+    await launch();
   } catch (e) {
     await kill();
     rmSync(dir, { recursive: true, force: true });
@@ -153,6 +160,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     url,
     owned: true,
     kill,
+    restart: launch,
     stop: async () => {
       await kill();
       rmSync(dir, { recursive: true, force: true });

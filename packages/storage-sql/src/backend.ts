@@ -44,6 +44,8 @@ export interface PostgresConfig extends SqlOptions {
 
 export type SqlConfig = SqliteConfig | PostgresConfig;
 
+const QUIET_LOG = { warn: () => undefined, error: () => undefined, deprecate: () => undefined, debug: () => undefined };
+
 function checkLayout(layout: unknown): LayoutName {
   if (layout === undefined || layout === null) return 'native';
   if (layout === 'native' || layout === 'meteaudata') return layout;
@@ -86,6 +88,8 @@ export class SqlBackend implements StorageBackend {
           client: 'better-sqlite3',
           connection: { filename: path, ...config.connection },
           useNullAsDefault: true,
+          // knex prints pool errors that it also rejects with; ours carry them as `cause`.
+          log: QUIET_LOG,
           pool: {
             min: 1, max: 1,
             afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
@@ -109,7 +113,7 @@ export class SqlBackend implements StorageBackend {
       } else if (kind === 'postgres') {
         if (!config.url && !config.connection) throw new MetaseriesError('INVALID_INPUT', 'PostgreSQL backend needs a "url" such as "postgres://user@localhost/db" (or a "connection" object)', { backend: 'postgres' });
         const connection = config.url ? { connectionString: config.url, ...config.connection } : { ...config.connection };
-        const knex = knexFactory({ client: 'pg', connection, pool: { min: 0, max: 4, ...config.pool }, acquireConnectionTimeout: 15_000 });
+        const knex = knexFactory({ client: 'pg', log: QUIET_LOG, connection, pool: { min: 0, max: 4, ...config.pool }, acquireConnectionTimeout: 15_000 });
         driver = new PgDriver(knex);
       } else {
         throw new MetaseriesError('INVALID_INPUT', `SqlBackend kind must be "sqlite" or "postgres", got ${show(kind)}`);
