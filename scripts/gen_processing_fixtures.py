@@ -376,8 +376,14 @@ def normalize_cases(inputs):
 
 
 def average_inputs(inputs):
-    """Signals for average_signals: overlapping, offset and all-NaN series."""
+    """Signals for average_signals: overlapping, offset and all-NaN series.
+
+    Nanosecond indexes on purpose: pandas 3.1.1's DatetimeIndex.union of microsecond
+    indexes that carry a freq returns wrong timestamps (e.g. 1-min ∪ 2-min ranges gives
+    3 rows 16h40 apart), which would corrupt the golden outer join.
+    """
     rng = np.random.default_rng(7)
+    UNIT = "ns"
     idx1 = pd.date_range("2024-01-01 00:00", periods=30, freq="min", unit=UNIT)
     idx2 = pd.date_range("2024-01-01 00:10", periods=30, freq="min", unit=UNIT)
     idx3 = pd.date_range("2024-01-01 00:00", periods=15, freq="2min", unit=UNIT)
@@ -391,7 +397,7 @@ def average_inputs(inputs):
     tz1 = pd.Series([1.0, 2.0, 3.0], index=pd.date_range("2024-03-10 00:00", periods=3, freq="h", tz="America/Toronto", unit=UNIT), name="RAW")
     tz2 = pd.Series([5.0, np.nan, 7.0, 9.0], index=pd.date_range("2024-03-10 01:00", periods=4, freq="h", tz="America/Toronto", unit=UNIT), name="RAW")
     return {"A": (a, "mg/L"), "B": (b, "mg/L"), "C": (c, "mg/L"), "D": (c.copy(), "g/m3"), "TZ1": (tz1, "m3/h"), "TZ2": (tz2, "m3/h"),
-            "E": (inputs["empty"].rename("RAW"), "mg/L")}
+            "E": (inputs["empty"].rename("RAW").set_axis(inputs["empty"].index.as_unit(UNIT)), "mg/L")}
 
 
 AVERAGES = [

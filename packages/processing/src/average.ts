@@ -2,7 +2,24 @@ import {
   DatetimeIndex, DataProvenance, invalidInput, ProcessingType, Series, show, Signal, TimeSeries,
   type DataProvenanceInit, type DatasetTransform,
 } from '@metaseries/core';
+import type { Frequency } from '@metaseries/core';
 import { AVERAGE_REFERENCE, makeStep, requireDatetime, requireNumeric } from './common.js';
+
+const TICKS: [number, string][] = [[86_400_000_000, 'D'], [3_600_000_000, 'h'], [60_000_000, 'min'], [1_000_000, 's'], [1000, 'ms'], [1, 'us']];
+
+/**
+ * pandas sets the union's frequency with `_with_freq("infer")`: a regular spacing of at
+ * least 3 points gets its alias (`min`, `2h`, `D`); anything else none. Weekly and
+ * calendar spacings are not inferred here.
+ */
+function inferTickFrequency(keys: Float64Array): string | null {
+  if (keys.length < 3) return null;
+  const step = keys[1]! - keys[0]!;
+  for (let i = 2; i < keys.length; i++) if (keys[i]! - keys[i - 1]! !== step) return null;
+  if (step % (7 * 86_400_000_000) === 0) return null;
+  for (const [us, unit] of TICKS) if (step % us === 0) return `${step / us === 1 ? '' : step / us}${unit}`;
+  return null;
+}
 
 /**
  * Outer-join `series` on the union of their timestamps and average each row, skipping
@@ -22,7 +39,7 @@ export function averageSeries(series: readonly Series[]): Series {
   }
   const same = indexes.every((idx) => idx.length === indexes[0]!.length && idx.values.every((v, j) => v === indexes[0]!.values[j]));
   let keys: Float64Array;
-  let freq = null;
+  let freq: Frequency | string | null = null;
   if (same) {
     keys = indexes[0]!.values;
     freq = indexes[0]!.freq;
@@ -34,6 +51,7 @@ export function averageSeries(series: readonly Series[]): Series {
     let m = 0;
     for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[m - 1]) all[m++] = all[i]!;
     keys = all.slice(0, m);
+    freq = inferTickFrequency(keys);
   }
   const sum = new Float64Array(keys.length);
   const count = new Float64Array(keys.length);
@@ -84,7 +102,8 @@ export function averageSignals(finalProvenance: DataProvenance | DataProvenanceI
     }
     const average = averageSeries([...seen.values()]);
     const provenance = finalProvenance ?? signals[0]!.provenance;
-    return [new Signal({ name: 'AVERAGE', units: units[0] ?? 'unit', provenance, data: new TimeSeries({ series: average, processingSteps: [step] }) })];
+    // The signal names its series AVERAGE#1_RAW#1 (Python: "AVERAGE_RAW" read by new_ts_name).
+    return [new Signal({ name: 'AVERAGE', units: units[0] ?? 'unit', provenance, data: new TimeSeries({ series: average.rename('RAW'), processingSteps: [step] }) })];
   };
   return transform;
 }
