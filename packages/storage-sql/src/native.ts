@@ -164,7 +164,7 @@ export class NativeLayout implements Layout {
       for (const statement of ddl(conn.dialect)) await conn.run(statement);
       const rows = await conn.all(`SELECT version FROM ${T_SCHEMA} WHERE id = 1`);
       let version = rows.length ? Number(rows[0]!.version) : 0;
-      if (version === 0) {
+      if (rows.length === 0) {
         await conn.run(`INSERT INTO ${T_SCHEMA} (id, version, next_sid) VALUES (1, ?, 1)`, [NATIVE_SCHEMA_VERSION]);
         version = NATIVE_SCHEMA_VERSION;
       }
