@@ -1,0 +1,77 @@
+/**
+ * `npm run bench -- [--n N] [--reps R] [--only a,b] [--range-n M]`: the reference workload
+ * in metaseries and in Python meteaudata 0.12.1, side by side. Groups for --only:
+ * compute, archive, backend, range, lazy (or operation names: create, resample, …).
+ * Progress on stderr; table on stdout; results in bench/results/latest.json.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeValues, writeValues } from './workload.js';
+import { PythonSide, ROOT } from './python.js';
+import { type Ctx, computeRows, archiveRows, backendRows, rangeRows, lazyRows, pyErrors } from './rows.js';
+import { progress, type Row } from './measure.js';
+import { table, writeJson } from './report.js';
+
+const { values: args } = parseArgs({ options: {
+  n: { type: 'string', default: '1000000' }, reps: { type: 'string', default: '5' }, only: { type: 'string' },
+  'range-n': { type: 'string', default: '10000000' }, out: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
+} });
+const n = Number(args.n);
+const reps = Number(args.reps);
+const rangeN = Number(args['range-n']);
+const GROUPS: Record<string, string[]> = {
+  compute: ['create', 'resample', 'interpolate'], archive: ['archive_save', 'archive_load'],
+  backend: ['backend_save', 'backend_load', 'bytes_per_point'], range: ['range_read_1day'], lazy: ['lazy_peak_mb'],
+};
+const only = args.only ? args.only.split(',').map((s) => s.trim()) : null;
+const want = (group: string) => !only || only.includes(group) || GROUPS[group]!.some((op) => only.includes(op));
+
+const started = performance.now();
+const tmp = mkdtempSync(join(tmpdir(), 'metaseries-bench-'));
+progress(`n=${n} reps=${reps} range-n=${rangeN} tmp=${tmp}`);
+const values = makeValues(n);
+writeValues(values, join(tmp, 'values.f64'));
+
+let python: string | null = null;
+let py: PythonSide | null = null;
+if (PythonSide.available()) ({ py, version: python } = await PythonSide.start(join(tmp, 'values.f64')));
+else progress('no .venv/bin/python: Python columns will be null (node scripts/python-venv.mjs creates it)');
+
+let pgStop: (() => Promise<void>) | null = null;
+let pgServer: { createDatabase(p?: string): Promise<string> } | null = null;
+const ctx: Ctx = {
+  n, reps, rangeN, values, tmp, py,
+  pgUrl: async () => {
+    if (!pgServer) {
+      try {
+        const { startPostgres, postgresAvailable } = await import('../test/support/postgres.js');
+        if (!postgresAvailable()) return null;
+        progress('starting a throwaway PostgreSQL server');
+        const s = await startPostgres();
+        pgServer = s; pgStop = () => s.stop();
+      } catch (e) { progress(`PostgreSQL unavailable: ${(e as Error).message}`); return null; }
+    }
+    return pgServer.createDatabase('bench');
+  },
+};
+
+const rows: Row[] = [];
+try {
+  if (want('compute')) rows.push(...await computeRows(ctx));
+  if (want('archive')) rows.push(...await archiveRows(ctx));
+  if (want('backend')) rows.push(...await backendRows(ctx));
+  if (want('range')) rows.push(...await rangeRows(ctx));
+  if (want('lazy')) rows.push(...await lazyRows(ctx));
+} finally {
+  py?.stop();
+  if (pgStop) await (pgStop as () => Promise<void>)();
+  rmSync(tmp, { recursive: true, force: true });
+}
+const wall = (performance.now() - started) / 1000;
+const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+writeJson(args.out!, { n, reps, range_n: rangeN, node: process.version, python, command, wall_s: wall, rows });
+process.stdout.write(`${table(rows)}\n`);
+for (const [op, err] of pyErrors) process.stdout.write(`Python ${op} failed: ${err}\n`);
+progress(`done in ${wall.toFixed(1)}s; wrote ${args.out}`);
