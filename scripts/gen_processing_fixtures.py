@@ -43,7 +43,7 @@ warnings.simplefilter("ignore")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "test", "fixtures", "processing")
-UNIT = "us"  # pandas 3 infers microseconds; metaseries stores epoch microseconds
+UNIT = "ns"  # pandas 2 default resolution; fixtures still store epoch microseconds
 
 
 # --------------------------------------------------------------------------- encoding
@@ -378,7 +378,7 @@ def normalize_cases(inputs):
 def average_inputs(inputs):
     """Signals for average_signals: overlapping, offset and all-NaN series.
 
-    Nanosecond indexes on purpose: pandas 3.1.1's DatetimeIndex.union of microsecond
+    Nanosecond indexes on purpose: pandas 2.3.3's DatetimeIndex.union of microsecond
     indexes that carry a freq returns wrong timestamps (e.g. 1-min ∪ 2-min ranges gives
     3 rows 16h40 apart), which would corrupt the golden outer join.
     """

@@ -84,7 +84,7 @@ export function normalizeSeriesIndex(series: Series, unit: string = 's', referen
   const per = UNIT_SECONDS[u];
   const out = new Float64Array(t.length);
   if (per === 1e-9) {
-    // pandas 3 rounds Timedelta(1, "ns").total_seconds() to 0 and meteaudata then divides by
+    // pandas (2.3.3) rounds Timedelta(1, "ns").total_seconds() to 0 and meteaudata then divides by
     // zero; give the exact nanosecond offsets instead (documented difference).
     for (let i = 0; i < t.length; i++) out[i] = (t[i]! - ref) * 1000;
   } else {

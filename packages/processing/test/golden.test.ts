@@ -109,7 +109,7 @@ describe('normalizeIndex (meteaudata normalize_index_to_numeric_delta)', () => {
         return;
       }
       if (c.args.unit === 'ns' || c.args.unit === 'nanoseconds') {
-        // Python bug under pandas 3: Timedelta(1, "ns").total_seconds() is 0.0, so meteaudata
+        // Python bug (pandas 2.3.3): Timedelta(1, "ns").total_seconds() is 0.0, so meteaudata
         // divides by zero (NaN, ±Infinity). metaseries gives the real nanosecond offsets.
         const m = c.meteaudata as MtdOutputs;
         expect(m.outputs[0]!.series.index.values!.slice(0, 2)).toEqual([null, 'Infinity']);
