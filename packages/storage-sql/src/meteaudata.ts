@@ -95,7 +95,7 @@ export class MeteaudataLayout implements Layout {
       await lockKey(conn, key);
       await conn.run(`DELETE FROM ${T_DATA} WHERE key = ?`, [key]);
       await conn.run(`DELETE FROM ${T_META} WHERE key = ?`, [key]);
-      await conn.bulkInsert(T_DATA, ['key', 'idx', 'index_value', 'value'], n, (i, row) => {
+      await conn.bulkInsert(T_DATA, ['key', 'idx', 'index_value', 'value'], ['text', 'int4', 'text', 'float8'], n, (i, row) => {
         row[0] = key;
         row[1] = i;
         row[2] = text(i);

@@ -19,7 +19,7 @@ import {
   type StreamOptions,
   type Values,
 } from '@metaseries/core';
-import type { Conn, Driver, Param } from './driver.js';
+import type { ColumnType, Conn, Driver, Param } from './driver.js';
 import { parseStoredJson, stringifyPythonJson } from './json.js';
 import { type Layout, lockKey, prefixFilter, sortKeys } from './layout.js';
 
@@ -195,12 +195,13 @@ export class NativeLayout implements Layout {
     const values = series.values;
     const column = valueColumn(series.dtype);
     const columns = ['sid', 'ts', 'n', column, ...(labels ? ['label'] : [])];
+    const types: ColumnType[] = ['int8', 'float8', 'int8', column === 'num' ? 'float8' : 'text', 'text'];
     const first = keys && n > 0 ? keys[0]! : null;
     const last = keys && n > 0 ? keys[n - 1]! : null;
     await this.driver.transaction(async (conn) => {
       await lockKey(conn, key);
       const sid = await this.nextSid(conn);
-      await conn.bulkInsert(T_POINTS, columns, n, (i, row) => {
+      await conn.bulkInsert(T_POINTS, columns, types, n, (i, row) => {
         row[0] = sid;
         row[1] = keys ? keys[i]! : i;
         row[2] = i;
