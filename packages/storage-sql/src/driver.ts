@@ -20,6 +20,8 @@ export interface Conn {
   /** Rows as arrays (column order of the SELECT): the fast path for bulk reads. */
   rows(sql: string, params?: readonly Param[]): Promise<unknown[][]>;
   run(sql: string, params?: readonly Param[]): Promise<number>;
+  /** The first column of every row (better-sqlite3 `pluck`: no per-row array, ~2-3x faster for big reads). */
+  column(sql: string, params?: readonly Param[]): Promise<unknown[]>;
   /**
    * Insert `count` rows into `table`: multi-row prepared statements on better-sqlite3,
    * `COPY … FROM STDIN` on PostgreSQL. `fill(i, row)` writes row `i` into `row`.
@@ -33,6 +35,8 @@ export interface Driver {
   readonly knex: Knex;
   /** Run `body` on one pooled connection. */
   withConn<T>(body: (conn: Conn) => Promise<T>): Promise<T>;
+  /** Run `body` on one consistent snapshot (several SELECTs see the same committed state). */
+  read<T>(body: (conn: Conn) => Promise<T>): Promise<T>;
   /** Run `body` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(body: (conn: Conn) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -64,17 +68,21 @@ class SqliteConn implements Conn {
   }
 
   async all(sql: string, params: readonly Param[] = []): Promise<Row[]> {
-    return this.prepare(sql).raw(false).all(...params) as Row[];
+    return this.prepare(sql).pluck(false).raw(false).all(...params) as Row[];
   }
 
   async rows(sql: string, params: readonly Param[] = []): Promise<unknown[][]> {
-    return this.prepare(sql).raw(true).all(...params) as unknown[][];
+    return this.prepare(sql).pluck(false).raw(true).all(...params) as unknown[][];
+  }
+
+  async column(sql: string, params: readonly Param[] = []): Promise<unknown[]> {
+    return this.prepare(sql).pluck(true).all(...params) as unknown[];
   }
 
   async run(sql: string, params: readonly Param[] = []): Promise<number> {
     const stmt = this.prepare(sql);
     if (!stmt.reader) return stmt.run(...params).changes;
-    stmt.raw(false).all(...params);
+    stmt.pluck(false).raw(false).all(...params);
     return 0;
   }
 
@@ -203,6 +211,10 @@ class PgConn implements Conn {
     return (await this.client.query(toPgPlaceholders(sql), params as unknown[])).rowCount ?? 0;
   }
 
+  async column(sql: string, params: readonly Param[] = []): Promise<unknown[]> {
+    return (await this.rows(sql, params)).map((r) => r[0]);
+  }
+
   async bulkInsert(table: string, columns: readonly string[], types: readonly ColumnType[], count: number, fill: (i: number, row: Param[]) => void): Promise<void> {
     const stream = this.client.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN (FORMAT binary)`));
     const done = new Promise<void>((resolve, reject) => {
@@ -271,6 +283,18 @@ export class SqliteDriver implements Driver {
     return next;
   }
 
+  read<T>(body: (conn: Conn) => Promise<T>): Promise<T> {
+    return this.withConn(async (conn) => {
+      // A deferred transaction pins one WAL snapshot for all the SELECTs inside.
+      this.raw.exec('BEGIN');
+      try {
+        return await body(conn);
+      } finally {
+        if (this.raw.inTransaction) this.raw.exec('COMMIT');
+      }
+    });
+  }
+
   transaction<T>(body: (conn: Conn) => Promise<T>): Promise<T> {
     return this.withConn(async (conn) => {
       // IMMEDIATE takes the write lock up front, so two writers never deadlock upgrading.
@@ -304,6 +328,20 @@ export class PgDriver implements Driver {
     } finally {
       await internals(this.knex).releaseConnection(client);
     }
+  }
+
+  read<T>(body: (conn: Conn) => Promise<T>): Promise<T> {
+    return this.withConn(async (conn) => {
+      await conn.run('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        const result = await body(conn);
+        await conn.run('COMMIT');
+        return result;
+      } catch (e) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
   }
 
   transaction<T>(body: (conn: Conn) => Promise<T>): Promise<T> {

@@ -120,7 +120,8 @@ export class MeteaudataLayout implements Layout {
   }
 
   async load(key: string): Promise<StoredSeries> {
-    return this.driver.withConn(async (conn) => {
+    // One snapshot: the metadata row and the data rows come from the same committed save.
+    return this.driver.read(async (conn) => {
       const { metadata, name, dtype: columnDtype } = await this.metaRow(conn, key);
       const rows = await conn.rows(`SELECT index_value, value FROM ${T_DATA} WHERE key = ? ORDER BY idx`, [key]);
       const raw = rows.map((r) => String(r[0]));

@@ -108,20 +108,32 @@ function valueColumn(dtype: string): 'num' | 'txt' {
   return storageOf(dtype) === 'string' ? 'txt' : 'num';
 }
 
+/** Fetched data as columns: keys (`ts`), values, and labels when the index keeps them as text. */
+interface Columns {
+  keys: unknown[];
+  values: unknown[];
+  labels: unknown[] | null;
+}
+
+function columnsOf(rows: readonly unknown[][], withLabels: boolean): Columns {
+  return { keys: rows.map((r) => r[0]), values: rows.map((r) => r[1]), labels: withLabels ? rows.map((r) => r[2]) : null };
+}
+
 /** Turn fetched rows ([key, value] or [key, value, label]) into a Series. */
-function buildSeries(row: SeriesRow, rows: readonly unknown[][], rangeStart: number | null): Series {
-  const n = rows.length;
+function buildSeries(row: SeriesRow, cols: Columns, rangeStart: number | null): Series {
+  const n = cols.keys.length;
+  const { keys: ks, values: vs, labels } = cols;
   const info = row.info;
   let index: Index;
-  if (info.kind === 'string') index = new StringIndex(rows.map((r) => String(r[2] ?? '')), info.name);
+  if (info.kind === 'string') index = new StringIndex((labels ?? []).map((l) => String(l ?? '')), info.name);
   else if (info.kind === 'range') {
     const step = info.step ?? 1;
-    const start = n > 0 ? num(rows[0]![0]) : rangeStart ?? info.start ?? 0;
+    const start = n > 0 ? num(ks[0]) : rangeStart ?? info.start ?? 0;
     index = new RangeIndex(start, start + n * step, step, info.name);
   } else {
     const keys = new Float64Array(n);
-    if (info.keysInLabel) for (let i = 0; i < n; i++) keys[i] = Number(rows[i]![2]);
-    else for (let i = 0; i < n; i++) keys[i] = num(rows[i]![0]);
+    if (info.keysInLabel) for (let i = 0; i < n; i++) keys[i] = Number(labels![i]);
+    else for (let i = 0; i < n; i++) keys[i] = num(ks[i]);
     index = info.kind === 'datetime'
       ? new DatetimeIndex(keys, { tz: info.tz ?? null, freq: info.freq ?? null, name: info.name })
       : new NumericIndex(keys, info.dtype ?? 'float64', info.name);
@@ -130,13 +142,13 @@ function buildSeries(row: SeriesRow, rows: readonly unknown[][], rangeStart: num
   let values: Values;
   if (storage === 'number') {
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = num(rows[i]![1]);
+    for (let i = 0; i < n; i++) out[i] = num(vs[i]);
     values = out;
   } else if (storage === 'bool') {
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = num(rows[i]![1]) ? 1 : 0;
+    for (let i = 0; i < n; i++) out[i] = num(vs[i]) ? 1 : 0;
     values = out;
-  } else values = rows.map((r) => (r[1] === null || r[1] === undefined ? null : String(r[1])));
+  } else values = vs.map((v) => (v === null || v === undefined ? null : String(v)));
   return new Series({ index, values, name: row.series_name, dtype: row.dtype });
 }
 
@@ -250,7 +262,7 @@ export class NativeLayout implements Layout {
   }
 
   async load(key: string, range?: KeyRange): Promise<StoredSeries> {
-    return this.driver.withConn(async (conn) => {
+    return this.driver.read(async (conn) => {
       const row = await this.seriesRow(conn, key);
       const metadata = await this.metadataOf(conn, key);
       const pushDown = range !== undefined && row.sorted && !row.info.keysInLabel;
@@ -259,8 +271,17 @@ export class NativeLayout implements Layout {
       if (pushDown && range.from !== undefined) { where.push('ts >= ?'); params.push(range.from); }
       if (pushDown && range.to !== undefined) { where.push('ts <= ?'); params.push(range.to); }
       const order = row.sorted || row.info.keysInLabel ? 'ts, n' : 'n';
-      const rows = await conn.rows(`SELECT ${this.selectList(row)} FROM ${T_POINTS} WHERE ${where.join(' AND ')} ORDER BY ${order}`, params);
-      let series = buildSeries(row, rows, range?.from ?? null);
+      const tail = `FROM ${T_POINTS} WHERE ${where.join(' AND ')} ORDER BY ${order}`;
+      let cols: Columns;
+      if (conn.dialect === 'sqlite' && !row.info.keysInLabel) {
+        // Two single-column reads on one snapshot beat one two-column read (no per-row arrays).
+        cols = {
+          keys: await conn.column(`SELECT ts ${tail}`, params),
+          values: await conn.column(`SELECT ${valueColumn(row.dtype)} ${tail}`, params),
+          labels: null,
+        };
+      } else cols = columnsOf(await conn.rows(`SELECT ${this.selectList(row)} ${tail}`, params), Boolean(row.info.keysInLabel));
+      let series = buildSeries(row, cols, range?.from ?? null);
       if (range !== undefined && !pushDown) series = sliceByKeyRange(series, range);
       return { series, metadata };
     });
@@ -339,7 +360,7 @@ export class NativeLayout implements Layout {
       if (!rows.length) return;
       const lastRow = rows[rows.length - 1]!;
       after = [num(lastRow[0]), num(lastRow[lastRow.length - 1])];
-      yield buildSeries(row, rows, null);
+      yield buildSeries(row, columnsOf(rows, Boolean(row.info.keysInLabel)), null);
       if (rows.length < chunkSize) return;
     }
   }
