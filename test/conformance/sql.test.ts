@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Storage } from '@metaseries/core';
 import { openPostgres, openSqlite } from '@metaseries/storage-sql';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type PostgresServer, postgresAvailable, SKIP_POSTGRES_REASON, startPostgres } from '../support/postgres.js';
@@ -44,4 +43,3 @@ else {
   });
 }
 
-export type { Storage };
