@@ -111,17 +111,23 @@ export function parseSeriesCsv(input: string, options: CsvReadOptions): ParsedCs
     }
   };
 
+  const fastTs = keyKind === 'datetime' ? makeFastTimestamp(tz) : null;
   while (pos < n) {
     // Field 1.
     let key: string;
+    let fastKey: number | undefined;
     if (text.charCodeAt(pos) === 34) key = readQuoted();
     else {
-      let j = pos;
-      while (j < n) { const c = text.charCodeAt(j); if (c === sepCode || c === 10) break; j++; }
-      key = text.slice(pos, j);
+      let j = text.indexOf(sep, pos);
+      if (j < 0) j = n;
+      const nl = text.indexOf('\n', pos);
+      if (nl >= 0 && nl < j) j = nl;
+      if (fastTs !== null && header.length > 0) fastKey = fastTs(text, pos, j);
+      key = fastKey === undefined ? text.slice(pos, j) : '';
       pos = j;
     }
     if (text.charCodeAt(pos) !== sepCode) {
+      if (fastKey !== undefined) key = String(fastKey);
       const rest = key.replace(/\r$/, '');
       if (rest === '' && pos >= n - 1) break; // trailing blank line
       throw corrupt(entry, line, `expected 2 fields separated by ${JSON.stringify(sep)}, got ${JSON.stringify(rest.slice(0, 80))}`);
@@ -149,12 +155,14 @@ export function parseSeriesCsv(input: string, options: CsvReadOptions): ParsedCs
 
     if (header.length === 0) { header.push([key, value]); continue; }
     // Parse the row; rows that do not parse before any data row are extra header rows.
-    const k = parseKey(key);
+    const k = fastKey ?? parseKey(key);
     let ok = k !== null;
     let num = 0, str: string | null = null;
     if (ok) {
       if (storage === 'number') {
-        const x = value === '' ? Number.NaN : parseNumber(value);
+        let x: number | null = value === '' ? Number.NaN : Number(value);
+        if (x !== x && value !== '') x = parseNumber(value);
+        else if (x === 0 && value.charCodeAt(0) === 32) x = parseNumber(value.trim());
         if (x === null || (isInt && !Number.isInteger(x))) ok = false; else num = x;
       } else if (storage === 'bool') {
         if (value === 'True' || value === 'true') num = 1;
@@ -186,10 +194,57 @@ export function parseSeriesCsv(input: string, options: CsvReadOptions): ParsedCs
   return { header, keys, values, separator: sep };
 }
 
+/**
+ * Fast path for `YYYY-MM-DD[ HH:MM:SS[.f…]][±HH:MM]` inside `text[s, e)`, without slicing;
+ * returns undefined for anything else (the caller falls back to parseTimestampText).
+ */
+function makeFastTimestamp(tz: string | null): (text: string, s: number, e: number) => number | undefined {
+  let lastYmd = -1, lastDayUs = 0;
+  const dig = (text: string, at: number): number => text.charCodeAt(at) - 48;
+  return (text, s, e) => {
+    const len = e - s;
+    if (len < 10 || text.charCodeAt(s + 4) !== 45 || text.charCodeAt(s + 7) !== 45) return undefined;
+    const y = dig(text, s) * 1000 + dig(text, s + 1) * 100 + dig(text, s + 2) * 10 + dig(text, s + 3);
+    const m = dig(text, s + 5) * 10 + dig(text, s + 6);
+    const d = dig(text, s + 8) * 10 + dig(text, s + 9);
+    const ymd = y * 10000 + m * 100 + d;
+    if (ymd !== lastYmd) {
+      if (!(y >= 0 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31)) return undefined;
+      const p = parseTimestampText(text.slice(s, s + 10));
+      if (p === null) return undefined;
+      lastYmd = ymd; lastDayUs = p.wallUs;
+    }
+    let us = lastDayUs;
+    let i = s + 10;
+    if (i < e) {
+      const c = text.charCodeAt(i);
+      if ((c !== 32 && c !== 84) || len < 19 || text.charCodeAt(i + 3) !== 58 || text.charCodeAt(i + 6) !== 58) return undefined;
+      const hh = dig(text, i + 1) * 10 + dig(text, i + 2), mm = dig(text, i + 4) * 10 + dig(text, i + 5), ss = dig(text, i + 7) * 10 + dig(text, i + 8);
+      if (!(hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && ss >= 0 && ss < 60)) return undefined;
+      us += hh * 3_600_000_000 + mm * 60_000_000 + ss * 1_000_000;
+      i += 9;
+      if (i < e && text.charCodeAt(i) === 46) {
+        i++;
+        let frac = 0, scale = 100_000, any = false;
+        while (i < e) { const x = text.charCodeAt(i) - 48; if (x < 0 || x > 9) break; if (scale >= 1) frac += x * scale; scale /= 10; any = true; i++; }
+        if (!any) return undefined;
+        us += Math.floor(frac);
+      }
+    }
+    if (i === e) return resolveParsed({ wallUs: us, offsetS: null }, tz);
+    const c = text.charCodeAt(i);
+    if ((c !== 43 && c !== 45) || e - i !== 6 || text.charCodeAt(i + 3) !== 58) return undefined;
+    const oh = dig(text, i + 1) * 10 + dig(text, i + 2), om = dig(text, i + 4) * 10 + dig(text, i + 5);
+    if (!(oh >= 0 && oh < 24 && om >= 0 && om < 60)) return undefined;
+    return us - (c === 45 ? -1 : 1) * (oh * 3600 + om * 60) * 1_000_000;
+  };
+}
+
 /** Python/pandas number text → number (`1e-05`, `inf`, `-inf`, `nan`); null if not a number. */
 export function parseNumber(text: string): number | null {
   const x = Number(text);
-  if (x === x && text.trim() !== '') return x;
+  // Number('') and Number(' ') are 0: only accept a result when the text starts with a digit, sign or dot.
+  if (x === x) { const c = text.charCodeAt(0); if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) return x; }
   switch (text.trim().toLowerCase()) {
     case 'nan': case '': return Number.NaN;
     case 'inf': case '+inf': case 'infinity': return Infinity;

@@ -1,5 +1,6 @@
 import { type Index, type Series, civilFromDays, fractionDigitsFor, offsetSecondsAt, US_PER_DAY, US_PER_S } from '../series/index.js';
 import { formatOffset } from '../series/timestamp.js';
+import { ByteWriter } from './byte-writer.js';
 import { pyFloatRepr } from './pyrepr.js';
 
 /** A CSV header cell: a name, or a tuple of names (one header row per level). */
@@ -27,19 +28,21 @@ function levels(name: HeaderName): readonly string[] {
   return typeof name === 'string' ? [name] : name.length === 0 ? [''] : name;
 }
 
-/** Text of every index key, the way pandas `to_csv` prints that index. */
-function indexFormatter(index: Index, sep: string): (i: number) => string {
+type Emit = (w: ByteWriter, i: number) => void;
+
+/** Writes every index key the way pandas `to_csv` prints that index. */
+function indexWriter(index: Index, sep: string): Emit {
   if (index.kind === 'string') {
     const keys = index.values;
-    return (i) => csvField(keys[i]!, sep);
+    return (w, i) => w.text(csvField(keys[i]!, sep));
   }
   if (index.kind === 'range' || (index.kind === 'numeric' && index.dtype === 'int64')) {
     const keys = index.values;
-    return (i) => String(keys[i]!);
+    return (w, i) => w.ascii(String(keys[i]!));
   }
   if (index.kind === 'numeric') {
     const keys = index.values;
-    return (i) => pyFloatRepr(keys[i]!);
+    return (w, i) => { const k = keys[i]!; if (k === k) w.ascii(pyFloatRepr(k)); };
   }
   const keys = index.values;
   const tz = index.tz;
@@ -51,72 +54,84 @@ function indexFormatter(index: Index, sep: string): (i: number) => string {
       if (k === k && k % US_PER_DAY !== 0) { dateOnly = false; break; }
     }
   }
-  // Cache the date text: consecutive rows mostly share a day.
+  // Consecutive rows mostly share a day: cache its text.
   let lastDay = Number.NaN, dayText = '';
-  let lastOffsetWall = Number.NaN, offsetText = '';
-  const wallText = (wall: number): string => {
-    const day = Math.floor(wall / US_PER_DAY);
+  let lastOffset = Number.NaN, offsetText = '';
+  const wall = (w: ByteWriter, us: number): void => {
+    const day = Math.floor(us / US_PER_DAY);
     if (day !== lastDay) {
       const c = civilFromDays(day);
-      const y = c.year;
-      dayText = `${y < 1000 ? String(y).padStart(4, '0') : y}-${P2[c.month]}-${P2[c.day]}`;
+      dayText = `${String(c.year).padStart(4, '0')}-${P2[c.month]}-${P2[c.day]}`;
       lastDay = day;
     }
-    if (dateOnly) return dayText;
-    const rem = wall - day * US_PER_DAY;
+    w.ensure(40);
+    w.ascii(dayText);
+    if (dateOnly) return;
+    const rem = us - day * US_PER_DAY;
     const secs = Math.floor(rem / US_PER_S);
     const sub = rem - secs * US_PER_S;
-    const h = Math.floor(secs / 3600), m = Math.floor((secs % 3600) / 60), s = secs % 60;
-    let t = `${dayText} ${P2[h]}:${P2[m]}:${P2[s]}`;
-    if (fd === 3) t += `.${String(Math.floor(sub / 1000)).padStart(3, '0')}`;
-    else if (fd === 6) t += `.${String(sub).padStart(6, '0')}`;
-    return t;
+    w.byte(32);
+    w.d2(Math.floor(secs / 3600)); w.byte(58);
+    w.d2(Math.floor((secs % 3600) / 60)); w.byte(58);
+    w.d2(secs % 60);
+    if (fd === 3) { w.byte(46); w.digits(Math.floor(sub / 1000), 3); }
+    else if (fd === 6) { w.byte(46); w.digits(sub, 6); }
   };
-  if (tz === null) return (i) => { const k = keys[i]!; return k === k ? wallText(k) : ''; };
-  return (i) => {
+  if (tz === null) return (w, i) => { const k = keys[i]!; if (k === k) wall(w, k); };
+  return (w, i) => {
     const k = keys[i]!;
-    if (k !== k) return '';
+    if (k !== k) return;
     const off = offsetSecondsAt(tz, k);
-    if (off !== lastOffsetWall) { offsetText = formatOffset(off); lastOffsetWall = off; }
-    return wallText(k + off * US_PER_S) + offsetText;
+    if (off !== lastOffset) { offsetText = formatOffset(off); lastOffset = off; }
+    wall(w, k + off * US_PER_S);
+    w.ascii(offsetText);
   };
 }
 
-/** Text of every value, the way pandas `to_csv` prints that dtype (NaN/None → empty). */
-function valueFormatter(series: Series, sep: string): (i: number) => string {
+/** Writes every value the way pandas `to_csv` prints that dtype (NaN/None → empty). */
+function valueWriter(series: Series, sep: string): Emit {
   const v = series.values;
-  if (v instanceof Uint8Array) return (i) => (v[i] ? 'True' : 'False');
+  if (v instanceof Uint8Array) return (w, i) => w.ascii(v[i] ? 'True' : 'False');
   if (v instanceof Float64Array) {
-    if (/int/i.test(series.dtype)) return (i) => { const x = v[i]!; return x === x ? String(x) : ''; };
-    return (i) => { const x = v[i]!; return x === x ? pyFloatRepr(x) : ''; };
+    if (/int/i.test(series.dtype)) return (w, i) => { const x = v[i]!; if (x === x) w.ascii(String(x)); };
+    return (w, i) => { const x = v[i]!; if (x === x) w.ascii(pyFloatRepr(x)); };
   }
-  return (i) => { const x = v[i]; return x == null ? '' : csvField(x, sep); };
+  return (w, i) => { const x = v[i]; if (x != null) w.text(csvField(x, sep)); };
 }
 
 /**
- * Write one series as pandas `Series.to_csv(sep=…)` does (meteaudata's archive CSV):
- * header `<index name>,<series name>`, or one header row per level when a header is a
- * tuple; then one row per point.
- *
- * @example seriesToCsv(Series.fromTimes(['2020-01-01'], [1], { name: 'A#1_RAW#1' })) // ',A#1_RAW#1\n2020-01-01,1.0\n'
+ * Write one series as pandas `Series.to_csv(sep=…)` does (meteaudata's archive CSV), as
+ * UTF-8 bytes: header `<index name>,<series name>`, or one header row per level when a
+ * header is a tuple; then one row per point.
  */
-export function seriesToCsv(series: Series, options: CsvWriteOptions = {}): string {
+export function seriesToCsvBuffer(series: Series, options: CsvWriteOptions = {}): Buffer {
   const sep = options.separator ?? ',';
   const indexHeader = options.indexHeader ?? series.index.name ?? '';
   // pandas names an unnamed series `0` in the header.
   const valueHeader = options.valueHeader ?? series.name ?? '0';
   const il = levels(indexHeader), vl = levels(valueHeader);
   const rows = Math.max(il.length, vl.length);
-  let out = '';
-  for (let r = 0; r < rows; r++) out += `${csvField(il[r] ?? '', sep)}${sep}${csvField(vl[r] ?? '', sep)}\n`;
-  const fi = indexFormatter(series.index, sep);
-  const fv = valueFormatter(series, sep);
   const n = series.length;
-  const parts: string[] = [];
+  const w = new ByteWriter(1024 + n * 36);
+  for (let r = 0; r < rows; r++) w.text(`${csvField(il[r] ?? '', sep)}${sep}${csvField(vl[r] ?? '', sep)}\n`);
+  const fi = indexWriter(series.index, sep);
+  const fv = valueWriter(series, sep);
+  const sepBytes = Buffer.from(sep, 'utf8');
+  const sepCode = sepBytes.length === 1 ? sepBytes[0]! : -1;
   for (let i = 0; i < n; i++) {
-    out += `${fi(i)}${sep}${fv(i)}\n`;
-    if ((i & 0xffff) === 0xffff) { parts.push(out); out = ''; }
+    fi(w, i);
+    if (sepCode >= 0) w.byte(sepCode); else w.text(sep);
+    fv(w, i);
+    w.byte(10);
   }
-  parts.push(out);
-  return parts.join('');
+  return w.result();
+}
+
+/**
+ * As `seriesToCsvBuffer`, as a string.
+ *
+ * @example seriesToCsv(Series.fromTimes(['2020-01-01'], [1], { name: 'A#1_RAW#1' })) // ',A#1_RAW#1\n2020-01-01,1.0\n'
+ */
+export function seriesToCsv(series: Series, options: CsvWriteOptions = {}): string {
+  return seriesToCsvBuffer(series, options).toString('utf8');
 }

@@ -9,7 +9,7 @@ import type { SeriesMetadata } from '../model/wire.js';
 import { formatFrequency, formatWall, parseFrequency, parseTimestampText, Series } from '../series/index.js';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { type KeyKind, parseSeriesCsv } from './csv-read.js';
-import { type HeaderName, seriesToCsv } from './csv-write.js';
+import { type HeaderName, seriesToCsvBuffer } from './csv-write.js';
 import { type OutputValueNames, resolveValueHeaders } from './headers.js';
 import { type ArchiveSource, openArchive, utf8 } from './source.js';
 import { dumpYaml } from './yaml-dump.js';
@@ -79,8 +79,8 @@ export async function signalFiles(signal: Signal, options: ArchiveWriteOptions, 
   for (const [name, ts] of signal.timeSeries) {
     checkFileName(name, 'Time series name');
     const series = await ts.load();
-    const csv = seriesToCsv(series.rename(name), { separator, indexHeader: options.outputIndexName ?? null, valueHeader: headers.get(name) ?? null });
-    files.set(`${prefix}${signal.name}_data/${name}.csv`, Buffer.from(csv, 'utf8'));
+    const csv = seriesToCsvBuffer(series.rename(name), { separator, indexHeader: options.outputIndexName ?? null, valueHeader: headers.get(name) ?? null });
+    files.set(`${prefix}${signal.name}_data/${name}.csv`, csv);
   }
   return files;
 }

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { MetaseriesError } from '../errors.js';
-import { readZip } from './zip.js';
+import { openZip } from './zip.js';
 
 /** The files of an archive, whether a zip (read in memory) or a folder. */
 export interface ArchiveSource {
@@ -36,7 +36,7 @@ export async function openArchive(path: string): Promise<ArchiveSource> {
       read: async (name) => readFile(join(path, ...name.split('/'))),
     };
   }
-  const entries = await readZip(path);
+  const entries = await openZip(path);
   return {
     label: path,
     names: [...entries.keys()],

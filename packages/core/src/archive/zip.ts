@@ -58,13 +58,37 @@ export async function readZip(file: string): Promise<Map<string, Buffer>> {
   return readZipBuffer(buffer, file);
 }
 
+/** As `readZip`, but entries are promises that resolve as each finishes inflating. */
+export async function openZip(file: string): Promise<Map<string, Promise<Buffer>>> {
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(file);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new MetaseriesError(code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `Cannot read archive ${JSON.stringify(file)}: ${(cause as Error).message}`, { cause });
+  }
+  return readZipLazy(buffer, file);
+}
+
 /** As `readZip`, from bytes already in memory; `label` names the archive in errors. */
-export function readZipBuffer(buffer: Buffer, label: string): Promise<Map<string, Buffer>> {
+export async function readZipBuffer(buffer: Buffer, label: string): Promise<Map<string, Buffer>> {
+  const lazy = await readZipLazy(buffer, label);
+  const out = new Map<string, Buffer>();
+  for (const [name, data] of lazy) out.set(name, await data);
+  return out;
+}
+
+/**
+ * List a zip's file entries and start inflating all of them at once (zlib runs on the
+ * thread pool), so the caller can parse one entry while the next ones inflate. Names are
+ * checked before anything is read.
+ */
+export function readZipLazy(buffer: Buffer, label: string): Promise<Map<string, Promise<Buffer>>> {
   return new Promise((resolve, reject) => {
     // decodeStrings false: we check names ourselves, to report zip-slip by name.
     yauzl.fromBuffer(buffer, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) => {
       if (err || !zip) return reject(corruptZip(label, `not a readable zip file (${err?.message ?? 'unknown error'})`, err));
-      const out = new Map<string, Buffer>();
+      const out = new Map<string, Promise<Buffer>>();
       let failed = false;
       const fail = (e: MetaseriesError) => { if (!failed) { failed = true; zip.close(); reject(e); } };
       zip.on('error', (e: Error) => fail(corruptZip(label, `corrupt zip (${e.message})`, e)));
@@ -73,14 +97,20 @@ export function readZipBuffer(buffer: Buffer, label: string): Promise<Map<string
         const raw = entry.fileName as unknown as Buffer;
         const name = (entry.generalPurposeBitFlag & 0x800) !== 0 ? raw.toString('utf8') : decodeCp437OrUtf8(raw);
         if (!isSafeEntryName(name)) return fail(corruptZip(label, `entry ${JSON.stringify(name)} would land outside the archive folder (zip-slip); refusing to read it`));
-        if (name.endsWith('/')) { zip.readEntry(); return; }
-        zip.openReadStream(entry, (e2, stream) => {
-          if (e2 || !stream) return fail(corruptZip(label, `entry ${JSON.stringify(name)} cannot be read (${e2?.message ?? 'no data'})`, e2));
-          const parts: Buffer[] = [];
-          stream.on('data', (c: Buffer) => parts.push(c));
-          stream.on('error', (e3: Error) => fail(corruptZip(label, `entry ${JSON.stringify(name)} is corrupt or truncated (${e3.message})`, e3)));
-          stream.on('end', () => { out.set(name, Buffer.concat(parts)); zip.readEntry(); });
-        });
+        if (!name.endsWith('/')) {
+          const data = new Promise<Buffer>((res, rej) => {
+            zip.openReadStream(entry, (e2, stream) => {
+              if (e2 || !stream) return rej(corruptZip(label, `entry ${JSON.stringify(name)} cannot be read (${e2?.message ?? 'no data'})`, e2));
+              const parts: Buffer[] = [];
+              stream.on('data', (c: Buffer) => parts.push(c));
+              stream.on('error', (e3: Error) => rej(corruptZip(label, `entry ${JSON.stringify(name)} is corrupt or truncated (${e3.message})`, e3)));
+              stream.on('end', () => res(parts.length === 1 ? parts[0]! : Buffer.concat(parts)));
+            });
+          });
+          data.catch(() => undefined); // reported when awaited
+          out.set(name, data);
+        }
+        zip.readEntry();
       });
       zip.readEntry();
     });
