@@ -4,6 +4,7 @@ import { processDataset } from '../process/dataset-process.js';
 import type { DatasetProcessOptions, DatasetTransform } from '../process/transform.js';
 import type { StorageBackend } from '../storage/backend.js';
 import { Storage } from '../storage/storage.js';
+import type { DatasetSaveOptions } from '../archive/dataset-archive.js';
 import { nowIso, toIso } from './datetime.js';
 import {
   type DatasetCatalogEntry,
@@ -193,6 +194,26 @@ export class Dataset {
     await dataset.loadAll();
     if (d.last_updated) dataset.lastUpdated = d.last_updated;
     return dataset;
+  }
+
+  /**
+   * Save as a meteaudata dataset archive `<dir>/<name>.zip`; Python's `Dataset.load` reads it.
+   * @example await plant.save('./out')   // → ./out/plant.zip
+   */
+  async save(dir: string, options: DatasetSaveOptions = {}): Promise<string> {
+    // Loaded on demand: the archive code imports this module.
+    const { saveDataset } = await import('../archive/dataset-archive.js');
+    return saveDataset(this, dir, options);
+  }
+
+  /**
+   * Load a dataset archive written by metaseries or Python meteaudata (`name` optional
+   * when the archive holds one dataset).
+   * @example const plant = await Dataset.load('./out/plant.zip')
+   */
+  static async load(path: string, name?: string): Promise<Dataset> {
+    const { loadDataset } = await import('../archive/dataset-archive.js');
+    return loadDataset(path, name);
   }
 
   /** @internal bump last_updated. */

@@ -6,6 +6,7 @@ import { Series } from '../series/series.js';
 import { seriesKey } from '../storage/keys.js';
 import { Storage } from '../storage/storage.js';
 import type { StorageBackend } from '../storage/backend.js';
+import type { SignalSaveOptions } from '../archive/signal-archive.js';
 import { nowIso, toIso } from './datetime.js';
 import { DataProvenance, type DataProvenanceInit } from './provenance.js';
 import { TimeSeries } from './time-series.js';
@@ -51,6 +52,29 @@ export class Signal {
     const data = init.data === undefined ? [] : Array.isArray(init.data) ? init.data : [init.data as Series | TimeSeries];
     if (data.length === 0 && init.data === undefined) this.addSeries(Series.empty('RAW'));
     for (const item of data) this.addSeries(item, { strict: true });
+    // Adding the initial data must not overwrite a last_updated the caller passed in.
+    if (init.lastUpdated !== undefined) this.lastUpdated = toIso(init.lastUpdated, 'last_updated');
+  }
+
+  /**
+   * Save as a meteaudata archive: `<dir>/<name>.zip` (or a folder with `zip: false`) holding
+   * `<name>_metadata.yaml` and one CSV per series. Python's `Signal.load_from_directory` reads it.
+   * @example await cod.save('./out')   // → ./out/CODs#1.zip
+   */
+  async save(dir: string, options: SignalSaveOptions = {}): Promise<string> {
+    // Loaded on demand: the archive code imports this module.
+    const { saveSignal } = await import('../archive/signal-archive.js');
+    return saveSignal(this, dir, options);
+  }
+
+  /**
+   * Load a signal archive (zip or folder) written by metaseries or Python meteaudata.
+   * `name` may be omitted when the archive holds one signal.
+   * @example const cod = await Signal.load('./out/CODs#1.zip')
+   */
+  static async load(path: string, name?: string): Promise<Signal> {
+    const { loadSignal } = await import('../archive/signal-archive.js');
+    return loadSignal(path, name);
   }
 
   /** Names of all series, in insertion order. */
