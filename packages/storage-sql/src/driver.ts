@@ -331,22 +331,17 @@ export class PgDriver implements Driver {
   }
 
   read<T>(body: (conn: Conn) => Promise<T>): Promise<T> {
-    return this.withConn(async (conn) => {
-      await conn.run('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      try {
-        const result = await body(conn);
-        await conn.run('COMMIT');
-        return result;
-      } catch (e) {
-        await conn.run('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
-    });
+    return this.inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', body);
   }
 
   transaction<T>(body: (conn: Conn) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN', body);
+  }
+
+  /** Run `body` between `begin` and COMMIT on one pooled connection; ROLLBACK on failure. */
+  private inTransaction<T>(begin: string, body: (conn: Conn) => Promise<T>): Promise<T> {
     return this.withConn(async (conn) => {
-      await conn.run('BEGIN');
+      await conn.run(begin);
       try {
         const result = await body(conn);
         await conn.run('COMMIT');

@@ -42,32 +42,28 @@ function corruptZip(file: string, what: string, cause?: unknown): MetaseriesErro
   return new MetaseriesError('CORRUPT_DATA', `Archive ${JSON.stringify(file)}: ${what}`, cause === undefined ? {} : { cause });
 }
 
+/** The archive's bytes; a missing file is NOT_FOUND, anything else IO_ERROR. */
+async function readArchiveFile(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new MetaseriesError(code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `Cannot read archive ${JSON.stringify(file)}: ${(cause as Error).message}`, { cause });
+  }
+}
+
 /**
  * Every file entry of a zip, read into memory (nothing is extracted to disk). Entries
  * whose names would escape the extraction folder are refused; a truncated or corrupt
  * zip fails with CORRUPT_DATA naming the archive (and the entry when known).
  */
 export async function readZip(file: string): Promise<Map<string, Buffer>> {
-  let buffer: Buffer;
-  try {
-    buffer = await readFile(file);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new MetaseriesError(code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `Cannot read archive ${JSON.stringify(file)}: ${(cause as Error).message}`, { cause });
-  }
-  return readZipBuffer(buffer, file);
+  return readZipBuffer(await readArchiveFile(file), file);
 }
 
 /** As `readZip`, but entries are promises that resolve as each finishes inflating. */
 export async function openZip(file: string): Promise<Map<string, Promise<Buffer>>> {
-  let buffer: Buffer;
-  try {
-    buffer = await readFile(file);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new MetaseriesError(code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `Cannot read archive ${JSON.stringify(file)}: ${(cause as Error).message}`, { cause });
-  }
-  return readZipLazy(buffer, file);
+  return readZipLazy(await readArchiveFile(file), file);
 }
 
 /** As `readZip`, from bytes already in memory; `label` names the archive in errors. */
