@@ -1,0 +1,164 @@
+import type { SeriesMetadata } from '../../model/wire.js';
+import type { Series } from '../../series/series.js';
+
+/**
+ * The physical contract of Storage v2 (issue 10). A `SegmentDriver` only stores and
+ * fetches immutable segments and commits a key's new version with compare-and-set;
+ * everything else — planning segments, append/update/deleteRange merges, as-of
+ * resolution, snapshots, prune and GC, statistics, fallbacks, key validation,
+ * in-process locking — lives once in core (`SegmentStore`, beside this file).
+ *
+ * Drivers: memory (core), SQL (storage-sql, one transaction per commit), native file
+ * layout (storage-parquet / storage-polars, manifest replaced by one rename).
+ *
+ * Segment content format is the driver's choice: SQL and memory store blobs made by
+ * core's codec (`encodeSegment`/`decodeSegment`); file drivers write Parquet files.
+ * Hence segments cross this boundary as `Series` (a time-ordered slice of points).
+ */
+
+/** Statistics kept beside a segment so reads, describe and coarse aggregates can skip decoding. */
+export interface SegmentStats {
+  /** Points in the segment. */
+  count: number;
+  /**
+   * First and last index key: epoch µs for a datetime index (UTC instant when zoned,
+   * wall time when naive), the value for numeric/range indexes, the position for a
+   * string index. A segment never straddles another one of the same version.
+   */
+  first: number;
+  last: number;
+  /** Over numeric values, NaN excluded; null when the dtype is not numeric or all NaN. */
+  min: number | null;
+  max: number | null;
+  sum: number | null;
+  nanCount: number;
+  /** First and last value when numeric (NaN kept as NaN is not JSON: stored as null). */
+  firstValue: number | null;
+  lastValue: number | null;
+}
+
+/** A segment as referenced by a version. Ids are made by core and unique within a key. */
+export interface SegmentRef extends SegmentStats {
+  id: string;
+  /** Encoded size in bytes as reported by the driver (0 when unknown). */
+  bytes: number;
+}
+
+export type VersionOperation = 'save' | 'append' | 'update' | 'deleteRange' | 'restore' | 'delete';
+
+/**
+ * One immutable version of a key. Drivers store it as opaque JSON (`JSON.stringify`
+ * round-trips it) and read back only `version`, `createdAt` and `segments[].id`.
+ */
+export interface VersionRecord {
+  version: number;
+  /** Epoch milliseconds at commit. */
+  createdAt: number;
+  operation: VersionOperation;
+  /** The meteaudata series metadata, unchanged. Null on a delete tombstone. */
+  metadata: SeriesMetadata | null;
+  /** What core needs to rebuild a Series from segments (index kind, zone, freq, names, dtype). */
+  layout: Record<string, unknown>;
+  segments: SegmentRef[];
+  /** Total points; first/last key of the whole version (null when empty). */
+  length: number;
+  first: number | null;
+  last: number | null;
+  /** True when this version deletes the key (listKeys skips it; asOf before it still reads). */
+  tombstone: boolean;
+  /** Free-form extras (e.g. refresh records of living pipelines). */
+  extra?: Record<string, unknown>;
+}
+
+/** One key's commit inside an atomic `commit` call. */
+export interface CommitEntry {
+  key: string;
+  /** The head version this commit was planned on; null when the key has never been written. */
+  expected: number | null;
+  /** Must have `version === (expected ?? 0) + 1`. */
+  record: VersionRecord;
+}
+
+export interface SnapshotRecord {
+  name: string;
+  createdAt: number;
+  /** key → version held by the snapshot. */
+  versions: Record<string, number>;
+}
+
+/**
+ * A first-class catalog record (dataset or signal metadata: description, owner,
+ * provenance…), committed in the same transaction as series versions so a
+ * `process()`/`saveAll()` lands whole or not at all. `record: null` deletes it.
+ */
+export interface CatalogRecord {
+  kind: 'dataset' | 'signal';
+  /** `dataset` or `dataset/signal`. */
+  name: string;
+  record: Record<string, unknown> | null;
+}
+
+export interface SegmentDriver {
+  readonly kind: string;
+  /** Data outlives the process. */
+  readonly persistent: boolean;
+
+  /**
+   * Store new segments of `key` before the commit that references them. Ids are fresh;
+   * a crash after this and before commit leaves orphans that `gc` removes.
+   * Returns the encoded size of each segment, in order.
+   */
+  putSegments(key: string, segments: ReadonlyArray<{ id: string; series: Series }>): Promise<number[]>;
+  /**
+   * Read segments of `key`. `layout` is the version's layout (for drivers whose format
+   * does not carry it). A missing or damaged segment → CORRUPT_DATA naming key and id.
+   * `range` (inclusive index keys) lets a driver cut inside a segment; core slices anyway.
+   */
+  readSegments(
+    key: string,
+    refs: readonly SegmentRef[],
+    layout: Record<string, unknown>,
+    range?: { from?: number; to?: number },
+  ): Promise<Series[]>;
+
+  /** Head version of `key` (a tombstone counts), or null when never written. */
+  head(key: string): Promise<number | null>;
+  /** One version; undefined when absent (never written or pruned). */
+  readVersion(key: string, version: number): Promise<VersionRecord | undefined>;
+  /** Every retained version, ascending. */
+  listVersions(key: string): Promise<VersionRecord[]>;
+
+  /**
+   * Atomically make each entry's record the head of its key iff every key's head is
+   * still `expected`; otherwise change nothing and throw CONFLICT naming the key and
+   * its current head. One transaction in SQL, one manifest rename per key + catalog on files.
+   */
+  commit(entries: readonly CommitEntry[], catalog?: readonly CatalogRecord[]): Promise<void>;
+  /** Catalog records whose name starts with `prefix`, sorted by name. */
+  readCatalog(prefix: string): Promise<CatalogRecord[]>;
+
+  /** Keys whose head exists and is not a tombstone, starting with `prefix`, sorted. */
+  listKeys(prefix: string): Promise<string[]>;
+  /** Heads of many keys at once (discovery, describe, fromBackend): key → head record. */
+  readHeads(prefix: string): Promise<Map<string, VersionRecord>>;
+
+  /** Create a snapshot; CONFLICT if the name is taken. */
+  createSnapshot(snapshot: SnapshotRecord): Promise<void>;
+  readSnapshot(name: string): Promise<SnapshotRecord | undefined>;
+  listSnapshots(): Promise<SnapshotRecord[]>;
+  /** NOT_FOUND if absent. */
+  deleteSnapshot(name: string): Promise<void>;
+
+  /** Remove version records (never the head); their segments become unreferenced. */
+  dropVersions(key: string, versions: readonly number[]): Promise<void>;
+  /** Stored segment ids of `key` with their write time (epoch ms), for GC. */
+  listSegments(key: string): Promise<Array<{ id: string; createdAt: number }>>;
+  deleteSegments(key: string, ids: readonly string[]): Promise<void>;
+  /** Keys that have any stored versions or segments, including deleted ones (GC). */
+  listAllKeys(): Promise<string[]>;
+  /** Remove a key entirely: versions, segments (used by prune after a tombstone expires). */
+  purgeKey(key: string): Promise<void>;
+
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
