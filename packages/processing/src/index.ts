@@ -4,9 +4,9 @@
  * Each transform factory returns a function for `signal.process` / `dataset.process`;
  * each kernel (`resampleSeries`, `linearFill`, …) works on a bare `Series`.
  */
-export * from './aggregate.js';
 export * from './average.js';
-export { resampleBins, resampleFrequency, type Bins } from './bins.js';
+// Resampling bins and group aggregations live in core (store queries use them too); re-exported here.
+export { AGGREGATIONS, aggregateGroups, checkAggregation, median, quantile, resampleBins, resampleFrequency, type Aggregation, type Bins } from '@metaseries/core';
 export { outputName, signalPart } from './common.js';
 export * from './derivative.js';
 export * from './gaps.js';

@@ -1,6 +1,7 @@
-import { DatetimeIndex, ProcessingType, Series, type Frequency, type Transform } from '@metaseries/core';
-import { aggregateGroups, checkAggregation, type Aggregation } from './aggregate.js';
-import { resampleBins, resampleFrequency } from './bins.js';
+import {
+  aggregateGroups, checkAggregation, DatetimeIndex, ProcessingType, resampleBins, resampleFrequency, Series, type Aggregation, type Frequency,
+  type Transform,
+} from '@metaseries/core';
 import { makeStep, outputName, requireDatetime, requireNumeric } from './common.js';
 
 export interface ResampleOptions {

@@ -1,5 +1,7 @@
+export { resampleBins, resampleFrequency, type Bins } from './bins.js';
 export * from './calendar.js';
 export * from './frequency.js';
+export * from './group-aggregate.js';
 export * from './indexes.js';
 export * from './partial.js';
 export * from './series.js';

@@ -1,7 +1,8 @@
-import {
-  civilFromDays, daysFromCivil, DatetimeIndex, fixedDurationUs, invalidInput, parseFrequency, show, US_PER_DAY, utcToWall,
-  wallToUtc, weekdayFromDays, WEEKDAYS, MONTHS, type Frequency,
-} from '@metaseries/core';
+import { invalidInput, show } from '../errors.js';
+import { civilFromDays, daysFromCivil, US_PER_DAY, weekdayFromDays } from './calendar.js';
+import { fixedDurationUs, MONTHS, parseFrequency, WEEKDAYS, type Frequency } from './frequency.js';
+import type { DatetimeIndex } from './indexes.js';
+import { utcToWall, wallToUtc } from './timezone.js';
 
 /**
  * Resampling bins as pandas 2.x/3.x makes them with its defaults (`origin='start_day'`):

@@ -1,4 +1,4 @@
-import { invalidInput, show } from '@metaseries/core';
+import { invalidInput, show } from '../errors.js';
 
 /** How `resample` reduces the points of a bin; every one skips NaN, as pandas does. */
 export type Aggregation = 'mean' | 'min' | 'max' | 'sum' | 'count' | 'first' | 'last' | 'median' | 'std' | 'var' | 'percentile';
