@@ -1,5 +1,4 @@
 import {
-  type AggregateRequest,
   type BackendCapabilities,
   type LoadOptions,
   MetaseriesError,
@@ -183,12 +182,6 @@ export class SqlBackend implements StorageBackend {
     } catch (e) {
       throw engineError(e, this.kind, 'stream', key);
     }
-  }
-
-  aggregate(key: string, request: AggregateRequest): Promise<Series> {
-    const impl = this.impl;
-    if (!impl.aggregate) return Promise.reject(new MetaseriesError('UNSUPPORTED', `The ${this.layout} layout does not aggregate in SQL`, { backend: this.kind }));
-    return this.call('aggregate', key, () => impl.aggregate!(key, request));
   }
 
   describe(prefix = ''): Promise<SeriesSummary[]> {

@@ -1,5 +1,4 @@
 import type {
-  AggregateRequest,
   BackendCapabilities,
   KeyRange,
   Series,
@@ -26,7 +25,6 @@ export interface Layout {
   listKeys(prefix: string): Promise<string[]>;
   clear(): Promise<void>;
   stream?(key: string, options: StreamOptions): AsyncIterable<Series>;
-  aggregate?(key: string, request: AggregateRequest): Promise<Series>;
   describe?(prefix: string): Promise<SeriesSummary[]>;
 }
 

@@ -1,5 +1,4 @@
 import {
-  aggregateSeries,
   type AggregateRequest,
   type BackendCapabilities,
   DatetimeIndex,
@@ -166,7 +165,7 @@ export class NativeLayout implements Layout {
   constructor(private readonly backendName: string) {}
 
   capabilities(persistent: boolean): BackendCapabilities {
-    return Object.freeze({ rangeReads: true, streaming: true, aggregation: true, metadataQuery: true, persistent });
+    return Object.freeze({ rangeReads: true, streaming: true, aggregation: false, metadataQuery: true, persistent });
   }
 
   async init(driver: Driver): Promise<void> {
@@ -363,51 +362,6 @@ export class NativeLayout implements Layout {
       yield buildSeries(row, columnsOf(rows, Boolean(row.info.keysInLabel)), null);
       if (rows.length < chunkSize) return;
     }
-  }
-
-  /** mean/min/max/sum/count in SQL (bucketed by integer `every` on integer keys); the rest through the core. */
-  async aggregate(key: string, request: AggregateRequest): Promise<Series> {
-    const row = await this.driver.withConn((conn) => this.seriesRow(conn, key));
-    const every = request.every;
-    if (every !== undefined && !(every > 0)) throw new MetaseriesError('INVALID_INPUT', `Bucket width "every" must be positive, got ${show(every)}`, { backend: this.backendName });
-    const integerKeys = row.info.kind === 'datetime' || row.info.kind === 'range' || (row.info.kind === 'numeric' && row.info.dtype === 'int64');
-    const sqlFn = { mean: 'AVG(num)', min: 'MIN(num)', max: 'MAX(num)', sum: 'SUM(num)', count: 'COUNT(num)' }[request.fn as string];
-    const canPush = storageOf(row.dtype) === 'number' && row.sorted && !row.info.keysInLabel && sqlFn !== undefined
-      && (every === undefined || (integerKeys && Number.isSafeInteger(every)));
-    if (!canPush) {
-      const { series } = await this.load(key, request.range);
-      return aggregateSeries(series, request);
-    }
-    const where = ['sid = ?'];
-    const params: Param[] = [row.sid];
-    if (request.range?.from !== undefined) { where.push('ts >= ?'); params.push(request.range.from); }
-    if (request.range?.to !== undefined) { where.push('ts <= ?'); params.push(request.range.to); }
-    const pg = this.driver.dialect === 'postgres';
-    const tsInt = pg ? 'CAST(ts AS BIGINT)' : 'CAST(ts AS INTEGER)';
-    // Floor towards -infinity (pre-1970 keys are negative); `%` truncates towards zero.
-    const bucket = every === undefined ? 'MIN(ts)' : `(${tsInt} - (((${tsInt} % ?) + ?) % ?))`;
-    const bucketParams: Param[] = every === undefined ? [] : [every, every, every];
-    const fn = sqlFn!;
-    const sql = every === undefined
-      ? `SELECT MIN(ts), ${fn}, COUNT(*) FROM ${T_POINTS} WHERE ${where.join(' AND ')}`
-      : `SELECT b, agg, cnt FROM (SELECT ${bucket} AS b, ${fn} AS agg, COUNT(*) AS cnt FROM ${T_POINTS} WHERE ${where.join(' AND ')} GROUP BY 1) AS g ORDER BY b`;
-    const rows = await this.driver.withConn((conn) => conn.rows(sql, [...bucketParams, ...params]));
-    const keys: number[] = [];
-    const out: number[] = [];
-    for (const r of rows) {
-      if (num(r[2]) === 0) continue;
-      keys.push(num(r[0]));
-      const v = num(r[1]);
-      out.push(request.fn === 'sum' && Number.isNaN(v) ? 0 : v);
-    }
-    if (every === undefined && keys.length === 1) {
-      // The core reports the bucket at the first point's key, which MIN(ts) is for a sorted series.
-    }
-    const keyArray = Float64Array.from(keys);
-    const index = row.info.kind === 'datetime'
-      ? new DatetimeIndex(keyArray, { tz: row.info.tz ?? null, name: row.info.name })
-      : new NumericIndex(keyArray, 'float64', row.info.name);
-    return new Series({ index, values: Float64Array.from(out), name: row.series_name, dtype: 'float64' });
   }
 
   describe(prefix: string): Promise<SeriesSummary[]> {

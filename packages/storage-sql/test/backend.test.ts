@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  aggregateSeries,
   createBackend,
   DatetimeIndex,
   MetaseriesError,
@@ -46,7 +45,7 @@ describe('configuration', () => {
     const file = join(dir, 'registry.db');
     const a = await createBackend(`sqlite:${file}`);
     expect(a.kind).toBe('sqlite');
-    expect(a.capabilities).toMatchObject({ rangeReads: true, streaming: true, aggregation: true, metadataQuery: true, persistent: true });
+    expect(a.capabilities).toMatchObject({ rangeReads: true, streaming: true, aggregation: false, metadataQuery: true, persistent: true });
     await a.close();
     const b = await createBackend({ kind: 'sqlite', path: join(dir, 'py.db'), layout: 'meteaudata' });
     expect(b.capabilities).toMatchObject({ rangeReads: false, streaming: false, persistent: true });
@@ -126,27 +125,6 @@ describe('native schema', () => {
     await store.close();
   });
 
-  it('aggregates in SQL exactly like the core, pre-1970 buckets included', async () => {
-    const store = await openSqlite(':memory:');
-    const start = Date.UTC(1969, 11, 31, 20) * 1000;
-    const values = Float64Array.from({ length: 10 }, (_, i) => (i === 3 ? Number.NaN : i * 1.5));
-    const s = new Series({ index: new DatetimeIndex(Float64Array.from({ length: 10 }, (_, i) => start + i * H), { tz: 'UTC' }), values, name: 'X#1_RAW#1' });
-    await store.save('a/X#1/RAW#1', s, meta());
-    for (const fn of ['mean', 'min', 'max', 'sum', 'count', 'first', 'last'] as const) {
-      for (const every of [undefined, 3 * H, 24 * H]) {
-        for (const range of [undefined, { from: start + 2 * H, to: start + 7 * H }]) {
-          const request = { fn, every, range };
-          const mine = await store.aggregate('a/X#1/RAW#1', request);
-          const ref = aggregateSeries(range ? s.slice(2, 8) : s, request);
-          expect(mine.equals(ref), `${fn} every=${every} range=${Boolean(range)}`).toBe(true);
-        }
-      }
-    }
-    const num = new Series({ index: new NumericIndex(Float64Array.from([-5, -1, 0, 2, 9]), 'int64'), values: Float64Array.from([1, 2, 3, 4, 5]) });
-    await store.save('a/X#1/N#1', num, meta());
-    expect((await store.aggregate('a/X#1/N#1', { fn: 'sum', every: 4 })).equals(aggregateSeries(num, { fn: 'sum', every: 4 }))).toBe(true);
-    await store.close();
-  });
 
   it('a stream whose key is replaced meanwhile fails with CONFLICT instead of mixing versions', async () => {
     const store = await openSqlite(':memory:');

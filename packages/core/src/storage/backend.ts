@@ -1,4 +1,5 @@
 import type { SeriesMetadata } from '../model/wire.js';
+import type { QueryAgg } from '../query/spec.js';
 import type { Series } from '../series/series.js';
 
 /**
@@ -11,7 +12,7 @@ export interface BackendCapabilities {
   readonly rangeReads: boolean;
   /** `stream(key, options)` yields chunks without loading the whole series. Default false: load, then chunk. */
   readonly streaming: boolean;
-  /** `aggregate(key, request)` computes in the engine. Default false: load the range, compute in JS. */
+  /** Reserved for engine-side bucket aggregation (`query` pushdown). Default false: core reads the range and computes pandas-exact buckets in JS. */
   readonly aggregation: boolean;
   /** `describe(prefix)` answers from stored summaries. Default false: load every series. */
   readonly metadataQuery: boolean;
@@ -52,13 +53,16 @@ export interface StreamOptions {
   chunkSize?: number;
 }
 
-export type AggregateFn = 'mean' | 'min' | 'max' | 'sum' | 'count' | 'first' | 'last';
+/** An aggregation: see `QueryAgg` (`'mean'`, `'max'`, `'median'`, `'p95'`, `{ quantile: 0.9 }`…). */
+export type AggregateFn = QueryAgg;
 
 export interface AggregateRequest {
   fn: AggregateFn;
   range?: KeyRange;
-  /** Bucket width in index units (microseconds for datetime); omitted = one bucket. Buckets start at multiples of `every` (epoch-aligned). */
-  every?: number;
+  /** Bucket width as a pandas frequency (`'15min'`, `'1h'`, `'1D'`, `'1MS'`…); omitted = one bucket. Bare numbers are refused. */
+  every?: string;
+  /** IANA zone for calendar buckets (default: the series' zone). */
+  tz?: string;
 }
 
 /** A stored series described without loading its values. */
@@ -93,8 +97,6 @@ export interface StorageBackend {
   close(): Promise<void>;
   /** Present when `capabilities.streaming`. */
   stream?(key: string, options: StreamOptions): AsyncIterable<Series>;
-  /** Present when `capabilities.aggregation`. */
-  aggregate?(key: string, request: AggregateRequest): Promise<Series>;
   /** Present when `capabilities.metadataQuery`. */
   describe?(prefix?: string): Promise<SeriesSummary[]>;
 }

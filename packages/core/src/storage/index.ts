@@ -1,4 +1,3 @@
-export * from './aggregate.js';
 export * from './backend.js';
 export * from './container.js';
 export * from './keys.js';

@@ -1,7 +1,12 @@
 import { MetaseriesError, show } from '../errors.js';
 import type { SeriesMetadata } from '../model/wire.js';
 import type { Series } from '../series/series.js';
-import { aggregateSeries } from './aggregate.js';
+import { bucketSeries } from '../query/engine.js';
+import type { QueryResult } from '../query/result.js';
+import { runQuery } from '../query/run.js';
+import { planQuery, type QueryOptions } from '../query/spec.js';
+import { DatetimeIndex, NumericIndex } from '../series/indexes.js';
+import { Series as SeriesClass } from '../series/series.js';
 import {
   type AggregateRequest,
   type BackendCapabilities,
@@ -116,12 +121,37 @@ export class Storage {
     for (let start = 0; start < series.length; start += chunkSize) yield series.slice(start, start + chunkSize);
   }
 
-  /** Aggregate a stored series (optionally per bucket of `every`), in the engine when it can. */
+  /**
+   * Aggregate one stored series, per bucket of `every` (a pandas frequency such as
+   * `'1h'` or `'1D'`) or as one bucket: the single-series form of `query`.
+   *
+   * @example await store.aggregate('plant/COD#1/RAW#1', { fn: 'max', every: '1D', tz: 'America/New_York' })
+   */
   aggregate(key: string, request: AggregateRequest): Promise<Series> {
     return this.run('aggregate', key, async () => {
-      if (this.capabilities.aggregation) return this.backend.aggregate!(key, request);
+      const plan = planQuery({ series: [key], agg: request.fn, ...(request.every === undefined ? {} : { every: request.every }), ...(request.tz === undefined ? {} : { tz: request.tz }) });
+      if (request.range) checkRange(request.range, this.kind);
       const { series } = request.range ? await this.loadRange(key, request.range) : await this.backend.load(key);
-      return aggregateSeries(series, request);
+      const buckets = bucketSeries(series, plan, key);
+      const index = series.index.kind === 'datetime' || plan.every !== null
+        ? new DatetimeIndex(buckets.labels, { tz: buckets.tz, name: series.index.name })
+        : new NumericIndex(buckets.labels, 'float64', series.index.name);
+      return new SeriesClass({ index, values: buckets.columns[0]!, name: series.name, dtype: plan.aggs[0]!.kernel === 'count' ? 'int64' : 'float64' });
+    });
+  }
+
+  /**
+   * Aggregate several series into time buckets in one call: pandas `resample(every).agg(...)`
+   * semantics, calendar buckets in `tz`, empty buckets filled as asked.
+   *
+   * @example
+   * const report = await store.query({ series: ['plant/COD#1/RAW#1'], range: { from: '2024-03-01', to: '2024-04-01' },
+   *   every: '1h', agg: ['mean', 'max', 'p95'] });
+   */
+  query(options: QueryOptions): Promise<QueryResult> {
+    return this.guard('query', '', async () => {
+      for (const key of Array.isArray(options?.series) ? options.series : []) validateKey(key, this.kind);
+      return runQuery(this, options);
     });
   }
 
