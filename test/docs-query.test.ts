@@ -1,0 +1,33 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, expect, it, vi } from 'vitest';
+import { ROOT } from './support/python.js';
+
+// docs/query.md's examples run as written, and print what their comments say.
+const blocks = /```ts\n([\s\S]*?)```/g;
+const tmp = (i: number) => join(ROOT, 'test', `.docs-query-${i}.tmp.ts`);
+const written: string[] = [];
+afterAll(() => Promise.all(written.map((f) => rm(f, { force: true }))));
+
+async function run(i: number, code: string): Promise<unknown[][]> {
+  written.push(tmp(i));
+  await writeFile(tmp(i), code);
+  const logged: unknown[][] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((...args) => void logged.push(args));
+  try {
+    await import(tmp(i));
+  } finally {
+    spy.mockRestore();
+  }
+  return logged;
+}
+
+it('docs/query.md examples run and print what they say', async () => {
+  const doc = await readFile(join(ROOT, 'docs', 'query.md'), 'utf8');
+  const code = [...doc.matchAll(blocks)].map((m) => m[1]!);
+  expect(code.length).toBe(3);
+  const [daily, report, dailyMax] = [await run(0, code[0]!), await run(1, code[1]!), await run(2, code[2]!)];
+  expect((daily[0]![0] as Record<string, unknown>).time).toBe('2024-03-10 00:00:00-05:00');
+  expect(report[0]).toEqual([743, ['plant/COD#1/RAW#1:mean', 'plant/COD#1/RAW#1:max', 'plant/COD#1/RAW#1:p95']]);
+  expect(dailyMax[0]).toEqual([3]);
+});
