@@ -3,6 +3,7 @@ import { numberSignalName, parseSignalName } from '../naming.js';
 import { processDataset } from '../process/dataset-process.js';
 import type { DatasetProcessOptions, DatasetTransform } from '../process/transform.js';
 import type { StorageBackend } from '../storage/backend.js';
+import type { DiscoveryFilters } from '../storage/discovery.js';
 import { Storage } from '../storage/storage.js';
 import type { DatasetSaveOptions } from '../archive/dataset-archive.js';
 import { nowIso, toIso } from './datetime.js';
@@ -194,6 +195,19 @@ export class Dataset {
     await dataset.loadAll();
     if (d.last_updated) dataset.lastUpdated = d.last_updated;
     return dataset;
+  }
+
+  /**
+   * Open (lazily) every dataset of `store` that has a signal matching `filters` — by
+   * provenance, units, name or time range, as `store.signals(filters)` finds them.
+   * @example const [plant] = await Dataset.find(store, { where: { parameter: 'COD' } });
+   */
+  static async find(backend: StorageBackend | Storage, filters?: DiscoveryFilters): Promise<Dataset[]> {
+    const storage = Storage.from(backend);
+    const names = [...new Set((await storage.signals(filters)).map((s) => s.dataset))];
+    const out: Dataset[] = [];
+    for (const name of names) out.push(await Dataset.fromBackend(storage, name));
+    return out;
   }
 
   /**

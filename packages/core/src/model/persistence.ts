@@ -2,6 +2,7 @@ import { MetaseriesError, show } from '../errors.js';
 import { parseTsName } from '../naming.js';
 import { Series } from '../series/series.js';
 import { CATALOG_SEGMENT, catalogKey, seriesKey } from '../storage/keys.js';
+import { CATALOG_FIELD, parseCatalogMetadata, type Catalog, type SignalCatalogEntry } from '../storage/legacy-catalog.js';
 import type { Storage } from '../storage/storage.js';
 import { nowIso } from './datetime.js';
 import { IndexMetadata } from './index-metadata.js';
@@ -17,33 +18,7 @@ export interface StorageBinding {
   datasetName: string;
 }
 
-/** Dataset-level fields kept in the catalog record. */
-export interface DatasetCatalogEntry {
-  name: string;
-  description: string | null;
-  owner: string | null;
-  purpose: string | null;
-  project: string | null;
-  created_on: string;
-  last_updated: string;
-}
-
-export interface SignalCatalogEntry {
-  units: string;
-  provenance: DataProvenanceDict;
-  created_on: string;
-  last_updated: string;
-  time_series: string[];
-}
-
-/** What the `<dataset>/__metaseries__` record carries (under the metadata key `metaseries_catalog`). */
-export interface Catalog {
-  version: 1;
-  dataset: DatasetCatalogEntry | null;
-  signals: Record<string, SignalCatalogEntry>;
-}
-
-const CATALOG_FIELD = 'metaseries_catalog';
+export type { Catalog, DatasetCatalogEntry, SignalCatalogEntry } from '../storage/legacy-catalog.js';
 
 /** Save one series if needed; remembers where it went so the values can be unloaded. */
 export async function saveSeries(binding: StorageBinding, signal: Signal, ts: TimeSeries, onlyChanged: boolean): Promise<void> {
@@ -73,12 +48,7 @@ export function signalCatalogEntry(signal: Signal): SignalCatalogEntry {
 export async function readCatalog(storage: Storage, datasetName: string): Promise<Catalog> {
   const key = catalogKey(datasetName);
   if (!(await storage.exists(key))) return { version: 1, dataset: null, signals: {} };
-  const meta = await storage.loadMetadata(key);
-  const catalog = meta[CATALOG_FIELD] as Catalog | undefined;
-  if (!catalog || typeof catalog !== 'object' || typeof catalog.signals !== 'object') {
-    throw new MetaseriesError('CORRUPT_DATA', `Catalog record ${show(key)} has no valid ${CATALOG_FIELD}`, { backend: storage.kind });
-  }
-  return catalog;
+  return parseCatalogMetadata(await storage.loadMetadata(key), datasetName, storage.kind);
 }
 
 /**

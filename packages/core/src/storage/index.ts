@@ -5,3 +5,4 @@ export * from './memory.js';
 export * from './registry.js';
 export * from './slice.js';
 export * from './storage.js';
+export * from './discovery.js';

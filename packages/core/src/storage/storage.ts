@@ -18,7 +18,12 @@ import {
   type StoredSeries,
   type StreamOptions,
 } from './backend.js';
-import { validateKey, validatePrefix } from './keys.js';
+import {
+  discoverDatasets, discoverSeries, discoverSignals, type DatasetInfo, type DiscoveryFilters, type DiscoverySource, type SeriesHead,
+  type SeriesInfo, type SignalInfo,
+} from './discovery.js';
+import { CATALOG_SEGMENT, isCatalogKey, validateKey, validatePrefix } from './keys.js';
+import { catalogRecords, parseCatalogMetadata } from './legacy-catalog.js';
 import { sliceByKeyRange, summarize } from './slice.js';
 
 const DEFAULT_CHUNK = 100_000;
@@ -165,6 +170,53 @@ export class Storage {
       for (const key of keys) out.push(summarize(key, (await this.backend.load(key)).series));
       return out;
     });
+  }
+
+  /**
+   * Every dataset in the store with its catalog fields and how many signals and series it holds.
+   * @example (await store.datasets()).map((d) => d.name)
+   */
+  datasets(): Promise<DatasetInfo[]> {
+    return this.guard('datasets', '', () => discoverDatasets(this.discoverySource()));
+  }
+
+  /**
+   * Signals whose provenance, units or name match `where` (exact text, a list of allowed
+   * values, or `{ prefix }`), optionally only in one dataset and only with data in `range`,
+   * each with the summaries of its series. Answered from the catalog and series summaries.
+   * @example await store.signals({ where: { parameter: 'COD', location: { prefix: 'Clarifier' } }, range: { from: '2024-03-01' } })
+   */
+  signals(filters?: DiscoveryFilters): Promise<SignalInfo[]> {
+    return this.guard('signals', '', () => discoverSignals(this.discoverySource(), filters));
+  }
+
+  /** The series of the signals `signals(filters)` finds, flat: key, length, first/last (epoch ms), dtype, units, last step. */
+  series(filters?: DiscoveryFilters): Promise<SeriesInfo[]> {
+    return this.guard('series', '', () => discoverSeries(this.discoverySource(), filters));
+  }
+
+  /**
+   * Where discovery reads catalog records and series summaries. Stores without a catalog
+   * of their own are read through the metaseries 0.1 catalog series and `describe`.
+   */
+  private discoverySource(): DiscoverySource {
+    return {
+      catalog: async (prefix) => {
+        const keys = (await this.backend.listKeys(validatePrefix(prefix, this.kind))).filter(isCatalogKey);
+        const out = [];
+        for (const key of keys) {
+          const dataset = key.slice(0, -CATALOG_SEGMENT.length - 1);
+          out.push(...catalogRecords(dataset, parseCatalogMetadata(await this.backend.loadMetadata(key), dataset, this.kind)));
+        }
+        return out;
+      },
+      heads: async (prefix) => {
+        const summaries = (await this.describe(prefix)).filter((d) => !isCatalogKey(d.key) && d.key.split('/').length === 3);
+        const heads: SeriesHead[] = [];
+        for (const d of summaries) heads.push({ ...d, metadata: await this.backend.loadMetadata(d.key) });
+        return heads;
+      },
+    };
   }
 
   /** Close the backend. Idempotent; any later call fails with CLOSED. */

@@ -1,0 +1,56 @@
+import { MetaseriesError, show } from '../errors.js';
+import type { DataProvenanceDict, SeriesMetadata } from '../model/wire.js';
+import { catalogKey } from './keys.js';
+import type { CatalogRecord } from './segments/driver.js';
+
+/**
+ * The catalog as metaseries 0.1 stored it: an empty series at `<dataset>/__metaseries__`
+ * whose metadata carries the dataset's and signals' fields under `metaseries_catalog`.
+ * Read here (one home) by the storage session and by discovery.
+ */
+export const CATALOG_FIELD = 'metaseries_catalog';
+
+/** Dataset-level fields kept in the catalog record. */
+export interface DatasetCatalogEntry {
+  name: string;
+  description: string | null;
+  owner: string | null;
+  purpose: string | null;
+  project: string | null;
+  created_on: string;
+  last_updated: string;
+}
+
+export interface SignalCatalogEntry {
+  units: string;
+  provenance: DataProvenanceDict;
+  created_on: string;
+  last_updated: string;
+  time_series: string[];
+}
+
+/** What the `<dataset>/__metaseries__` record carries (under the metadata key `metaseries_catalog`). */
+export interface Catalog {
+  version: 1;
+  dataset: DatasetCatalogEntry | null;
+  signals: Record<string, SignalCatalogEntry>;
+}
+
+/** The catalog in a record's metadata; CORRUPT_DATA naming the key when it is not one. */
+export function parseCatalogMetadata(meta: SeriesMetadata, datasetName: string, backend: string): Catalog {
+  const catalog = meta[CATALOG_FIELD] as Catalog | undefined;
+  if (!catalog || typeof catalog !== 'object' || typeof catalog.signals !== 'object' || catalog.signals === null) {
+    throw new MetaseriesError('CORRUPT_DATA', `Catalog record ${show(catalogKey(datasetName))} has no valid ${CATALOG_FIELD}`, { backend });
+  }
+  return catalog;
+}
+
+/** The same catalog as first-class records (dataset, then its signals). */
+export function catalogRecords(datasetName: string, catalog: Catalog): CatalogRecord[] {
+  const out: CatalogRecord[] = [];
+  if (catalog.dataset) out.push({ kind: 'dataset', name: datasetName, record: { ...catalog.dataset } });
+  for (const [name, entry] of Object.entries(catalog.signals).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    out.push({ kind: 'signal', name: `${datasetName}/${name}`, record: { ...entry } });
+  }
+  return out;
+}
