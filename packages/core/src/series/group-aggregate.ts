@@ -100,12 +100,75 @@ export function aggregateGroups(values: Float64Array, starts: Int32Array, aggreg
       for (let k = 0; k < nb; k++) {
         let m = 0;
         for (let i = starts[k]!, e = starts[k + 1]!; i < e; i++) if (values[i] === values[i]) scratch[m++] = values[i]!;
-        const sorted = scratch.subarray(0, m).sort();
-        out[k] = aggregation === 'median' ? median(sorted) : quantile(sorted, q);
+        out[k] = aggregation === 'median' ? selectMedian(scratch, m) : selectQuantile(scratch, m, q);
       }
       return out;
     }
   }
+}
+
+/**
+ * Order statistics by selection (Hoare's quickselect, median-of-three pivots), O(m) on
+ * average instead of a sort: `a[0..m)` is permuted so that `a[k]` is the k-th smallest,
+ * everything before it ≤ and everything after ≥.
+ */
+function select(a: Float64Array, m: number, k: number): number {
+  let lo = 0, hi = m - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three as pivot keeps sorted and constant runs (common in sensor data) linear.
+    if (a[mid]! < a[lo]!) swap(a, mid, lo);
+    if (a[hi]! < a[lo]!) swap(a, hi, lo);
+    if (a[hi]! < a[mid]!) swap(a, hi, mid);
+    const pivot = a[mid]!;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
+
+/** Smallest of `a[from..m)`. */
+function minFrom(a: Float64Array, from: number, m: number): number {
+  let best = a[from]!;
+  for (let i = from + 1; i < m; i++) if (a[i]! < best) best = a[i]!;
+  return best;
+}
+
+/** Median of the first `m` values of `a` (permutes them), as `median(sorted)` computes it. */
+function selectMedian(a: Float64Array, m: number): number {
+  if (m === 0) return Number.NaN;
+  const h = m >> 1;
+  const upper = select(a, m, h);
+  return m % 2 === 1 ? upper : (select(a, h, h - 1) + upper) / 2;
+}
+
+/** pandas' linear quantile of the first `m` values of `a` (permutes them), as `quantile(sorted, q)` computes it. */
+function selectQuantile(a: Float64Array, m: number, q: number): number {
+  if (m === 0) return Number.NaN;
+  const idx = q * (m - 1);
+  const lo = Math.floor(idx);
+  const frac = idx - lo;
+  const x = select(a, m, lo);
+  if (frac === 0) return x;
+  const y = minFrom(a, lo + 1, m);
+  return x + (y - x) * frac;
 }
 
 /** Median of sorted values (mean of the two middle ones for an even count); NaN when empty. */
