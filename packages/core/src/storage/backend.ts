@@ -18,6 +18,13 @@ export interface BackendCapabilities {
   readonly metadataQuery: boolean;
   /** Data outlives the process (files, databases). */
   readonly persistent: boolean;
+  /**
+   * Storage v2 (a `SegmentStore` over a `SegmentDriver`): every write is a version,
+   * `asOf` reads, `versions`, snapshots and `prune`; append/update/deleteRange touch only
+   * the segments they change. Default false: append/update/deleteRange fall back to
+   * load + merge + save, and the version API is UNSUPPORTED.
+   */
+  readonly versions?: boolean;
 }
 
 export const DEFAULT_CAPABILITIES: BackendCapabilities = Object.freeze({
@@ -26,6 +33,7 @@ export const DEFAULT_CAPABILITIES: BackendCapabilities = Object.freeze({
   aggregation: false,
   metadataQuery: false,
   persistent: false,
+  versions: false,
 });
 
 /**
@@ -38,8 +46,16 @@ export interface KeyRange {
   to?: number;
 }
 
+/**
+ * Which stored version a read sees: a version number (1, 2, …), an instant (`Date` or
+ * ISO string: the version current at that time) or a snapshot name.
+ */
+export type AsOf = number | Date | string;
+
 export interface LoadOptions {
   range?: KeyRange;
+  /** Only on versioned stores (`capabilities.versions`). */
+  asOf?: AsOf;
 }
 
 export interface StoredSeries {
@@ -51,6 +67,8 @@ export interface StreamOptions {
   range?: KeyRange;
   /** Points per chunk (default 100 000). */
   chunkSize?: number;
+  /** Only on versioned stores (`capabilities.versions`). */
+  asOf?: AsOf;
 }
 
 /** An aggregation: see `QueryAgg` (`'mean'`, `'max'`, `'median'`, `'p95'`, `{ quantile: 0.9 }`…). */
