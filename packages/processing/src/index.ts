@@ -17,3 +17,4 @@ export * from './replace.js';
 export * from './resample.js';
 export * from './rolling.js';
 export * from './subset.js';
+import './registry.js';

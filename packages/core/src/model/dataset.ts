@@ -2,6 +2,7 @@ import { MetaseriesError, invalidInput, show } from '../errors.js';
 import { numberSignalName, parseSignalName } from '../naming.js';
 import { processDataset } from '../process/dataset-process.js';
 import type { DatasetProcessOptions, DatasetTransform } from '../process/transform.js';
+import type { RefreshOptions, RefreshReport } from '../process/refresh.js';
 import type { StorageBackend } from '../storage/backend.js';
 import type { DiscoveryFilters } from '../storage/discovery.js';
 import { Storage } from '../storage/storage.js';
@@ -195,6 +196,22 @@ export class Dataset {
     await dataset.loadAll();
     if (d.last_updated) dataset.lastUpdated = d.last_updated;
     return dataset;
+  }
+
+  /**
+   * Refresh the derived series of every signal (or of `signals`): see `Signal.refresh`.
+   * Steps made by dataset-level transforms (across signals) are not replayed yet.
+   */
+  async refresh(options: RefreshOptions & { signals?: readonly string[] } = {}): Promise<RefreshReport> {
+    const { refreshSignal } = await import('../process/refresh.js');
+    const names = options.signals ?? [...this.signals.keys()];
+    const report: RefreshReport = { series: [], dryRun: options.dryRun ?? false };
+    for (const name of names) {
+      const signal = this.signals.get(name);
+      if (!signal) throw invalidInput(`No signal ${show(name)} in dataset ${show(this.name)}; available: [${[...this.signals.keys()].join(', ')}]`);
+      report.series.push(...(await refreshSignal(signal, undefined, options)).series);
+    }
+    return report;
   }
 
   /**

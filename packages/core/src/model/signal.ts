@@ -2,6 +2,7 @@ import { MetaseriesError, invalidInput, show } from '../errors.js';
 import { incomingTsParts, makeTsName, maxNumbers, numberSignalName, parseTsName } from '../naming.js';
 import { processSignal } from '../process/signal-process.js';
 import type { ProcessOptions, Transform } from '../process/transform.js';
+import type { RefreshOptions, RefreshReport } from '../process/refresh.js';
 import { Series } from '../series/series.js';
 import { seriesKey } from '../storage/keys.js';
 import { Storage } from '../storage/storage.js';
@@ -150,6 +151,17 @@ export class Signal {
   }
 
   /** Attach a backend (a StorageBackend or Storage). With `autoSave`, `process` writes what it creates. */
+  /**
+   * Bring derived series up to date with their inputs by replaying their recorded steps
+   * (all of them, or `tsName` and what it depends on). Same names, same history; with a
+   * store bound and auto-save on, changed series are written as new storage versions.
+   * @example await cod.append(nextDay); await cod.refresh();
+   */
+  async refresh(tsName?: string, options: RefreshOptions = {}): Promise<RefreshReport> {
+    const { refreshSignal } = await import('../process/refresh.js');
+    return refreshSignal(this, tsName, options);
+  }
+
   useBackend(backend: StorageBackend | Storage, options: { autoSave?: boolean; datasetName?: string } = {}): this {
     this.binding = { storage: Storage.from(backend), autoSave: options.autoSave ?? false, datasetName: options.datasetName ?? this.binding?.datasetName ?? 'default' };
     return this;
