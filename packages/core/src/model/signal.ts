@@ -3,6 +3,7 @@ import { incomingTsParts, makeTsName, maxNumbers, numberSignalName, parseTsName 
 import { processSignal } from '../process/signal-process.js';
 import type { ProcessOptions, Transform } from '../process/transform.js';
 import type { RefreshOptions, RefreshReport } from '../process/refresh.js';
+import type { Aggregation } from '../series/group-aggregate.js';
 import { Series } from '../series/series.js';
 import { seriesKey } from '../storage/keys.js';
 import { Storage } from '../storage/storage.js';
@@ -160,6 +161,25 @@ export class Signal {
   async refresh(tsName?: string, options: RefreshOptions = {}): Promise<RefreshReport> {
     const { refreshSignal } = await import('../process/refresh.js');
     return refreshSignal(this, tsName, options);
+  }
+
+  /**
+   * A rollup: `tsName` aggregated into buckets of `every` as a new series of this signal
+   * — meteaudata's `resample` step (RESAMPLING, the aggregation in its parameters), so it
+   * shows in lineage, `refresh` keeps it current and Python reads it like any resampled
+   * series. Needs `@metaseries/processing` imported (it registers `resample`).
+   * @example const daily = await cod.rollup('COD#1_RAW#1', { every: '1D', agg: 'max' });   // COD#1_RESAMPLED-MAX#1
+   */
+  async rollup(tsName: string, options: { every: string; agg?: Aggregation; q?: number }): Promise<string> {
+    const { lookupTransform } = await import('../process/registry.js');
+    const resample = lookupTransform('resample', '0.1');
+    if (!resample) throw new MetaseriesError('UNSUPPORTED', 'rollup uses the resample transform of @metaseries/processing: import it once (import "@metaseries/processing")');
+    const parameters: Record<string, unknown> = { frequency: options?.every };
+    if (options?.agg !== undefined && options.agg !== 'mean') parameters.aggregation = options.agg;
+    if (options?.q !== undefined) parameters.q = options.q;
+    const { transform } = resample.fromParameters(parameters);
+    const [name] = await this.process([tsName], transform);
+    return name!;
   }
 
   useBackend(backend: StorageBackend | Storage, options: { autoSave?: boolean; datasetName?: string } = {}): this {

@@ -81,6 +81,11 @@ export function registerTransformFactory(options: RegisterFactoryOptions): void 
   });
 }
 
+/** A registered transform by FunctionInfo name and version, or undefined. */
+export function lookupTransform(name: string, version: string): RegisteredTransform | undefined {
+  return registry.get(id(name, version));
+}
+
 /** The registered transform that made `step`, or undefined. */
 export function findTransform(step: ProcessingStep): RegisteredTransform | undefined {
   return registry.get(id(step.functionInfo.name, step.functionInfo.version));

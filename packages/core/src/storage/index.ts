@@ -7,3 +7,5 @@ export * from './slice.js';
 export * from './storage.js';
 export * from './discovery.js';
 export * from './segments/index.js';
+export { globToRegExp, retentionCutoff, type RetentionEntry, type RetentionOptions, type RetentionReport, type RetentionRule } from './retention.js';
+export { DEFAULT_WATCH_POLL_MS, type ChangeEvent, type WatchOptions } from './watch.js';

@@ -29,9 +29,13 @@ import type { CatalogRecord, SegmentDriver } from './segments/driver.js';
 import { layoutOf } from './segments/layout.js';
 import { checkAfter, checkMergeable, spliceRange } from './segments/merge.js';
 import { type PruneOptions, type PruneReport, type SaveEntry, SegmentStore, type SnapshotInfo, type VersionInfo } from './segments/store.js';
+import { compileRules, nowMs, type RetentionOptions, type RetentionReport } from './retention.js';
 import { sliceByKeyRange, summarize } from './slice.js';
+import { DEFAULT_WATCH_POLL_MS, eventOf, Waker, type ChangeEvent, type WatchOptions } from './watch.js';
 
 const DEFAULT_CHUNK = 100_000;
+/** Operations that commit: a watcher in this process is woken after each. */
+const WRITES = new Set(['save', 'append', 'update', 'deleteRange', 'delete', 'saveMany', 'snapshot', 'restoreSnapshot', 'prune', 'clear']);
 
 /**
  * The object users hold: a backend wrapped with the lifecycle (open once, closed
@@ -56,6 +60,7 @@ const DEFAULT_CHUNK = 100_000;
 export class Storage {
   readonly backend: StorageBackend;
   private closed = false;
+  private readonly waker = new Waker();
 
   constructor(backend: StorageBackend | SegmentDriver) {
     if (backend instanceof Storage) throw new MetaseriesError('INVALID_INPUT', 'Storage wraps a backend, not another Storage');
@@ -380,10 +385,92 @@ export class Storage {
     };
   }
 
+  /**
+   * Apply retention rules: for each key the first matching rule removes the points older
+   * than `keep` before `now`, with `deleteRange` (a new version: snapshots and older
+   * versions keep them until pruned), then prunes versions. `dryRun` reports what would
+   * go — per key, in points and bytes — and changes nothing.
+   *
+   * @example await store.applyRetention({ rules: [{ match: 'plant/*\/RAW#*', keep: '90d' }], dryRun: true })
+   */
+  applyRetention(options: RetentionOptions): Promise<RetentionReport> {
+    return this.guard('applyRetention', '', async () => {
+      const now = nowMs(options?.now);
+      const rules = compileRules(options?.rules, now);
+      const report: RetentionReport = { dryRun: options.dryRun ?? false, keys: [] };
+      for (const summary of await this.describe('')) {
+        const rule = rules.find((r) => r.re.test(summary.key));
+        const meta = rule && summary.first !== null ? await this.backend.loadMetadata(summary.key) : null;
+        if (!rule || !meta || meta.index_metadata?.type !== 'DatetimeIndex' || summary.first! >= rule.cutoffMs * 1000) continue;
+        const to = rule.cutoffMs * 1000 - 1;
+        const v2 = this.segments;
+        let points: number, bytes = 0;
+        if (v2) {
+          // From segment statistics: whole segments before the cutoff, and the one it cuts by its count.
+          const refs = await v2.segments(summary.key);
+          const cut = refs.filter((r) => r.first <= to);
+          const partial = cut.filter((r) => r.last > to);
+          points = cut.reduce((n, r) => n + (r.last <= to ? r.count : 0), 0);
+          for (const r of partial) points += (await this.loadRange(summary.key, { from: r.first, to })).series.length;
+          bytes = Math.round(cut.reduce((b, r) => b + (r.last <= to ? r.bytes : 0), 0) + partial.reduce((b, r) => b + r.bytes * ((to - r.first) / Math.max(1, r.last - r.first)), 0));
+        } else points = (await this.loadRange(summary.key, { to })).series.length;
+        if (points === 0) continue;
+        report.keys.push({ key: summary.key, rule: rule.match, cutoff: rule.cutoffMs, points, bytes });
+        if (!report.dryRun) await this.deleteRange(summary.key, { to });
+      }
+      if (!report.dryRun && options.prune !== false && this.segments && report.keys.length > 0) await this.prune(options.prune ?? {});
+      return report;
+    });
+  }
+
+  /**
+   * Change events for the keys under `prefix`, as an async iterable that ends when
+   * `signal` aborts: one event per committed version (`save`, `append`, `update`,
+   * `deleteRange`, `delete`, `restore`) and per new snapshot, ordered per key, from this
+   * process and others. Resume with `since` (key → last version seen).
+   *
+   * @example for await (const e of store.watch({ prefix: 'plant/', signal })) console.log(e.type, e.key, e.version);
+   */
+  async *watch(options: WatchOptions): AsyncGenerator<ChangeEvent> {
+    this.ensureOpen('watch');
+    const v2 = this.requireV2('watch');
+    if (!(options?.signal instanceof AbortSignal)) throw new MetaseriesError('INVALID_INPUT', 'watch needs { signal: AbortSignal } to know when to stop', { backend: this.kind });
+    const prefix = validatePrefix(options.prefix, this.kind);
+    const pollMs = options.pollMs ?? DEFAULT_WATCH_POLL_MS;
+    if (!(pollMs > 0)) throw new MetaseriesError('INVALID_INPUT', `pollMs must be positive, got ${show(pollMs)}`, { backend: this.kind });
+    const seen = new Map<string, number>(Object.entries(options.since ?? {}));
+    const snapshots = new Set<string>();
+    const driver = v2.driver;
+    // Start: keys not in `since` start after their current head (or from the start), snapshots after the current ones.
+    for (const [key, head] of await driver.readHeads(prefix)) if (!seen.has(key)) seen.set(key, options.fromStart ? 0 : head.version);
+    for (const s of await driver.listSnapshots()) snapshots.add(s.name);
+    while (!options.signal.aborted && !this.closed) {
+      for (const [key, head] of await driver.readHeads(prefix)) {
+        const last = seen.get(key) ?? 0;
+        if (head.version <= last) continue;
+        const records = (await driver.listVersions(key)).filter((r) => r.version > last - 1);
+        const byVersion = new Map(records.map((r) => [r.version, r]));
+        for (const r of records) {
+          if (r.version <= last) continue;
+          if (options.signal.aborted) return;
+          yield eventOf(key, r, byVersion.get(r.version - 1));
+          seen.set(key, r.version);
+        }
+      }
+      for (const s of await driver.listSnapshots()) {
+        if (snapshots.has(s.name)) continue;
+        snapshots.add(s.name);
+        yield { type: 'snapshot', key: s.name, version: 0, range: null, at: s.createdAt };
+      }
+      await this.waker.sleep(pollMs, options.signal);
+    }
+  }
+
   /** Close the backend. Idempotent; any later call fails with CLOSED. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.waker.notify();
     try {
       await this.backend.close();
     } catch (e) {
@@ -418,7 +505,9 @@ export class Storage {
   private async guard<T>(operation: string, subject: string, body: () => Promise<T>): Promise<T> {
     this.ensureOpen(operation);
     try {
-      return await body();
+      const result = await body();
+      if (WRITES.has(operation)) this.waker.notify();
+      return result;
     } catch (e) {
       throw wrap(e, this.kind, operation, subject);
     }
