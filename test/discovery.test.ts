@@ -1,4 +1,4 @@
-import { createBackend, DataProvenance, Dataset, MetaseriesError, Series, Signal, type Storage } from '@metaseries/core';
+import { createBackend, DataProvenance, Dataset, MetaseriesError, Series, Signal, TimeSeries, type Storage } from '@metaseries/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const day = (d: number, n = 24) => Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 2, d) + i * 3_600_000));
@@ -87,5 +87,31 @@ describe('discovery: datasets, signals and series by provenance and time', () =>
     expect(await err({ where: { location: 5 } })).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('"location"') });
     expect(await err({ datset: 'plant' })).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('"datset"') });
     expect(await err({ range: { from: '2024-03-05', to: '2024-03-01' } })).toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
+
+describe('the 0.1 catalog series is read and migrated to records', () => {
+  it('reads a `<dataset>/__metaseries__` record, then replaces it by catalog records at the next commit', async () => {
+    const store = await createBackend('memory:');
+    const raw = Series.fromTimes(day(1, 3), [1, 2, 3], { name: 'X#1_RAW#1', tz: 'UTC' });
+    const meta = new TimeSeries({ series: raw }).metadataDict();
+    await store.save('old/X#1/RAW#1', raw, meta);
+    await store.save('old/__metaseries__', Series.empty('__metaseries__', 'float64'), {
+      ...meta,
+      metaseries_catalog: {
+        version: 1,
+        dataset: { name: 'old', description: 'from 0.1', owner: 'me', purpose: null, project: 'legacy', created_on: '2024-01-01 00:00:00', last_updated: '2024-01-01 00:00:00' },
+        signals: { 'X#1': { units: 'mg/l', provenance: { source_repository: null, project: null, location: 'Tank', equipment: null, parameter: 'X', purpose: null, metadata_id: null }, created_on: '2024-01-01 00:00:00', last_updated: '2024-01-01 00:00:00', time_series: ['X#1_RAW#1'] } },
+      },
+    });
+    expect((await store.signals({ where: { location: 'Tank' } })).map((s) => s.name)).toEqual(['X#1']);
+    const ds = await Dataset.fromBackend(store, 'old', { autoSave: true });
+    expect(ds.description).toBe('from 0.1');
+    expect(ds.get('X#1').units).toBe('mg/l');
+    await ds.saveAll();
+    expect(await store.listKeys()).toEqual(['old/X#1/RAW#1']);
+    expect((await store.datasets())[0]).toMatchObject({ name: 'old', description: 'from 0.1', project: 'legacy' });
+    expect((await Dataset.fromBackend(store, 'old')).get('X#1').provenance.location).toBe('Tank');
+    await store.close();
   });
 });

@@ -46,7 +46,10 @@ describe('datasets on a backend', () => {
     const backend = new RecordingBackend();
     const ds = plant().useBackend(backend);
     await ds.saveAll();
-    expect(backend.saved).toEqual(['plant/CODs#1/RAW#1', 'plant/Flow#1/RAW#1', 'plant/__metaseries__']);
+    // The catalog is first-class records on a v2 store, not a `__metaseries__` series (issue 13).
+    expect(backend.saved).toEqual(['plant/CODs#1/RAW#1', 'plant/Flow#1/RAW#1']);
+    expect(await ds.storage!.listKeys()).toEqual(['plant/CODs#1/RAW#1', 'plant/Flow#1/RAW#1']);
+    expect((await ds.storage!.datasets())[0]).toMatchObject({ name: 'plant', owner: 'Ève', signals: 2 });
     expect((await backend.loadMetadata('plant/CODs#1/RAW#1')).metadata_id).toBe('cod-1');
   });
 
@@ -56,7 +59,7 @@ describe('datasets on a backend', () => {
     await ds.saveAll();
     backend.saved = [];
     await ds.get('CODs#1').process(['CODs#1_RAW#1'], scale(2));
-    expect(backend.saved).toEqual(['plant/CODs#1/SCALED#1', 'plant/__metaseries__']);
+    expect(backend.saved).toEqual(['plant/CODs#1/SCALED#1']);
   });
 
   it('fromBackend restores dataset and signal metadata, lazily', async () => {

@@ -3,7 +3,7 @@ import { parseTsName } from '../naming.js';
 import { Series } from '../series/series.js';
 import { CATALOG_SEGMENT, catalogKey, seriesKey } from '../storage/keys.js';
 import type { AsOf } from '../storage/backend.js';
-import { CATALOG_FIELD, parseCatalogMetadata, type Catalog, type SignalCatalogEntry } from '../storage/legacy-catalog.js';
+import { CATALOG_FIELD, catalogFromRecords, catalogRecords, parseCatalogMetadata, type Catalog, type SignalCatalogEntry } from '../storage/catalog.js';
 import type { SaveEntry } from '../storage/segments/store.js';
 import type { Storage } from '../storage/storage.js';
 import { nowIso } from './datetime.js';
@@ -22,7 +22,7 @@ export interface StorageBinding {
   asOf?: AsOf;
 }
 
-export type { Catalog, DatasetCatalogEntry, SignalCatalogEntry } from '../storage/legacy-catalog.js';
+export type { Catalog, DatasetCatalogEntry, SignalCatalogEntry } from '../storage/catalog.js';
 
 export function signalCatalogEntry(signal: Signal): SignalCatalogEntry {
   return {
@@ -37,6 +37,11 @@ export function signalCatalogEntry(signal: Signal): SignalCatalogEntry {
 /** Read the catalog record of a dataset (as of `asOf` when given), or an empty one. */
 export async function readCatalog(storage: Storage, datasetName: string, asOf?: AsOf): Promise<Catalog> {
   const key = catalogKey(datasetName);
+  // A v2 store: first-class records (not versioned: `asOf` reads today's catalog).
+  const v2 = storage.segments;
+  const fromRecords = v2 ? catalogFromRecords(datasetName, await v2.driver.readCatalog(datasetName)) : null;
+  if (fromRecords) return fromRecords;
+  // Otherwise the catalog series (Python layouts, metaseries 0.1; migrated to records at the next commit on v2).
   let meta: SeriesMetadata;
   if (asOf === undefined) {
     if (!(await storage.exists(key))) return emptyCatalog();
@@ -94,8 +99,14 @@ export async function commitSeries(
   }
   const catalog = await readCatalog(storage, datasetName);
   updateCatalog(catalog);
-  entries.push(catalogEntry(datasetName, catalog));
-  await storage.saveMany(entries);
+  if (storage.segments) {
+    await storage.saveMany(entries, catalogRecords(datasetName, catalog));
+    // Migrated: the 0.1 catalog series goes once its content lives in records.
+    if (await storage.exists(catalogKey(datasetName))) await storage.delete(catalogKey(datasetName));
+  } else {
+    entries.push(catalogEntry(datasetName, catalog));
+    await storage.saveMany(entries);
+  }
   for (const { ts, key } of saved) {
     const state = ts.storageState();
     state.savedTo.add(storage);

@@ -24,7 +24,7 @@ import {
   type SeriesInfo, type SignalInfo,
 } from './discovery.js';
 import { CATALOG_SEGMENT, isCatalogKey, validateKey, validatePrefix } from './keys.js';
-import { catalogRecords, parseCatalogMetadata } from './legacy-catalog.js';
+import { catalogRecords, parseCatalogMetadata } from './catalog.js';
 import type { CatalogRecord, SegmentDriver } from './segments/driver.js';
 import { layoutOf } from './segments/layout.js';
 import { checkAfter, checkMergeable, spliceRange } from './segments/merge.js';

@@ -4,9 +4,12 @@ import { catalogKey } from './keys.js';
 import type { CatalogRecord } from './segments/driver.js';
 
 /**
- * The catalog as metaseries 0.1 stored it: an empty series at `<dataset>/__metaseries__`
- * whose metadata carries the dataset's and signals' fields under `metaseries_catalog`.
- * Read here (one home) by the storage session and by discovery.
+ * The catalog: dataset and signal fields (description, owner, units, provenance…) that
+ * meteaudata's series metadata does not hold. A Storage v2 store keeps them as
+ * first-class catalog records committed with the series; a store in a Python layout (and
+ * metaseries 0.1) keeps them in an empty series at `<dataset>/__metaseries__` whose
+ * metadata carries them under `metaseries_catalog` — Python ignores it. Both forms are
+ * read and written here (one home), by the storage session and by discovery.
  */
 export const CATALOG_FIELD = 'metaseries_catalog';
 
@@ -53,4 +56,16 @@ export function catalogRecords(datasetName: string, catalog: Catalog): CatalogRe
     out.push({ kind: 'signal', name: `${datasetName}/${name}`, record: { ...entry } });
   }
   return out;
+}
+
+/** The catalog of `datasetName` from its records (null when it has none). */
+export function catalogFromRecords(datasetName: string, records: readonly CatalogRecord[]): Catalog | null {
+  const mine = records.filter((r) => r.record !== null && (r.name === datasetName || r.name.startsWith(`${datasetName}/`)));
+  if (mine.length === 0) return null;
+  const catalog: Catalog = { version: 1, dataset: null, signals: {} };
+  for (const r of mine) {
+    if (r.kind === 'dataset' && r.name === datasetName) catalog.dataset = r.record as unknown as DatasetCatalogEntry;
+    else if (r.kind === 'signal') catalog.signals[r.name.slice(datasetName.length + 1)] = r.record as unknown as SignalCatalogEntry;
+  }
+  return catalog;
 }
