@@ -405,10 +405,14 @@ export class Storage {
       const report: RetentionReport = { dryRun: options.dryRun ?? false, keys: [] };
       for (const summary of await this.describe('')) {
         const rule = rules.find((r) => r.re.test(summary.key));
-        const meta = rule && summary.first !== null ? await this.backend.loadMetadata(summary.key) : null;
-        if (!rule || !meta || meta.index_metadata?.type !== 'DatetimeIndex' || summary.first! >= rule.cutoffMs * 1000) continue;
-        const to = rule.cutoffMs * 1000 - 1;
+        if (!rule || summary.first === null || summary.first >= rule.cutoffMs * 1000) continue;
         const v2 = this.segments;
+        // Only time-indexed series age: the version's layout says so on v2, the metadata elsewhere.
+        const datetime = v2
+          ? (await v2.resolve(summary.key)).layout.indexKind === 'datetime'
+          : (await this.backend.loadMetadata(summary.key)).index_metadata?.type === 'DatetimeIndex';
+        if (!datetime) continue;
+        const to = rule.cutoffMs * 1000 - 1;
         let points: number, bytes = 0;
         if (v2) {
           // From segment statistics: whole segments before the cutoff, and the one it cuts by its count.

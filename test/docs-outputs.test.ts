@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { afterAll, expect, it, vi } from 'vitest';
 import { ROOT } from './support/python.js';
 
-// docs/query.md's examples run as written, and print what their comments say.
+// Docs examples whose printed values matter run as written, and print what their comments say.
 const blocks = /```ts\n([\s\S]*?)```/g;
-const tmp = (i: number) => join(ROOT, 'test', `.docs-query-${i}.tmp.ts`);
+const tmp = (i: string) => join(ROOT, 'test', `.docs-outputs-${i}.tmp.ts`);
 const written: string[] = [];
 afterAll(() => Promise.all(written.map((f) => rm(f, { force: true }))));
 
-async function run(i: number, code: string): Promise<unknown[][]> {
+async function run(i: string, code: string): Promise<unknown[][]> {
   written.push(tmp(i));
   await writeFile(tmp(i), code);
   const logged: unknown[][] = [];
@@ -26,8 +26,18 @@ it('docs/query.md examples run and print what they say', async () => {
   const doc = await readFile(join(ROOT, 'docs', 'query.md'), 'utf8');
   const code = [...doc.matchAll(blocks)].map((m) => m[1]!);
   expect(code.length).toBe(3);
-  const [daily, report, dailyMax] = [await run(0, code[0]!), await run(1, code[1]!), await run(2, code[2]!)];
+  const [daily, report, dailyMax] = [await run('q0', code[0]!), await run('q1', code[1]!), await run('q2', code[2]!)];
   expect((daily[0]![0] as Record<string, unknown>).time).toBe('2024-03-10 00:00:00-05:00');
   expect(report[0]).toEqual([743, ['plant/COD#1/RAW#1:mean', 'plant/COD#1/RAW#1:max', 'plant/COD#1/RAW#1:p95']]);
   expect(dailyMax[0]).toEqual([3]);
+});
+
+it('docs/living-pipelines.md examples run and print what they say', async () => {
+  const doc = await readFile(join(ROOT, 'docs', 'living-pipelines.md'), 'utf8');
+  const code = [...doc.matchAll(blocks)].map((m) => m[1]!);
+  expect(code.length).toBe(2);
+  const registry = await run('l0', code[0]!);
+  expect(registry[0]).toEqual([{ signal: 'flow#1', name: 'flow#1_SCALED#1', status: 'refreshed', mode: 'incremental', points: 1 }]);
+  expect(registry[1]).toEqual([[3.6, 7.2, 14.4]]);
+  expect(await run('l1', code[1]!)).toEqual([[['plant/A#1/RAW#1: 720 points']]]);
 });
