@@ -6,6 +6,7 @@ import { parseTsName } from '../naming.js';
 import { US_PER_DAY } from '../series/calendar.js';
 import { lowerBound, upperBound } from '../series/indexes.js';
 import type { Series } from '../series/series.js';
+import type { Storage } from '../storage/storage.js';
 import { seriesKey } from '../storage/keys.js';
 import { layoutOf } from '../storage/segments/layout.js';
 import { spliceRange } from '../storage/segments/merge.js';
@@ -94,57 +95,114 @@ function lastKey(s: Series): number | null {
 }
 
 /**
- * Where an incremental replay starts: the first output key to recompute and the first
- * input key it needs, given `changedFrom` — the first input key whose value may differ
- * from what the stored output was computed from (after the output's end for appended
- * raw data; an upstream series' own restart point when it was refreshed in this run).
- * Null: recompute fully (not incremental, or nothing stored to build on).
+ * Reads of one series for a refresh: from memory when loaded, else by range from its
+ * store, so a refresh reads the tail it needs and not ten years of data.
  */
-function restartPoint(incremental: Incremental, params: unknown, input: Series, output: Series, changedFrom: number): { from: number; inputFrom: number } | null {
-  const outLast = lastKey(output);
-  if (outLast === null || input.index.kind !== 'datetime' || output.index.kind !== 'datetime' || !input.index.orderInfo().sorted || !output.index.orderInfo().sorted) return null;
-  if (!Number.isFinite(changedFrom)) return null;
-  const keys = input.index.values;
+class Access {
+  private whole: Series | null;
+  constructor(private readonly ts: TimeSeries) {
+    this.whole = ts.isLoaded ? ts.series : null;
+  }
+
+  async load(): Promise<Series> {
+    this.whole ??= await this.ts.load();
+    return this.whole;
+  }
+
+  /** First and last timestamp (null when empty, or not a sorted datetime index), from the store's head record when not loaded. */
+  async bounds(): Promise<{ first: number | null; last: number | null }> {
+    const none = { first: null, last: null };
+    if (this.whole) {
+      const index = this.whole.index;
+      return index.kind === 'datetime' && index.orderInfo().sorted ? { first: firstKey(this.whole), last: lastKey(this.whole) } : none;
+    }
+    const { storage, key } = this.stored();
+    const v2 = storage?.segments;
+    if (v2 && key) {
+      const head = await v2.resolve(key);
+      return head.layout.keyed && head.layout.indexKind === 'datetime' ? { first: head.first, last: head.last } : none;
+    }
+    this.whole = await this.load();
+    return this.bounds();
+  }
+
+  /** Points with keys ≥ from. */
+  async from(from: number): Promise<Series> {
+    if (this.whole) return tailFrom(this.whole, from);
+    return this.ts.storageState().container.loadRange({ from });
+  }
+
+  private stored(): { storage: Storage | null; key: string | null } {
+    const container = this.ts.storageState().container;
+    return { storage: container.storedIn, key: container.storageKey };
+  }
+}
+
+function firstKey(s: Series): number | null {
+  return s.length === 0 || s.index.kind === 'string' ? null : (s.index.values[0] as number);
+}
+
+/** Points of `s` with keys ≥ from. */
+function tailFrom(s: Series, from: number): Series {
+  if (s.index.kind === 'string') return s;
+  return s.slice(lowerBound(s.index.values as Float64Array, from));
+}
+
+/**
+ * Where an incremental replay starts: the first output key to recompute and the input
+ * it needs (read from `inputFrom`), given `changedFrom` — the first input key whose
+ * value may differ from what the stored output was computed from (after the output's
+ * end for appended data; an upstream series' own restart point when it was refreshed in
+ * this run). Reads the input back from `changedFrom` only as far as the transform needs.
+ * Null: recompute fully.
+ */
+async function restartPoint(incremental: Incremental, params: unknown, input: Access, output: Access, outLast: number, changedFrom: number, inputFirst: number):
+  Promise<{ from: number; input: Series } | null> {
   switch (incremental.kind) {
     case 'pointwise':
-      return { from: changedFrom, inputFrom: changedFrom };
+      return { from: changedFrom, input: await input.from(changedFrom) };
     case 'bins': {
       const w = incremental.width(params as never);
       // Bins restart on the same grid only when the width divides a day (pandas anchors bins at the first day's midnight).
       if (w === null || !(w > 0) || US_PER_DAY % w !== 0) return null;
       // The stored bin holding `changedFrom` (every bin from the first is stored, empty ones too), or the last one.
-      const outKeys = output.index.values;
-      const from = outKeys[Math.max(0, upperBound(outKeys, changedFrom) - 1)]!;
-      return { from, inputFrom: from };
+      const tail = await output.from(Math.min(outLast, changedFrom) - w);
+      const keys = tail.index.values as Float64Array;
+      const from = keys.length ? keys[Math.max(0, upperBound(keys, changedFrom) - 1)]! : outLast;
+      return { from, input: await input.from(from) };
     }
     case 'lookback': {
-      const at = lowerBound(keys, changedFrom);
-      let inputFrom = changedFrom;
-      const points = incremental.points?.(params as never);
-      if (points !== undefined && at < keys.length) inputFrom = Math.min(inputFrom, keys[Math.max(0, at - Math.max(0, points - 1))]!);
-      else if (points !== undefined && at > 0) inputFrom = Math.min(inputFrom, keys[Math.max(0, at - Math.max(0, points - 1))]!);
-      const duration = incremental.duration?.(params as never);
-      if (duration !== undefined) inputFrom = Math.min(inputFrom, changedFrom - duration);
-      return { from: changedFrom, inputFrom };
+      const points = incremental.points?.(params as never) ?? 0;
+      const duration = incremental.duration?.(params as never) ?? 0;
+      let start = changedFrom - duration;
+      // Widen the read until it holds `points - 1` points before the change (or the whole input).
+      for (let span = Math.max(1, duration); ; span *= 4) {
+        start = Math.min(start, changedFrom - span);
+        const got = await input.from(start);
+        const before = lowerBound(got.index.values as Float64Array, changedFrom);
+        if (before >= points - 1 || start <= inputFirst) return { from: changedFrom, input: got.slice(Math.max(0, before - Math.max(0, points - 1))) };
+      }
     }
     case 'lastValid': {
-      const values = input.values;
-      if (!(values instanceof Float64Array)) return null;
-      // The last valid input point before the change: outputs after it may change (they were not interpolable yet).
-      let q = lowerBound(keys, changedFrom) - 1;
-      while (q >= 0 && Number.isNaN(values[q]!)) q--;
-      if (q < 0) return null;
-      // `after`: the output at the valid point itself only exists relative to an earlier one (gap flags).
-      return { from: incremental.after ? keys[q + 1]! : keys[q]!, inputFrom: keys[q]! };
+      for (let span = 1; ; span *= 4) {
+        const start = changedFrom - span * 3_600_000_000;
+        const got = await input.from(start);
+        const values = got.values;
+        if (!(values instanceof Float64Array)) return null;
+        const keys = got.index.values as Float64Array;
+        let q = lowerBound(keys, changedFrom) - 1;
+        while (q >= 0 && Number.isNaN(values[q]!)) q--;
+        if (q >= 0) {
+          // `after`: the output at the valid point itself exists only relative to an earlier one (gap flags).
+          const from = incremental.after ? keys[q + 1]! : keys[q]!;
+          return { from, input: got.slice(q) };
+        }
+        if (start <= inputFirst) return null;
+      }
     }
     case 'full':
       return null;
   }
-}
-
-/** Series points with keys ≥ from. */
-function tailFrom(s: Series, from: number): Series {
-  return s.slice(lowerBound(s.index.values as Float64Array, from));
 }
 
 async function replay(reg: RegisteredTransform, step: ProcessingStep, inputs: Series[]): Promise<Array<{ series: Series }>> {
@@ -164,79 +222,83 @@ export async function refreshSignal(signal: Signal, tsName: string | undefined, 
   for (const { ts, step } of derivedOrder(signal, tsName)) {
     const reg = requireTransform(step, ts.name);
     const inputTs = step.inputSeriesNames.map((n) => signal.timeSeries.get(n)!);
-    const stored = await ts.load();
     // The incremental spec reads the parameters the step recorded (what fromParameters rebuilds the transform from).
     const params = step.parameters === null ? null : (step.parameters.toDict() as Record<string, unknown>);
-    const inputsWhole = await Promise.all(inputTs.map((t) => t.load()));
-    let plan: { from: number; inputFrom: number } | null = null;
-    if (!options.full && inputsWhole.length === 1 && lastKey(stored) !== null && inputsWhole[0]!.index.kind !== 'string') {
-      const input = inputsWhole[0]!;
-      const upstream = changed.get(inputTs[0]!.name);
-      // Appended input: the first point after the stored output's end.
-      const keys = input.index.values as Float64Array;
-      const appended = keys[upperBound(keys, lastKey(stored)!)] ?? Infinity;
-      const changedFrom = upstream === undefined ? appended : Math.min(upstream, appended);
-      plan = changedFrom === Infinity ? { from: Infinity, inputFrom: Infinity } : restartPoint(reg.incremental, params, input, stored, changedFrom);
+    const output = new Access(ts);
+    const entry = { signal: signal.name, name: ts.name };
+    let tail: { from: number; series: Series } | null = null;
+    let whole: Series | null = null;
+    if (!options.full && inputTs.length === 1 && reg.incremental.kind !== 'full') {
+      const input = new Access(inputTs[0]!);
+      const [outBounds, inBounds] = await Promise.all([output.bounds(), input.bounds()]);
+      if (outBounds.last !== null && inBounds.first !== null && inBounds.last !== null) {
+        const upstream = changed.get(inputTs[0]!.name);
+        // Appended input: the first point after the stored output's end.
+        const appended = inBounds.last > outBounds.last ? (await input.from(outBounds.last + 1)).index.values[0] as number : Infinity;
+        const changedFrom = upstream === undefined ? appended : Math.min(upstream, appended);
+        if (changedFrom === Infinity) {
+          report.series.push({ ...entry, status: 'up-to-date', mode: 'incremental', points: 0 });
+          continue;
+        }
+        const plan = Number.isFinite(changedFrom) ? await restartPoint(reg.incremental, params, input, output, outBounds.last, changedFrom, inBounds.first) : null;
+        if (plan) tail = { from: plan.from, series: tailFrom(matchingOutput(await replay(reg, step, [plan.input]), ts), plan.from).rename(ts.name) };
+      }
     }
-    let next: Series;
-    let written: Series;
-    if (plan && plan.from === Infinity) {
-      // No input point after the output's end and no upstream change: nothing to do.
-      report.series.push({ signal: signal.name, name: ts.name, status: 'up-to-date', mode: 'incremental', points: 0 });
-      continue;
-    }
-    if (plan) {
-      const input = inputsWhole[0]!;
-      const slice = input.slice(lowerBound(input.index.values as Float64Array, plan.inputFrom));
-      const fresh = tailFrom(matchingOutput(await replay(reg, step, [slice]), ts), plan.from).rename(ts.name);
-      const old = tailFrom(stored, plan.from);
-      if (fresh.equals(old)) {
-        report.series.push({ signal: signal.name, name: ts.name, status: 'up-to-date', mode: 'incremental', points: 0 });
+    if (tail) {
+      if (tail.series.equals(await output.from(tail.from))) {
+        report.series.push({ ...entry, status: 'up-to-date', mode: 'incremental', points: 0 });
         continue;
       }
-      written = fresh;
-      next = spliceRange(stored, plan.from, Infinity, fresh, layoutOf(stored));
-      changed.set(ts.name, plan.from);
+      changed.set(ts.name, tail.from);
     } else {
-      next = matchingOutput(await replay(reg, step, inputsWhole), ts).rename(ts.name);
-      if (next.equals(stored)) {
-        report.series.push({ signal: signal.name, name: ts.name, status: 'up-to-date', mode: 'full', points: 0 });
+      whole = matchingOutput(await replay(reg, step, await Promise.all(inputTs.map((t) => t.load()))), ts).rename(ts.name);
+      if (whole.equals(await output.load())) {
+        report.series.push({ ...entry, status: 'up-to-date', mode: 'full', points: 0 });
         continue;
       }
-      written = next;
       changed.set(ts.name, -Infinity);
     }
-    report.series.push({ signal: signal.name, name: ts.name, status: 'refreshed', mode: plan ? 'incremental' : 'full', points: written.length });
+    report.series.push({ ...entry, status: 'refreshed', mode: tail ? 'incremental' : 'full', points: (tail?.series ?? whole!).length });
     if (report.dryRun) continue;
-    await commitRefresh(signal, ts, next, plan ? { tail: written, from: plan.from } : null, inputTs);
+    await commitRefresh(signal, ts, tail, whole, inputTs);
   }
   return report;
 }
 
-/** Write a refreshed series: same name and history, values replaced; a record of the refresh in its metadata. */
-async function commitRefresh(signal: Signal, ts: TimeSeries, next: Series, tail: { tail: Series; from: number } | null, inputs: TimeSeries[]): Promise<void> {
+/**
+ * Write a refreshed series: same name and history, values replaced (the tail when
+ * incremental); a record of the refresh in its metadata. A stored series stays lazy.
+ */
+async function commitRefresh(signal: Signal, ts: TimeSeries, tail: { from: number; series: Series } | null, whole: Series | null, inputs: TimeSeries[]): Promise<void> {
   const binding = signal.binding;
   const metadata = ts.metadataDict();
   const inputVersions: Record<string, number | null> = {};
-  if (binding) {
+  const keyOf = (name: string): string => seriesKey(binding!.datasetName, signal.name, name);
+  if (binding?.storage.segments) {
     for (const input of inputs) {
-      const key = seriesKey(binding.datasetName, signal.name, input.name);
-      const versions = binding.storage.segments && (await binding.storage.exists(key)) ? await binding.storage.versions(key) : [];
+      const versions = (await binding.storage.exists(keyOf(input.name))) ? await binding.storage.versions(keyOf(input.name)) : [];
       inputVersions[input.name] = versions.length ? versions[versions.length - 1]!.version : null;
     }
   }
   metadata.metaseries_refresh = { at: new Date().toISOString(), inputs: inputVersions };
-  const fresh = TimeSeries.fromStored(next, metadata);
-  signal.timeSeries.set(ts.name, fresh);
-  if (binding?.autoSave) {
-    const key = seriesKey(binding.datasetName, signal.name, ts.name);
-    const stored = await binding.storage.exists(key);
-    if (stored && tail && tail.tail.length > 0) {
+  const key = binding ? keyOf(ts.name) : null;
+  if (binding?.autoSave && key) {
+    if (tail && tail.series.length > 0 && (await binding.storage.exists(key))) {
       // Only the recomputed tail: the store rewrites the segments it touches (one new version, same key).
-      await binding.storage.update(key, tail.tail, metadata);
-    } else await binding.storage.save(key, next, metadata);
+      await binding.storage.update(key, tail.series, metadata);
+    } else await binding.storage.save(key, whole ?? spliceRange(await ts.load(), tail!.from, Infinity, tail!.series, layoutOf(await ts.load())), metadata);
+    if (!ts.isLoaded) {
+      signal.timeSeries.set(ts.name, TimeSeries.fromMetadata(ts.name, metadata, binding.storage, key));
+      return;
+    }
+  }
+  const loaded = await ts.load();
+  const next = whole ?? spliceRange(loaded, tail!.from, Infinity, tail!.series, layoutOf(loaded));
+  const fresh = TimeSeries.fromStored(next, metadata);
+  if (binding?.autoSave && key) {
     const state = fresh.storageState();
     state.savedTo.add(binding.storage);
     state.container.bind(binding.storage, key);
   }
+  signal.timeSeries.set(ts.name, fresh);
 }

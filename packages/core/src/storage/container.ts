@@ -31,6 +31,11 @@ export class SeriesContainer {
     return this.series !== null;
   }
 
+  /** The storage the values live in (null when only in memory). */
+  get storedIn(): Storage | null {
+    return this.storage;
+  }
+
   get storageKey(): string | null {
     return this.key;
   }
