@@ -25,8 +25,9 @@ async function run(i: string, code: string): Promise<unknown[][]> {
 it('docs/query.md examples run and print what they say', async () => {
   const doc = await readFile(join(ROOT, 'docs', 'query.md'), 'utf8');
   const code = [...doc.matchAll(blocks)].map((m) => m[1]!);
-  expect(code.length).toBe(3);
-  const [daily, report, dailyMax] = [await run('q0', code[0]!), await run('q1', code[1]!), await run('q2', code[2]!)];
+  expect(code.length).toBe(4);
+  expect(await run('qd', code[0]!)).toEqual([[['plant: 3 signals']], [['COD#1', 'TSS#1']], [['plant/TSS#1/RAW#1 (24 points, mg/l)']]]);
+  const [daily, report, dailyMax] = [await run('q0', code[1]!), await run('q1', code[2]!), await run('q2', code[3]!)];
   expect((daily[0]![0] as Record<string, unknown>).time).toBe('2024-03-10 00:00:00-05:00');
   expect(report[0]).toEqual([743, ['plant/COD#1/RAW#1:mean', 'plant/COD#1/RAW#1:max', 'plant/COD#1/RAW#1:p95']]);
   expect(dailyMax[0]).toEqual([3]);
