@@ -1,0 +1,3 @@
+export * from './codec.js';
+export * from './driver.js';
+export * from './layout.js';
