@@ -11,40 +11,16 @@ import {
   type StreamOptions,
   show,
 } from '@metaseries/core';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
+import { createKnex, type SqlConfig, type SqliteConfig } from './connect.js';
 import type { Driver } from './driver.js';
 import { PgDriver, SqliteDriver } from './driver.js';
 import { engineError } from './errors.js';
 import type { Layout, LayoutName } from './layout.js';
 import { MeteaudataLayout } from './meteaudata.js';
-import { NativeLayout } from './native.js';
+import { NativeLayout } from './native-v1-layout.js';
 
-export interface SqlOptions {
-  /** `'native'` (default: integer timestamps, summaries, pushdown) or `'meteaudata'` (Python SQLAdapter's tables). */
-  layout?: LayoutName;
-  /** Extra knex connection settings (merged over the path/URL). */
-  connection?: Record<string, unknown>;
-  /** knex pool settings (PostgreSQL; SQLite always holds one connection). */
-  pool?: Knex.PoolConfig;
-  /** SQLite: milliseconds to wait for a lock held by another connection (default 5000). */
-  busyTimeoutMs?: number;
-}
-
-export interface SqliteConfig extends SqlOptions {
-  kind: 'sqlite';
-  /** File path, or `:memory:`. */
-  path: string;
-}
-
-export interface PostgresConfig extends SqlOptions {
-  kind: 'postgres';
-  /** `postgres://user:password@host:port/db`; may be omitted when `connection` says where. */
-  url?: string;
-}
-
-export type SqlConfig = SqliteConfig | PostgresConfig;
-
-const QUIET_LOG = { warn: () => undefined, error: () => undefined, deprecate: () => undefined, debug: () => undefined };
+export type { PostgresConfig, SqlConfig, SqliteConfig, SqlOptions } from './connect.js';
 
 function checkLayout(layout: unknown): LayoutName {
   if (layout === undefined || layout === null) return 'native';
@@ -79,45 +55,16 @@ export class SqlBackend implements StorageBackend {
     let driver: Driver;
     let persistent = true;
     try {
-      if (kind === 'sqlite') {
-        const path = config.path;
-        if (typeof path !== 'string' || path === '') throw new MetaseriesError('INVALID_INPUT', `SQLite backend needs a "path" (a file or ":memory:"), got ${show(path)}`, { backend: 'sqlite' });
-        persistent = path !== ':memory:';
-        const busy = config.busyTimeoutMs ?? 5000;
-        const knex = knexFactory({
-          client: 'better-sqlite3',
-          connection: { filename: path, ...config.connection },
-          useNullAsDefault: true,
-          // knex prints pool errors that it also rejects with; ours carry them as `cause`.
-          log: QUIET_LOG,
-          pool: {
-            min: 1, max: 1,
-            afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
-              try {
-                if (persistent) conn.pragma('journal_mode = WAL');
-                conn.pragma('synchronous = NORMAL');
-                conn.pragma(`busy_timeout = ${Math.max(0, Math.floor(busy))}`);
-                done(null, conn);
-              } catch (e) {
-                done(e as Error, conn);
-              }
-            },
-          },
-        });
+      const connected = createKnex(config);
+      persistent = connected.persistent;
+      if (connected.dialect === 'sqlite') {
         try {
-          driver = await SqliteDriver.open(knex);
+          driver = await SqliteDriver.open(connected.knex);
         } catch (e) {
-          await knex.destroy().catch(() => undefined);
+          await connected.knex.destroy().catch(() => undefined);
           throw e;
         }
-      } else if (kind === 'postgres') {
-        if (!config.url && !config.connection) throw new MetaseriesError('INVALID_INPUT', 'PostgreSQL backend needs a "url" such as "postgres://user@localhost/db" (or a "connection" object)', { backend: 'postgres' });
-        const connection = config.url ? { connectionString: config.url, ...config.connection } : { ...config.connection };
-        const knex = knexFactory({ client: 'pg', log: QUIET_LOG, connection, pool: { min: 0, max: 4, ...config.pool }, acquireConnectionTimeout: 15_000 });
-        driver = new PgDriver(knex);
-      } else {
-        throw new MetaseriesError('INVALID_INPUT', `SqlBackend kind must be "sqlite" or "postgres", got ${show(kind)}`);
-      }
+      } else driver = new PgDriver(connected.knex);
     } catch (e) {
       throw engineError(e, kind, 'open', kind === 'sqlite' ? (config as SqliteConfig).path : '');
     }
