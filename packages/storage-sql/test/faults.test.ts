@@ -170,12 +170,29 @@ describe.skipIf(!postgresAvailable())(`PostgreSQL faults${postgresAvailable() ? 
       expect(error).toBeInstanceOf(MetaseriesError);
       expect(['BACKEND_UNAVAILABLE', 'IO_ERROR']).toContain((error as MetaseriesError).code);
     }
-    // A fresh store: the pool's old connections died with the server.
-    const again = await openPostgres(url);
-    const tag = await expectWhole(again, { 1: 1000, 2: 400_000 });
+    // Regression (issue 10): the same store, whose pooled connections died with the
+    // server, answers the first call after the restart (the first two used to fail).
+    const tag = await expectWhole(store, { 1: 1000, 2: 400_000 });
     if (error) expect(tag).toBe('1');
-    await again.close();
-    await store.close().catch(() => undefined);
+    await store.close();
+  });
+
+  // Regression (issue 10): the pool kept connections that died with the server, and
+  // the first two calls after a restart failed.
+  it.skipIf(Boolean(process.env.PG_URL))('after a server restart the first call succeeds (skipped with PG_URL: the test must own the server)', async () => {
+    const url = await server.createDatabase('restart');
+    const store = await openPostgres(url, { pool: { min: 2, max: 4 } });
+    try {
+      await store.save(KEY, series(100, 1), meta('1'));
+      await Promise.all([store.load(KEY), store.listKeys(), store.exists(KEY)]);
+      await server.kill('immediate');
+      await server.restart();
+      expect(await expectWhole(store, { 1: 100 })).toBe('1');
+      await store.save(KEY, series(200, 2), meta('2'));
+      expect(await expectWhole(store, { 2: 200 })).toBe('2');
+    } finally {
+      await store.close();
+    }
   });
 
   it('kill -9 during a large COPY leaves the key wholly old or wholly new', async () => {
