@@ -13,8 +13,7 @@ import {
 } from '@metaseries/core';
 import type { Knex } from 'knex';
 import { createKnex, type SqlConfig, type SqliteConfig } from './connect.js';
-import type { Driver } from './driver.js';
-import { PgDriver, SqliteDriver } from './driver.js';
+import { type Driver, KnexDriver } from './driver.js';
 import { engineError } from './errors.js';
 import type { Layout, LayoutName } from './layout.js';
 import { MeteaudataLayout } from './meteaudata.js';
@@ -57,14 +56,7 @@ export class SqlBackend implements StorageBackend {
     try {
       const connected = createKnex(config);
       persistent = connected.persistent;
-      if (connected.dialect === 'sqlite') {
-        try {
-          driver = await SqliteDriver.open(connected.knex);
-        } catch (e) {
-          await connected.knex.destroy().catch(() => undefined);
-          throw e;
-        }
-      } else driver = new PgDriver(connected.knex);
+      driver = new KnexDriver(connected.knex, connected.dialect);
     } catch (e) {
       throw engineError(e, kind, 'open', kind === 'sqlite' ? (config as SqliteConfig).path : '');
     }
