@@ -1,6 +1,8 @@
 import {
   type AggregateRequest,
   type BackendCapabilities,
+  SegmentStore,
+  type SegmentStoreOptions,
   type LoadOptions,
   MetaseriesError,
   type Series,
@@ -17,7 +19,8 @@ import { type Driver, KnexDriver } from './driver.js';
 import { engineError } from './errors.js';
 import type { Layout, LayoutName } from './layout.js';
 import { MeteaudataLayout } from './meteaudata.js';
-import { NativeLayout } from './native-v1-layout.js';
+import { openSqlSegmentDriver, type SaveFirstVersion } from './native.js';
+import type { SqlSegmentDriver } from './segment-driver.js';
 
 export type { PostgresConfig, SqlConfig, SqliteConfig, SqlOptions } from './connect.js';
 
@@ -28,9 +31,35 @@ function checkLayout(layout: unknown): LayoutName {
 }
 
 /**
- * The SQL storage backend: SQLite (better-sqlite3, WAL) or PostgreSQL (pg), through
- * knex, in the native or the meteaudata table layout. Open it with `SqlBackend.open`,
- * `openSqlite` / `openPostgres`, or `createBackend('sqlite:./plant.db')` from core.
+ * The native layout (v2): core's `SegmentStore` over the SQL `SegmentDriver` — versions,
+ * append/update/deleteRange, asOf, snapshots and prune, all in SQL transactions.
+ */
+export class SqlSegmentStore extends SegmentStore {
+  readonly layout = 'native' as const;
+  declare readonly driver: SqlSegmentDriver;
+
+  constructor(driver: SqlSegmentDriver, options?: SegmentStoreOptions) {
+    super(driver, options);
+  }
+
+  /** The knex instance holding the pool (for users who want to run their own queries). */
+  get knex(): Knex {
+    return this.driver.knex;
+  }
+}
+
+/** Write a migrated v1 series as version 1 of its key, stamped with its v1 save time. */
+const saveFirstVersion: SaveFirstVersion = async (driver, key, series, metadata, savedAt) => {
+  await new SegmentStore(driver, savedAt === null ? {} : { now: () => savedAt }).save(key, series, metadata);
+};
+
+/**
+ * The SQL storage backends: SQLite (better-sqlite3, WAL) or PostgreSQL (pg), through
+ * knex. `SqlBackend.open` gives the native layout v2 (`SqlSegmentStore`, versioned) or
+ * the meteaudata layout (`SqlBackend`: Python SQLAdapter's tables, one version per key;
+ * `Storage` supplies append/update/deleteRange by load + merge + save there, and
+ * asOf/versions/snapshots/prune are UNSUPPORTED). Open with `openSqlite` /
+ * `openPostgres`, or `createBackend('sqlite:./plant.db')` from core.
  *
  * @example
  * const backend = await SqlBackend.open({ kind: 'sqlite', path: './plant.db' });
@@ -48,9 +77,10 @@ export class SqlBackend implements StorageBackend {
   }
 
   /** Open (and create or migrate the tables of) a SQLite file or a PostgreSQL database. */
-  static async open(config: SqlConfig): Promise<SqlBackend> {
+  static async open(config: SqlConfig): Promise<SqlBackend | SqlSegmentStore> {
     const layoutName = checkLayout(config.layout);
     const kind = config.kind;
+    if (layoutName === 'native') return new SqlSegmentStore(await openSqlSegmentDriver(config, saveFirstVersion, config.log));
     let driver: Driver;
     let persistent = true;
     try {
@@ -60,7 +90,7 @@ export class SqlBackend implements StorageBackend {
     } catch (e) {
       throw engineError(e, kind, 'open', kind === 'sqlite' ? (config as SqliteConfig).path : '');
     }
-    const impl: Layout = layoutName === 'native' ? new NativeLayout(kind) : new MeteaudataLayout(kind);
+    const impl: Layout = new MeteaudataLayout(kind);
     try {
       await impl.init(driver);
     } catch (e) {

@@ -4,6 +4,8 @@ import type { Dialect } from './schema.js';
 import type { LayoutName } from './layout.js';
 
 export interface SqlOptions {
+  /** Receives the log line of a v1 → v2 migration on open (default `console.warn`). */
+  log?: (line: string) => void;
   /** `'native'` (default: integer timestamps, summaries, pushdown) or `'meteaudata'` (Python SQLAdapter's tables). */
   layout?: LayoutName;
   /** Extra knex connection settings (merged over the path/URL). */

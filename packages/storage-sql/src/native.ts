@@ -9,7 +9,7 @@ import { hasV1, readV1, v1Keys } from './v1-reader.js';
 export { MIGRATIONS, NATIVE_SCHEMA_VERSION } from './schema.js';
 
 /** Writes one migrated v1 series as the first version of its key, through `driver`. */
-export type SaveFirstVersion = (driver: SqlSegmentDriver, key: string, series: Series, metadata: SeriesMetadata) => Promise<void>;
+export type SaveFirstVersion = (driver: SqlSegmentDriver, key: string, series: Series, metadata: SeriesMetadata, savedAt: number | null) => Promise<void>;
 
 export interface NativeOpenOptions {
   dialect: Dialect;
@@ -74,8 +74,8 @@ export async function openNativeDriver(knex: Knex, options: NativeOpenOptions): 
       log(`metaseries: migrating ${where} from native layout v1 (one row per point) to v2 (versioned segments): ${keys.length} series, in one transaction`);
       const driver = new SqlSegmentDriver(trx, dialect, persistent);
       for (const key of keys) {
-        const { series, metadata } = await readV1(trx, key, dialect);
-        await options.save(driver, key, series, metadata);
+        const { series, metadata, savedAt } = await readV1(trx, key, dialect);
+        await options.save(driver, key, series, metadata, savedAt);
       }
       await trx.schema.dropTable(T.v1Points);
       await trx.schema.dropTable(T.v1Series);

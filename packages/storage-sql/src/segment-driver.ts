@@ -80,7 +80,7 @@ function parseRecord<R>(text: unknown, what: string, backend: string): R {
 export class SqlSegmentDriver implements SegmentDriver {
   readonly kind: Dialect;
 
-  constructor(private readonly knex: Knex, readonly dialect: Dialect, readonly persistent: boolean) {
+  constructor(readonly knex: Knex, readonly dialect: Dialect, readonly persistent: boolean) {
     this.kind = dialect;
   }
 

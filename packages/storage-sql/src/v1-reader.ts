@@ -49,8 +49,8 @@ export async function v1Keys(knex: Knex): Promise<string[]> {
 }
 
 /** One v1 series with its metadata, as v1 loaded it. */
-export async function readV1(knex: Knex, key: string, backend: string): Promise<{ series: Series; metadata: SeriesMetadata }> {
-  const r = await knex(T.v1Series).first('sid', 'series_name', 'dtype', 'index_json', 'sorted', 'metadata_json').where('key', key) as Record<string, unknown> | undefined;
+export async function readV1(knex: Knex, key: string, backend: string): Promise<{ series: Series; metadata: SeriesMetadata; savedAt: number | null }> {
+  const r = await knex(T.v1Series).first('sid', 'series_name', 'dtype', 'index_json', 'sorted', 'metadata_json', 'saved_at').where('key', key) as Record<string, unknown> | undefined;
   if (!r) throw new MetaseriesError('NOT_FOUND', `Key ${show(key)} not found in the v1 tables`, { backend });
   let info: IndexInfo;
   let metadata: SeriesMetadata;
@@ -84,5 +84,6 @@ export async function readV1(knex: Knex, key: string, backend: string): Promise<
   if (storage === 'number') values = Float64Array.from(rows, (p) => num(p.num));
   else if (storage === 'bool') values = Uint8Array.from(rows, (p) => (num(p.num) ? 1 : 0));
   else values = rows.map((p) => (p.txt === null || p.txt === undefined ? null : String(p.txt)));
-  return { series: new Series({ index, values, name: (r.series_name as string | null) ?? null, dtype }), metadata };
+  const savedAt = Date.parse(String(r.saved_at));
+  return { series: new Series({ index, values, name: (r.series_name as string | null) ?? null, dtype }), metadata, savedAt: Number.isFinite(savedAt) ? savedAt : null };
 }
