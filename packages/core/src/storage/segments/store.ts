@@ -267,6 +267,28 @@ export class SegmentStore implements StorageBackend {
     return this.driver.listKeys(prefix);
   }
 
+  /**
+   * Keys under `prefix` that existed (not deleted) as of an instant or a snapshot. A version
+   * number is per key, so it cannot select keys: INVALID_INPUT.
+   */
+  async listKeysAsOf(prefix: string, asOf: AsOf): Promise<string[]> {
+    if (typeof asOf === 'number') throw invalidInput(`listing keys as of a version number (${asOf}) is ambiguous: version numbers are per key; use an instant or a snapshot name`, { backend: this.kind });
+    const instant = instantOf(asOf);
+    if (instant === null) {
+      const snapshot = await this.driver.readSnapshot(asOf as string);
+      if (!snapshot) await this.resolve(prefix || '-', asOf); // throws the unknown-snapshot error
+      return Object.keys(snapshot!.versions).filter((k) => k.startsWith(prefix)).sort();
+    }
+    const out: string[] = [];
+    for (const key of await this.driver.listAllKeys()) {
+      if (!key.startsWith(prefix)) continue;
+      let found: VersionRecord | undefined;
+      for (const r of await this.driver.listVersions(key)) if (r.createdAt <= instant) found = r;
+      if (found && !found.tombstone) out.push(key);
+    }
+    return out;
+  }
+
   /** Chunks of one pinned version, segment by segment (memory stays bounded by a segment plus a chunk). */
   async *stream(key: string, options: StreamOptions = {}): AsyncGenerator<Series> {
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
