@@ -214,4 +214,18 @@ describe('meteaudata layout', () => {
     expect(back.series.equals(s)).toBe(true);
     await store.close();
   });
+
+  it('append/update/deleteRange use the core fallback; versions, asOf, snapshots and prune are UNSUPPORTED', async () => {
+    const store = await openSqlite(':memory:', { layout: 'meteaudata' });
+    const s = Series.regular(T0 / 1000, H, Float64Array.from([1, 2, 3]), { tz: 'UTC', name: 'A#1_RAW#1' });
+    await store.save('d/A#1/RAW#1', s, meta('m'));
+    await store.append('d/A#1/RAW#1', Series.regular(T0 / 1000 + 3 * H / 1000, H, Float64Array.from([4]), { tz: 'UTC', name: 'A#1_RAW#1' }));
+    expect(Array.from((await store.load('d/A#1/RAW#1')).series.values as Float64Array)).toEqual([1, 2, 3, 4]);
+    expect(await code(store.append('d/A#1/RAW#1', s))).toBe('INVALID_INPUT');
+    expect(await code(store.versions('d/A#1/RAW#1'))).toBe('UNSUPPORTED');
+    expect(await code(store.load('d/A#1/RAW#1', { asOf: 1 }))).toBe('UNSUPPORTED');
+    expect(await code(store.snapshot('s'))).toBe('UNSUPPORTED');
+    expect(await code(store.prune())).toBe('UNSUPPORTED');
+    await store.close();
+  });
 });
