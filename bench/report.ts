@@ -13,7 +13,7 @@ export function table(rows: Row[]): string {
   ];
   for (const r of rows) {
     const isValue = r.ts_value !== undefined;
-    const unit = r.operation.endsWith('bytes_per_point') ? ' B' : r.operation === 'lazy_peak_mb' ? ' MB' : ' s';
+    const unit = r.operation.includes('bytes_per_point') ? ' B' : r.operation === 'lazy_peak_mb' ? ' MB' : ' s';
     const ts = isValue ? `${fmt(r.ts_value, r.operation === 'lazy_peak_mb' ? 0 : 2)}${unit}` : `${fmt(r.ts_median_s)}${unit}`;
     const py = isValue ? `${fmt(r.py_value, r.operation === 'lazy_peak_mb' ? 0 : 2)}${r.py_value == null ? '' : unit}` : `${fmt(r.py_median_s)}${r.py_median_s == null ? '' : unit}`;
     const be = r.backend ?? '—';
