@@ -69,7 +69,7 @@ One series of N points at 1-second spacing (random walk, steps in ±0.05, rounde
 hour (3,600 points, ${store.reps} times after a warm-up append); read one day (86,400 points); read everything; read
 version 1 (before the appends) with \`asOf\`; bytes on disk per point. metaseries' native layout v2 on memory, SQLite
 (file, WAL) and PostgreSQL, and **ArcticDB on an LMDB library** in the same run (the "Python" column of these rows;
-\`bench/python/arctic.py\`, its own venv \`.venv-bench\` made by \`scripts/bench-venv.mjs\`). ratio = ArcticDB ÷ metaseries.
+\`bench/python/arctic.py\`, its own venv \`.venv-bench\` made by \`scripts/python-venv.mjs\`). ratio = ArcticDB ÷ metaseries.
 
 \`\`\`
 ${store.command}
