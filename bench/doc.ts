@@ -4,7 +4,7 @@
  * Run: npx tsx bench/doc.ts
  */
 import { execSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Row } from './measure.js';
@@ -23,6 +23,68 @@ ratioTarget('Parquet save vs pandas-disk save_all', find('backend_save', 'parque
 for (const op of ['create', 'resample', 'interpolate']) ratioTarget(`compute: ${op}`, find(op, null), 1);
 for (const r of data.rows.filter((r) => r.operation === 'range_read_1day')) {
   targets.push(`| range read of one day (${r.backend}, ${data.range_n.toLocaleString('en')} points stored) | ≤ 20 ms | ${r.ts_median_s == null ? '—' : `${(r.ts_median_s * 1000).toFixed(1)} ms`} | ${verdict(r.ts_median_s == null ? null : r.ts_median_s <= 0.02)} |`);
+}
+// The store workload S(N) (issue 10), from bench/results/store.json when a run made it.
+const storePath = join(ROOT, 'bench', 'results', 'store.json');
+const store = existsSync(storePath) ? JSON.parse(readFileSync(storePath, 'utf8')) as { store_n: number[]; reps: number; command: string; wall_s: number; rows: Row[] } : null;
+let storeSection = '';
+if (store) {
+  const at = (op: string, be: string, n: number) => store.rows.find((r) => r.operation === op && r.backend === be && r.n === n);
+  const big = Math.max(...store.store_n), small = Math.min(...store.store_n);
+  const ms = (r: Row | undefined) => (r?.ts_median_s == null ? '—' : `${(r.ts_median_s * 1000).toFixed(1)} ms`);
+  const t: string[] = [];
+  const row = (label: string, wanted: string, measured: string, ok: boolean | null) => t.push(`| ${label} | ${wanted} | ${measured} | ${verdict(ok)} |`);
+  const le = (r: Row | undefined, max: number) => (r?.ts_median_s == null ? null : r.ts_median_s <= max);
+  row(`append 1 h, SQLite, N = ${big.toLocaleString('en')}`, '≤ 3 ms', ms(at('store_append_1h', 'sqlite', big)), le(at('store_append_1h', 'sqlite', big), 0.003));
+  row(`append 1 h, PostgreSQL, N = ${big.toLocaleString('en')}`, '≤ 30 ms', ms(at('store_append_1h', 'postgres', big)), le(at('store_append_1h', 'postgres', big), 0.03));
+  for (const be of ['sqlite', 'postgres']) {
+    const a = at('store_append_1h', be, big)?.ts_median_s, b = at('store_append_1h', be, small)?.ts_median_s;
+    row(`append cost N = ${big.toLocaleString('en')} ÷ N = ${small.toLocaleString('en')}, ${be}`, '≤ 1.5×', a && b ? `${(a / b).toFixed(2)}×` : '—', a && b ? a / b <= 1.5 : null);
+  }
+  row(`read 1 day, SQLite, N = ${big.toLocaleString('en')}`, '≤ 2.5 ms', ms(at('store_read_1day', 'sqlite', big)), le(at('store_read_1day', 'sqlite', big), 0.0025));
+  row(`read 1 day, PostgreSQL, N = ${big.toLocaleString('en')}`, '≤ 20 ms', ms(at('store_read_1day', 'postgres', big)), le(at('store_read_1day', 'postgres', big), 0.02));
+  const all = at('store_read_all', 'sqlite', big);
+  const rate = all?.ts_median_s ? (big + (store.reps + 1) * 3600) / all.ts_median_s / 1e6 : null;
+  row('full read, SQLite', '≥ 70 M points/s', rate === null ? '—' : `${rate.toFixed(1)} M points/s`, rate === null ? null : rate >= 70);
+  for (const be of ['sqlite', 'postgres']) {
+    const o = at('store_read_asof', be, big)?.ts_median_s, c = at('store_read_all', be, big)?.ts_median_s;
+    row(`asOf read ÷ current read, ${be}`, '≈ 1× (as fast)', o && c ? `${(o / c).toFixed(2)}×` : '—', o && c ? o / c <= 1.2 : null);
+  }
+  const vs = (op: string, label: string, test: (ratio: number) => boolean, wanted: string) => {
+    const r = at(op, 'sqlite', big);
+    row(`${label} vs ArcticDB (ratio = ArcticDB ÷ SQLite)`, wanted, r?.ratio == null ? '—' : `${r.ratio.toFixed(2)}×`, r?.ratio == null ? null : test(r.ratio));
+  };
+  vs('store_append_1h', 'append', (x) => x > 1, '> 1× (faster)');
+  vs('store_read_1day', 'one-day read', (x) => x > 1, '> 1× (faster)');
+  vs('store_write', 'write', (x) => x >= 1 / 1.5, '≥ 0.67× (within 1.5×)');
+  vs('store_read_all', 'full read', (x) => x >= 1 / 1.5, '≥ 0.67× (within 1.5×)');
+  vs('store_bytes_per_point', 'bytes on disk', (x) => x >= 9, '≥ 9× smaller');
+  for (const be of ['sqlite', 'postgres']) {
+    const b = at('store_bytes_per_point', be, big);
+    row(`bytes/point, ${be}`, '≤ 1.0', b?.ts_value == null ? '—' : b.ts_value.toFixed(3), b?.ts_value == null ? null : b.ts_value <= 1);
+  }
+  storeSection = `## Store workload S(N) (issue 10)
+
+One series of N points at 1-second spacing (random walk, steps in ±0.05, rounded to 0.01); write it; append one
+hour (3,600 points, ${store.reps} times after a warm-up append); read one day (86,400 points); read everything; read
+version 1 (before the appends) with \`asOf\`; bytes on disk per point. metaseries' native layout v2 on memory, SQLite
+(file, WAL) and PostgreSQL, and **ArcticDB on an LMDB library** in the same run (the "Python" column of these rows;
+\`bench/python/arctic.py\`, its own venv \`.venv-bench\` made by \`scripts/python-venv.mjs\`). ratio = ArcticDB ÷ metaseries.
+
+\`\`\`
+${store.command}
+\`\`\`
+
+Wall time ${(store.wall_s / 60).toFixed(1)} min, on ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}. The machine was shared with other sessions (load average above 10 during
+the run): absolute times are inflated and noisy; the ratios against ArcticDB, measured alternately in the same run,
+are the more meaningful figures.
+
+| target (issue 10) | wanted | measured | verdict |
+|---|---|---|---|
+${t.join('\n')}
+
+${table(store.rows.map((r) => ({ ...r, operation: `${r.operation} @ ${(r.n ?? 0).toLocaleString('en')}` })))}
+`;
 }
 const sh = (c: string) => { try { return execSync(c).toString().trim(); } catch { return '?'; } };
 const md = `# Performance
@@ -59,6 +121,7 @@ ${targets.join('\n')}
 
 ${table(data.rows)}
 
+${storeSection}
 ## How to read the rows
 
 - \`create\`: a raw Series + Signal from the values. \`resample\`: \`signal.process\` with a 5-min mean;

@@ -23,12 +23,13 @@ export class PythonSide {
 
   static available(): boolean { return existsSync(PYTHON); }
 
-  static async start(valuesPath: string): Promise<{ py: PythonSide; version: string }> {
-    const proc = spawn(PYTHON, [join(ROOT, 'bench', 'python', 'server.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** Start `script` (default: the meteaudata server) under `python` (default: .venv) and send it `init`. */
+  static async start(valuesPath: string, options: { python?: string; script?: string } = {}): Promise<{ py: PythonSide; version: string; init: PyAnswer }> {
+    const proc = spawn(options.python ?? PYTHON, [options.script ?? join(ROOT, 'bench', 'python', 'server.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
     const py = new PythonSide(proc);
     const init = await py.call({ op: 'init', values: valuesPath });
     if (init.error) throw new Error(`Python side failed to start: ${init.error}`);
-    return { py, version: String(init.python) };
+    return { py, version: String(init.python), init };
   }
 
   call(cmd: Record<string, unknown>): Promise<PyAnswer> {

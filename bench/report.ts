@@ -13,7 +13,7 @@ export function table(rows: Row[]): string {
   ];
   for (const r of rows) {
     const isValue = r.ts_value !== undefined;
-    const unit = r.operation === 'bytes_per_point' ? ' B' : r.operation === 'lazy_peak_mb' ? ' MB' : ' s';
+    const unit = r.operation.includes('bytes_per_point') ? ' B' : r.operation === 'lazy_peak_mb' ? ' MB' : ' s';
     const ts = isValue ? `${fmt(r.ts_value, r.operation === 'lazy_peak_mb' ? 0 : 2)}${unit}` : `${fmt(r.ts_median_s)}${unit}`;
     const py = isValue ? `${fmt(r.py_value, r.operation === 'lazy_peak_mb' ? 0 : 2)}${r.py_value == null ? '' : unit}` : `${fmt(r.py_median_s)}${r.py_median_s == null ? '' : unit}`;
     const be = r.backend ?? '—';
@@ -23,7 +23,7 @@ export function table(rows: Row[]): string {
   return lines.join('\n');
 }
 
-export function writeJson(path: string, data: { n: number; reps: number; range_n: number; node: string; python: string | null; command: string; wall_s: number; rows: Row[] }): void {
+export function writeJson(path: string, data: { n: number; reps: number; range_n: number; store_n?: number[]; node: string; python: string | null; command: string; wall_s: number; rows: Row[] }): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
 }

@@ -21,8 +21,11 @@ export interface PostgresServer {
   url: string;
   /** Whether this helper started the server (so tests may stop it). */
   owned: boolean;
-  /** Stop the server, keep its data folder (for "server stopped mid-save" tests). */
-  kill(): Promise<void>;
+  /**
+   * Stop the server, keep its data folder (for "server stopped mid-save" tests). `fast`
+   * (default, SIGINT) tells clients; `immediate` (SIGQUIT) drops them as a crash does.
+   */
+  kill(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Start a stopped server again on the same port and data (after `kill`). */
   restart(): Promise<void>;
   /** Stop and remove everything (no-op for PG_URL). */
@@ -112,7 +115,7 @@ function databaseFactory(url: string): (prefix?: string) => Promise<string> {
 export async function startPostgres(): Promise<PostgresServer> {
   const external = process.env.PG_URL;
   if (external) {
-    return { url: external, owned: false, kill: async () => undefined, restart: async () => undefined, stop: async () => undefined, createDatabase: databaseFactory(external) };
+    return { url: external, owned: false, kill: async (_mode?: 'fast' | 'immediate') => undefined, restart: async () => undefined, stop: async () => undefined, createDatabase: databaseFactory(external) };
   }
   postgresAvailable();
   const user = runAs();
@@ -139,10 +142,11 @@ export async function startPostgres(): Promise<PostgresServer> {
     child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
     await waitReady(url, child, () => output);
   };
-  const kill = async (): Promise<void> => {
+  const kill = async (mode: 'fast' | 'immediate' = 'fast'): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGINT'); // fast shutdown: aborts open transactions
+    // fast shutdown aborts open transactions; immediate quits like a crash.
+    child.kill(mode === 'fast' ? 'SIGINT' : 'SIGQUIT');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');

@@ -1,5 +1,7 @@
 import {
   type BackendCapabilities,
+  SegmentStore,
+  type SegmentStoreOptions,
   type LoadOptions,
   MetaseriesError,
   type Series,
@@ -10,40 +12,16 @@ import {
   type StreamOptions,
   show,
 } from '@metaseries/core';
-import knexFactory, { type Knex } from 'knex';
-import type { Driver } from './driver.js';
-import { PgDriver, SqliteDriver } from './driver.js';
+import type { Knex } from 'knex';
+import { createKnex, type SqlConfig, type SqliteConfig } from './connect.js';
+import { type Driver, KnexDriver } from './driver.js';
 import { engineError } from './errors.js';
 import type { Layout, LayoutName } from './layout.js';
 import { MeteaudataLayout } from './meteaudata.js';
-import { NativeLayout } from './native.js';
+import { openSqlSegmentDriver, type SaveFirstVersion } from './native.js';
+import type { SqlSegmentDriver } from './segment-driver.js';
 
-export interface SqlOptions {
-  /** `'native'` (default: integer timestamps, summaries, pushdown) or `'meteaudata'` (Python SQLAdapter's tables). */
-  layout?: LayoutName;
-  /** Extra knex connection settings (merged over the path/URL). */
-  connection?: Record<string, unknown>;
-  /** knex pool settings (PostgreSQL; SQLite always holds one connection). */
-  pool?: Knex.PoolConfig;
-  /** SQLite: milliseconds to wait for a lock held by another connection (default 5000). */
-  busyTimeoutMs?: number;
-}
-
-export interface SqliteConfig extends SqlOptions {
-  kind: 'sqlite';
-  /** File path, or `:memory:`. */
-  path: string;
-}
-
-export interface PostgresConfig extends SqlOptions {
-  kind: 'postgres';
-  /** `postgres://user:password@host:port/db`; may be omitted when `connection` says where. */
-  url?: string;
-}
-
-export type SqlConfig = SqliteConfig | PostgresConfig;
-
-const QUIET_LOG = { warn: () => undefined, error: () => undefined, deprecate: () => undefined, debug: () => undefined };
+export type { PostgresConfig, SqlConfig, SqliteConfig, SqlOptions } from './connect.js';
 
 function checkLayout(layout: unknown): LayoutName {
   if (layout === undefined || layout === null) return 'native';
@@ -52,9 +30,35 @@ function checkLayout(layout: unknown): LayoutName {
 }
 
 /**
- * The SQL storage backend: SQLite (better-sqlite3, WAL) or PostgreSQL (pg), through
- * knex, in the native or the meteaudata table layout. Open it with `SqlBackend.open`,
- * `openSqlite` / `openPostgres`, or `createBackend('sqlite:./plant.db')` from core.
+ * The native layout (v2): core's `SegmentStore` over the SQL `SegmentDriver` — versions,
+ * append/update/deleteRange, asOf, snapshots and prune, all in SQL transactions.
+ */
+export class SqlSegmentStore extends SegmentStore {
+  readonly layout = 'native' as const;
+  declare readonly driver: SqlSegmentDriver;
+
+  constructor(driver: SqlSegmentDriver, options?: SegmentStoreOptions) {
+    super(driver, options);
+  }
+
+  /** The knex instance holding the pool (for users who want to run their own queries). */
+  get knex(): Knex {
+    return this.driver.knex;
+  }
+}
+
+/** Write a migrated v1 series as version 1 of its key, stamped with its v1 save time. */
+const saveFirstVersion: SaveFirstVersion = async (driver, key, series, metadata, savedAt) => {
+  await new SegmentStore(driver, savedAt === null ? {} : { now: () => savedAt }).save(key, series, metadata);
+};
+
+/**
+ * The SQL storage backends: SQLite (better-sqlite3, WAL) or PostgreSQL (pg), through
+ * knex. `SqlBackend.open` gives the native layout v2 (`SqlSegmentStore`, versioned) or
+ * the meteaudata layout (`SqlBackend`: Python SQLAdapter's tables, one version per key;
+ * `Storage` supplies append/update/deleteRange by load + merge + save there, and
+ * asOf/versions/snapshots/prune are UNSUPPORTED). Open with `openSqlite` /
+ * `openPostgres`, or `createBackend('sqlite:./plant.db')` from core.
  *
  * @example
  * const backend = await SqlBackend.open({ kind: 'sqlite', path: './plant.db' });
@@ -72,55 +76,20 @@ export class SqlBackend implements StorageBackend {
   }
 
   /** Open (and create or migrate the tables of) a SQLite file or a PostgreSQL database. */
-  static async open(config: SqlConfig): Promise<SqlBackend> {
+  static async open(config: SqlConfig): Promise<SqlBackend | SqlSegmentStore> {
     const layoutName = checkLayout(config.layout);
     const kind = config.kind;
+    if (layoutName === 'native') return new SqlSegmentStore(await openSqlSegmentDriver(config, saveFirstVersion, config.log));
     let driver: Driver;
     let persistent = true;
     try {
-      if (kind === 'sqlite') {
-        const path = config.path;
-        if (typeof path !== 'string' || path === '') throw new MetaseriesError('INVALID_INPUT', `SQLite backend needs a "path" (a file or ":memory:"), got ${show(path)}`, { backend: 'sqlite' });
-        persistent = path !== ':memory:';
-        const busy = config.busyTimeoutMs ?? 5000;
-        const knex = knexFactory({
-          client: 'better-sqlite3',
-          connection: { filename: path, ...config.connection },
-          useNullAsDefault: true,
-          // knex prints pool errors that it also rejects with; ours carry them as `cause`.
-          log: QUIET_LOG,
-          pool: {
-            min: 1, max: 1,
-            afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
-              try {
-                if (persistent) conn.pragma('journal_mode = WAL');
-                conn.pragma('synchronous = NORMAL');
-                conn.pragma(`busy_timeout = ${Math.max(0, Math.floor(busy))}`);
-                done(null, conn);
-              } catch (e) {
-                done(e as Error, conn);
-              }
-            },
-          },
-        });
-        try {
-          driver = await SqliteDriver.open(knex);
-        } catch (e) {
-          await knex.destroy().catch(() => undefined);
-          throw e;
-        }
-      } else if (kind === 'postgres') {
-        if (!config.url && !config.connection) throw new MetaseriesError('INVALID_INPUT', 'PostgreSQL backend needs a "url" such as "postgres://user@localhost/db" (or a "connection" object)', { backend: 'postgres' });
-        const connection = config.url ? { connectionString: config.url, ...config.connection } : { ...config.connection };
-        const knex = knexFactory({ client: 'pg', log: QUIET_LOG, connection, pool: { min: 0, max: 4, ...config.pool }, acquireConnectionTimeout: 15_000 });
-        driver = new PgDriver(knex);
-      } else {
-        throw new MetaseriesError('INVALID_INPUT', `SqlBackend kind must be "sqlite" or "postgres", got ${show(kind)}`);
-      }
+      const connected = createKnex(config);
+      persistent = connected.persistent;
+      driver = new KnexDriver(connected.knex, connected.dialect);
     } catch (e) {
       throw engineError(e, kind, 'open', kind === 'sqlite' ? (config as SqliteConfig).path : '');
     }
-    const impl: Layout = layoutName === 'native' ? new NativeLayout(kind) : new MeteaudataLayout(kind);
+    const impl: Layout = new MeteaudataLayout(kind);
     try {
       await impl.init(driver);
     } catch (e) {

@@ -1,10 +1,12 @@
 import { type BackendConfig, MetaseriesError, registerBackend, show, Storage } from '@metaseries/core';
 import { type PostgresConfig, SqlBackend, type SqliteConfig, type SqlOptions } from './backend.js';
 
-export { SqlBackend } from './backend.js';
-export type { PostgresConfig, SqlConfig, SqliteConfig, SqlOptions } from './backend.js';
+export { SqlBackend, SqlSegmentStore } from './backend.js';
+export type { PostgresConfig, SqlConfig, SqliteConfig, SqlOptions } from './connect.js';
 export type { LayoutName } from './layout.js';
-export { MIGRATIONS, NATIVE_SCHEMA_VERSION, type Migration } from './native.js';
+export { MIGRATIONS, NATIVE_SCHEMA_VERSION } from './schema.js';
+export { SqlSegmentDriver } from './segment-driver.js';
+export { openNativeDriver, openSqlSegmentDriver, type NativeOpenOptions, type SaveFirstVersion } from './native.js';
 export { indexMetadataOf, rebuildIndexFromText } from './index-metadata.js';
 
 /**

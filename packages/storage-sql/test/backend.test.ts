@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  bucketSeries,
+  planQuery,
   createBackend,
   DatetimeIndex,
   MetaseriesError,
@@ -45,7 +47,7 @@ describe('configuration', () => {
     const file = join(dir, 'registry.db');
     const a = await createBackend(`sqlite:${file}`);
     expect(a.kind).toBe('sqlite');
-    expect(a.capabilities).toMatchObject({ rangeReads: true, streaming: true, aggregation: false, metadataQuery: true, persistent: true });
+    expect(a.capabilities).toMatchObject({ rangeReads: true, streaming: true, metadataQuery: true, persistent: true, versions: true });
     await a.close();
     const b = await createBackend({ kind: 'sqlite', path: join(dir, 'py.db'), layout: 'meteaudata' });
     expect(b.capabilities).toMatchObject({ rangeReads: false, streaming: false, persistent: true });
@@ -67,32 +69,18 @@ describe('configuration', () => {
 });
 
 describe('native schema', () => {
-  it('records its version; a newer database is refused; migrations run forward', async () => {
+  it('records its schema with knex migrations; a newer database is refused', async () => {
     const file = join(dir, 'schema.db');
     const store = await openSqlite(file);
     await store.close();
     const raw = new Database(file);
     expect(raw.prepare('SELECT version FROM metaseries_schema').pluck().get()).toBe(NATIVE_SCHEMA_VERSION);
+    expect(raw.prepare('SELECT name FROM metaseries_migrations ORDER BY id').pluck().all()).toEqual([...MIGRATIONS]);
     raw.prepare('UPDATE metaseries_schema SET version = ?').run(NATIVE_SCHEMA_VERSION + 1);
     raw.close();
     const e = await SqlBackend.open({ kind: 'sqlite', path: file }).catch((x: unknown) => x);
     expect((e as MetaseriesError).code).toBe('UNSUPPORTED');
-    expect((e as Error).message).toMatch(/schema version 2/);
-    // Pretend the file is at version 0 and a migration 0 → 1 exists: it runs once, inside the open.
-    const raw2 = new Database(file);
-    raw2.prepare('UPDATE metaseries_schema SET version = 0').run();
-    raw2.close();
-    let ran = 0;
-    MIGRATIONS[0] = async (conn) => { ran++; await conn.run('CREATE TABLE IF NOT EXISTS migrated_marker (x INTEGER)'); };
-    try {
-      (await openSqlite(file)).close();
-    } finally {
-      delete MIGRATIONS[0];
-    }
-    expect(ran).toBe(1);
-    const raw3 = new Database(file);
-    expect(raw3.prepare('SELECT version FROM metaseries_schema').pluck().get()).toBe(NATIVE_SCHEMA_VERSION);
-    raw3.close();
+    expect((e as Error).message).toMatch(/schema version 3.*upgrade the package/);
   });
 
   it('saves past the SQLite variable limit in chunks, on one transaction', async () => {
@@ -125,8 +113,26 @@ describe('native schema', () => {
     await store.close();
   });
 
+  it('aggregates exactly like the core query engine, pre-1970 buckets included', async () => {
+    const store = await openSqlite(':memory:');
+    const start = Date.UTC(1969, 11, 31, 20) * 1000;
+    const values = Float64Array.from({ length: 10 }, (_, i) => (i === 3 ? Number.NaN : i * 1.5));
+    const s = new Series({ index: new DatetimeIndex(Float64Array.from({ length: 10 }, (_, i) => start + i * H), { tz: 'UTC' }), values, name: 'X#1_RAW#1' });
+    await store.save('a/X#1/RAW#1', s, meta());
+    for (const fn of ['mean', 'min', 'max', 'sum', 'count', 'first', 'last', 'median'] as const) {
+      for (const every of [undefined, '3h', '1D']) {
+        for (const range of [undefined, { from: start + 2 * H, to: start + 7 * H }]) {
+          const mine = await store.aggregate('a/X#1/RAW#1', { fn, ...(every ? { every } : {}), ...(range ? { range } : {}) });
+          const ref = bucketSeries(range ? s.slice(2, 8) : s, planQuery({ series: [], agg: fn, ...(every ? { every } : {}) }), 'a/X#1/RAW#1');
+          expect(Array.from(mine.index.values as Float64Array), `${fn} every=${every} range=${Boolean(range)}`).toEqual(Array.from(ref.labels));
+          expect(Array.from(mine.values as Float64Array)).toEqual(Array.from(ref.columns[0]!));
+        }
+      }
+    }
+    await store.close();
+  });
 
-  it('a stream whose key is replaced meanwhile fails with CONFLICT instead of mixing versions', async () => {
+  it('a stream pins one version: a key replaced meanwhile neither ends it early nor mixes versions', async () => {
     const store = await openSqlite(':memory:');
     const s = Series.regular(T0 / 1000, 1_000_000, new Float64Array(1000).fill(1), { tz: 'UTC', name: 'X#1_RAW#1' });
     await store.save('a/X#1/RAW#1', s, meta());
@@ -137,8 +143,10 @@ describe('native schema', () => {
         if (chunks.length === 2) await store.save('a/X#1/RAW#1', s.withValues(new Float64Array(1000).fill(2)), meta());
       }
     };
-    expect(await code(run())).toBe('CONFLICT');
+    await run();
+    expect(chunks.reduce((n, c) => n + c.length, 0)).toBe(1000);
     expect(chunks.every((c) => (c.values as Float64Array).every((v) => v === 1))).toBe(true);
+    expect(((await store.load('a/X#1/RAW#1')).series.values as Float64Array)[0]).toBe(2);
     await store.close();
   });
 
@@ -202,6 +210,20 @@ describe('meteaudata layout', () => {
     const back = await store.load('d/A#1/RAW#1');
     expect(back.metadata.metadata_id).toBe('old');
     expect(back.series.equals(s)).toBe(true);
+    await store.close();
+  });
+
+  it('append/update/deleteRange use the core fallback; versions, asOf, snapshots and prune are UNSUPPORTED', async () => {
+    const store = await openSqlite(':memory:', { layout: 'meteaudata' });
+    const s = Series.regular(T0 / 1000, H, Float64Array.from([1, 2, 3]), { tz: 'UTC', name: 'A#1_RAW#1' });
+    await store.save('d/A#1/RAW#1', s, meta('m'));
+    await store.append('d/A#1/RAW#1', Series.regular(T0 / 1000 + 3 * H / 1000, H, Float64Array.from([4]), { tz: 'UTC', name: 'A#1_RAW#1' }));
+    expect(Array.from((await store.load('d/A#1/RAW#1')).series.values as Float64Array)).toEqual([1, 2, 3, 4]);
+    expect(await code(store.append('d/A#1/RAW#1', s))).toBe('INVALID_INPUT');
+    expect(await code(store.versions('d/A#1/RAW#1'))).toBe('UNSUPPORTED');
+    expect(await code(store.load('d/A#1/RAW#1', { asOf: 1 }))).toBe('UNSUPPORTED');
+    expect(await code(store.snapshot('s'))).toBe('UNSUPPORTED');
+    expect(await code(store.prune())).toBe('UNSUPPORTED');
     await store.close();
   });
 });

@@ -58,14 +58,19 @@ describe('SQLite faults', () => {
     const store = await openSqlite(file);
     await store.save(KEY, series(1000, 1), meta('1'));
     const raw = new Database(file);
-    raw.exec(`CREATE TRIGGER boom BEFORE INSERT ON metaseries_points WHEN NEW.num = 666 BEGIN SELECT RAISE(ABORT, 'boom: value 666 refused'); END`);
+    // Fails the commit transaction after its compare-and-set moved the head to 2.
+    raw.exec(`CREATE TRIGGER boom BEFORE INSERT ON metaseries_versions WHEN NEW.version = 2 BEGIN SELECT RAISE(ABORT, 'boom: version 2 refused'); END`);
     raw.close();
-    const bad = new Float64Array(5000).fill(2);
-    bad[4000] = 666; // far past the first multi-row chunk
-    const e = await expectCode(store.save(KEY, series(5000, 2).withValues(bad), meta('2')), 'IO_ERROR', /boom: value 666 refused/);
+    const e = await expectCode(store.save(KEY, series(200_000, 2), meta('2')), 'IO_ERROR', /boom: version 2 refused/);
     expect(e.message).toContain(KEY);
     expect(await expectWhole(store, { 1: 1000 })).toBe('1');
+    expect((await store.versions(KEY)).map((v) => v.version)).toEqual([1]);
     expect(await store.listKeys()).toEqual([KEY]);
+    // The segments written before the failed commit are removed again (or by the next prune).
+    await store.prune({ graceMs: 0 });
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare('SELECT count(*) FROM metaseries_segments').pluck().get()).toBe(1);
+    check.close();
     await store.close();
   });
 
@@ -140,19 +145,19 @@ describe.skipIf(!postgresAvailable())(`PostgreSQL faults${postgresAvailable() ? 
   beforeAll(async () => { server = await startPostgres(); }, 60_000);
   afterAll(async () => { await server?.stop(); });
 
-  it('a failing statement (a CHECK constraint) in the middle of a COPY leaves the previous version', async () => {
+  it('a failing statement (a CHECK constraint) in the commit transaction leaves the previous version', async () => {
     const url = await server.createDatabase('faults');
     const store = await openPostgres(url);
     await store.save(KEY, series(1000, 1), meta('1'));
     const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    await client.query('ALTER TABLE metaseries_points ADD CONSTRAINT no_666 CHECK (num IS DISTINCT FROM 666)');
+    // Fails after the compare-and-set moved the head to 2, inside the same transaction.
+    await client.query('ALTER TABLE metaseries_versions ADD CONSTRAINT no_v2 CHECK (version <> 2)');
     await client.end();
-    const bad = new Float64Array(50_000).fill(2);
-    bad[45_000] = 666;
-    await expectCode(store.save(KEY, series(50_000, 2).withValues(bad), meta('2')), 'IO_ERROR', /no_666/);
+    await expectCode(store.save(KEY, series(50_000, 2), meta('2')), 'IO_ERROR', /no_v2/);
     expect(await expectWhole(store, { 1: 1000 })).toBe('1');
+    expect((await store.versions(KEY)).map((v) => v.version)).toEqual([1]);
     await store.close();
   });
 
@@ -170,12 +175,29 @@ describe.skipIf(!postgresAvailable())(`PostgreSQL faults${postgresAvailable() ? 
       expect(error).toBeInstanceOf(MetaseriesError);
       expect(['BACKEND_UNAVAILABLE', 'IO_ERROR']).toContain((error as MetaseriesError).code);
     }
-    // A fresh store: the pool's old connections died with the server.
-    const again = await openPostgres(url);
-    const tag = await expectWhole(again, { 1: 1000, 2: 400_000 });
+    // Regression (issue 10): the same store, whose pooled connections died with the
+    // server, answers the first call after the restart (the first two used to fail).
+    const tag = await expectWhole(store, { 1: 1000, 2: 400_000 });
     if (error) expect(tag).toBe('1');
-    await again.close();
-    await store.close().catch(() => undefined);
+    await store.close();
+  });
+
+  // Regression (issue 10): the pool kept connections that died with the server, and
+  // the first two calls after a restart failed.
+  it.skipIf(Boolean(process.env.PG_URL))('after a server restart the first call succeeds (skipped with PG_URL: the test must own the server)', async () => {
+    const url = await server.createDatabase('restart');
+    const store = await openPostgres(url, { pool: { min: 2, max: 4 } });
+    try {
+      await store.save(KEY, series(100, 1), meta('1'));
+      await Promise.all([store.load(KEY), store.listKeys(), store.exists(KEY)]);
+      await server.kill('immediate');
+      await server.restart();
+      expect(await expectWhole(store, { 1: 100 })).toBe('1');
+      await store.save(KEY, series(200, 2), meta('2'));
+      expect(await expectWhole(store, { 2: 200 })).toBe('2');
+    } finally {
+      await store.close();
+    }
   });
 
   it('kill -9 during a large COPY leaves the key wholly old or wholly new', async () => {

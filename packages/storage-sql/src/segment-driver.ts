@@ -1,0 +1,306 @@
+import {
+  type CatalogRecord,
+  type CommitEntry,
+  decodeSegment,
+  encodeSegment,
+  parseLayout,
+  MetaseriesError,
+  type SegmentDriver,
+  type SegmentRef,
+  type Series,
+  type SnapshotRecord,
+  type VersionRecord,
+  show,
+} from '@metaseries/core';
+import type { Knex } from 'knex';
+import { engineError } from './errors.js';
+import { parseStoredJson, stringifyPythonJson } from './json.js';
+import { charLength, sortKeys } from './layout.js';
+import { type Dialect, T } from './schema.js';
+
+/** Rows per multi-row statement: under SQLite's 32,766 bound variables and PostgreSQL's 65,535. */
+const ROWS_PER_STATEMENT = 500;
+
+/** A lost connection (server restarted, socket reset): safe to retry on a fresh one if nothing was committed. */
+const CONNECTION_LOST = /ECONNRESET|EPIPE|Connection terminated|terminating connection|server closed the connection|Client has encountered a connection error|Connection ended unexpectedly|not queryable/i;
+
+function isConnectionLost(e: unknown): boolean {
+  const err = e as { message?: string; code?: string };
+  return CONNECTION_LOST.test(`${err?.code ?? ''} ${err?.message ?? ''}`) || err?.code === '57P01';
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || /SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)|UNIQUE constraint failed/.test(`${err?.code ?? ''} ${err?.message ?? ''}`);
+}
+
+/** The encoded bytes as a Buffer without copying (knex binds Buffers as BLOB/BYTEA). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function chunks<T>(items: readonly T[], size = ROWS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** `key >= p AND key < p || U+10FFFF AND substr(key, 1, len(p)) = p`: an index range, no LIKE escaping. */
+function wherePrefix(q: Knex.QueryBuilder, column: string, prefix: string): Knex.QueryBuilder {
+  if (prefix === '') return q;
+  return q.where(column, '>=', prefix).andWhere(column, '<', `${prefix}\u{10FFFF}`)
+    .andWhereRaw(`substr(??, 1, ?) = ?`, [column, charLength(prefix), prefix]);
+}
+
+function parseRecord<R>(text: unknown, what: string, backend: string): R {
+  try {
+    return parseStoredJson(String(text)) as R;
+  } catch (cause) {
+    throw new MetaseriesError('CORRUPT_DATA', `${what}: the stored record is not valid JSON`, { backend, cause });
+  }
+}
+
+/**
+ * The SQL `SegmentDriver` (layout v2): SQLite or PostgreSQL through knex's query
+ * builder and transactions. Tables (see `schema.ts`): `metaseries_heads` (key →
+ * current version: the compare-and-set row), `metaseries_versions` (one immutable JSON
+ * record per version), `metaseries_segments` (one blob per segment, primary key
+ * `(key, id)`), `metaseries_snapshots`, `metaseries_catalog`.
+ *
+ * A commit is one transaction: for every key (in key order, so two multi-key commits
+ * never deadlock) `UPDATE heads SET version = new WHERE key = ? AND version = expected`
+ * (or an insert that ignores an existing head), then the version rows and the catalog
+ * records. Writes come first, so SQLite takes its write lock on the first statement and
+ * a deferred transaction never has to upgrade a stale read snapshot.
+ *
+ * @example
+ * const driver = new SqlSegmentDriver(knex, 'sqlite', true);
+ * const head = await driver.head('plant/COD#1/COD#1_RAW#1');
+ */
+export class SqlSegmentDriver implements SegmentDriver {
+  readonly kind: Dialect;
+
+  constructor(readonly knex: Knex, readonly dialect: Dialect, readonly persistent: boolean) {
+    this.kind = dialect;
+  }
+
+  /**
+   * Run `body`; when it fails because a pooled connection died (a PostgreSQL restart
+   * leaves stale sockets in the pool), run it once more on a fresh connection. Only
+   * when nothing can have been committed: reads, or a transaction that failed before
+   * its COMMIT was sent.
+   */
+  private async retrying<R>(operation: string, subject: string, body: (state: { committing: boolean }) => Promise<R>): Promise<R> {
+    const state = { committing: false };
+    try {
+      return await body(state);
+    } catch (e) {
+      if (!isConnectionLost(e) || state.committing) throw engineError(e, this.kind, operation, subject);
+      try {
+        return await body({ committing: false });
+      } catch (again) {
+        throw engineError(again, this.kind, operation, subject);
+      }
+    }
+  }
+
+  private transaction<R>(operation: string, subject: string, body: (trx: Knex.Transaction) => Promise<R>): Promise<R> {
+    return this.retrying(operation, subject, (state) => this.knex.transaction(async (trx) => {
+      const result = await body(trx);
+      state.committing = true;
+      return result;
+    }));
+  }
+
+  async putSegments(key: string, segments: ReadonlyArray<{ id: string; series: Series }>): Promise<number[]> {
+    if (segments.length === 0) return [];
+    const now = Date.now();
+    const rows = segments.map(({ id, series }) => ({ key, id, data: asBuffer(encodeSegment(series)), created_at: now }));
+    await this.transaction('putSegments', key, async (trx) => {
+      // A few rows per statement: each holds a blob of tens of KB.
+      for (const part of chunks(rows, 16)) await trx(T.segments).insert(part);
+    });
+    return rows.map((r) => r.data.length);
+  }
+
+  async readSegments(key: string, refs: readonly SegmentRef[], layout: Record<string, unknown>): Promise<Series[]> {
+    if (refs.length === 0) return [];
+    const seriesLayout = parseLayout(layout);
+    const ids = refs.map((r) => r.id);
+    const found = new Map<string, Buffer>();
+    await this.retrying('readSegments', key, async () => {
+      for (const part of chunks(ids)) {
+        const rows = await this.knex(T.segments).select('id', 'data').where('key', key).whereIn('id', part) as Array<{ id: string; data: Buffer }>;
+        for (const r of rows) found.set(String(r.id), r.data);
+      }
+    });
+    return refs.map((ref) => {
+      const blob = found.get(ref.id);
+      if (!blob) throw new MetaseriesError('CORRUPT_DATA', `Key ${show(key)}: segment ${show(ref.id)} is missing from ${T.segments}`, { backend: this.kind });
+      return decodeSegment(blob, seriesLayout, `segment ${show(ref.id)} of key ${show(key)}`);
+    });
+  }
+
+  head(key: string): Promise<number | null> {
+    return this.retrying('head', key, async () => {
+      const row = await this.knex(T.heads).first('version').where('key', key) as { version: unknown } | undefined;
+      return row ? Number(row.version) : null;
+    });
+  }
+
+  readVersion(key: string, version: number): Promise<VersionRecord | undefined> {
+    return this.retrying('readVersion', key, async () => {
+      const row = await this.knex(T.versions).first('record').where({ key, version }) as { record: unknown } | undefined;
+      return row ? parseRecord<VersionRecord>(row.record, `Key ${show(key)} version ${version}`, this.kind) : undefined;
+    });
+  }
+
+  listVersions(key: string): Promise<VersionRecord[]> {
+    return this.retrying('listVersions', key, async () => {
+      const rows = await this.knex(T.versions).select('version', 'record').where('key', key).orderBy('version') as Array<{ version: unknown; record: unknown }>;
+      return rows.map((r) => parseRecord<VersionRecord>(r.record, `Key ${show(key)} version ${Number(r.version)}`, this.kind));
+    });
+  }
+
+  commit(entries: readonly CommitEntry[], catalog: readonly CatalogRecord[] = []): Promise<void> {
+    const ordered = [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const e of ordered) {
+      if (e.record.version !== (e.expected ?? 0) + 1) {
+        throw new MetaseriesError('INVALID_INPUT', `Key ${show(e.key)}: version ${e.record.version} does not follow ${e.expected ?? 'no version'}`, { backend: this.kind });
+      }
+    }
+    const subject = ordered.length === 1 ? ordered[0]!.key : `${ordered.length} keys`;
+    return this.transaction('commit', subject, async (trx) => {
+      for (const e of ordered) {
+        const next = e.record.version;
+        const tombstone = e.record.tombstone;
+        let won: boolean;
+        if (e.expected === null) {
+          const inserted = await trx(T.heads).insert({ key: e.key, version: next, tombstone }).onConflict('key').ignore().returning('key') as unknown[];
+          won = inserted.length === 1;
+        } else {
+          const changed = await trx(T.heads).where({ key: e.key, version: e.expected }).update({ version: next, tombstone });
+          won = Number(changed) === 1;
+        }
+        if (!won) {
+          const row = await trx(T.heads).first('version').where('key', e.key) as { version: unknown } | undefined;
+          const current = row ? Number(row.version) : null;
+          throw new MetaseriesError('CONFLICT', `Key ${show(e.key)} is at version ${current ?? 'none (never written or purged)'}, not ${e.expected ?? 'none'}: another writer committed first`, { backend: this.kind });
+        }
+      }
+      const rows = ordered.map((e) => ({ key: e.key, version: e.record.version, created_at: e.record.createdAt, record: stringifyPythonJson(e.record) }));
+      for (const part of chunks(rows)) await trx(T.versions).insert(part);
+      for (const c of catalog) {
+        if (c.record === null) await trx(T.catalog).where({ kind: c.kind, name: c.name }).del();
+        else await trx(T.catalog).insert({ kind: c.kind, name: c.name, record: stringifyPythonJson(c.record) }).onConflict(['kind', 'name']).merge();
+      }
+    });
+  }
+
+  readCatalog(prefix: string): Promise<CatalogRecord[]> {
+    return this.retrying('readCatalog', prefix, async () => {
+      const rows = await wherePrefix(this.knex(T.catalog).select('kind', 'name', 'record'), 'name', prefix) as Array<{ kind: string; name: string; record: unknown }>;
+      return rows
+        .map((r): CatalogRecord => ({ kind: r.kind as CatalogRecord['kind'], name: String(r.name), record: parseRecord<Record<string, unknown>>(r.record, `Catalog ${show(r.name)}`, this.kind) }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+    });
+  }
+
+  listKeys(prefix: string): Promise<string[]> {
+    return this.retrying('listKeys', prefix, async () => {
+      const rows = await wherePrefix(this.knex(T.heads).select('key').where('tombstone', false), 'key', prefix) as Array<{ key: string }>;
+      return sortKeys(rows.map((r) => String(r.key)));
+    });
+  }
+
+  readHeads(prefix: string): Promise<Map<string, VersionRecord>> {
+    return this.retrying('readHeads', prefix, async () => {
+      const q = this.knex({ h: T.heads }).join({ v: T.versions }, (j) => j.on('v.key', 'h.key').andOn('v.version', 'h.version')).select('h.key', 'v.record');
+      const rows = await wherePrefix(q, 'h.key', prefix) as Array<{ key: string; record: unknown }>;
+      const parsed = new Map(rows.map((r) => [String(r.key), parseRecord<VersionRecord>(r.record, `Key ${show(r.key)} head`, this.kind)] as const));
+      return new Map(sortKeys([...parsed.keys()]).map((key) => [key, parsed.get(key)!] as const));
+    });
+  }
+
+  createSnapshot(snapshot: SnapshotRecord): Promise<void> {
+    return this.transaction('createSnapshot', snapshot.name, async (trx) => {
+      try {
+        await trx(T.snapshots).insert({ name: snapshot.name, created_at: snapshot.createdAt, record: JSON.stringify(snapshot) });
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new MetaseriesError('CONFLICT', `Snapshot ${show(snapshot.name)} already exists`, { backend: this.kind, cause: e });
+        throw e;
+      }
+    });
+  }
+
+  readSnapshot(name: string): Promise<SnapshotRecord | undefined> {
+    return this.retrying('readSnapshot', name, async () => {
+      const row = await this.knex(T.snapshots).first('record').where('name', name) as { record: unknown } | undefined;
+      return row ? parseRecord<SnapshotRecord>(row.record, `Snapshot ${show(name)}`, this.kind) : undefined;
+    });
+  }
+
+  listSnapshots(): Promise<SnapshotRecord[]> {
+    return this.retrying('listSnapshots', '', async () => {
+      const rows = await this.knex(T.snapshots).select('name', 'record').orderBy('created_at').orderBy('name') as Array<{ name: string; record: unknown }>;
+      return rows.map((r) => parseRecord<SnapshotRecord>(r.record, `Snapshot ${show(r.name)}`, this.kind));
+    });
+  }
+
+  deleteSnapshot(name: string): Promise<void> {
+    return this.transaction('deleteSnapshot', name, async (trx) => {
+      const n = await trx(T.snapshots).where('name', name).del();
+      if (Number(n) === 0) throw new MetaseriesError('NOT_FOUND', `Snapshot ${show(name)} not found`, { backend: this.kind });
+    });
+  }
+
+  dropVersions(key: string, versions: readonly number[]): Promise<void> {
+    if (versions.length === 0) return Promise.resolve();
+    return this.transaction('dropVersions', key, async (trx) => {
+      // Never the head, even if the caller planned on an older one.
+      const head = trx(T.heads).select('version').where('key', key);
+      for (const part of chunks(versions)) await trx(T.versions).where('key', key).whereIn('version', part).whereNotIn('version', head).del();
+    });
+  }
+
+  listSegments(key: string): Promise<Array<{ id: string; createdAt: number }>> {
+    return this.retrying('listSegments', key, async () => {
+      const rows = await this.knex(T.segments).select('id', 'created_at').where('key', key).orderBy('id') as Array<{ id: string; created_at: unknown }>;
+      return rows.map((r) => ({ id: String(r.id), createdAt: Number(r.created_at) }));
+    });
+  }
+
+  deleteSegments(key: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    return this.transaction('deleteSegments', key, async (trx) => {
+      for (const part of chunks(ids)) await trx(T.segments).where('key', key).whereIn('id', part).del();
+    });
+  }
+
+  listAllKeys(): Promise<string[]> {
+    return this.retrying('listAllKeys', '', async () => {
+      const rows = await this.knex.select('key').from(T.heads)
+        .union((q) => q.select('key').from(T.versions))
+        .union((q) => q.select('key').from(T.segments)) as Array<{ key: string }>;
+      return sortKeys([...new Set(rows.map((r) => String(r.key)))]);
+    });
+  }
+
+  purgeKey(key: string): Promise<void> {
+    return this.transaction('purgeKey', key, async (trx) => {
+      await trx(T.heads).where('key', key).del();
+      await trx(T.versions).where('key', key).del();
+      await trx(T.segments).where('key', key).del();
+    });
+  }
+
+  clear(): Promise<void> {
+    return this.transaction('clear', '', async (trx) => {
+      for (const table of [T.heads, T.versions, T.segments, T.snapshots, T.catalog]) await trx(table).del();
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.knex.destroy();
+  }
+}
