@@ -124,7 +124,8 @@ print(json.dumps(out))
 `, [dir]);
     const store = await openParquet(dir);
     const keys = await store.listKeys();
-    expect(keys).toEqual(['ds_CODs#1_RAW#1', 'ds_CODs#1_RESAMPLED#1']);
+    // Python's flattened names map back to dataset/signal/ts, as Python's load_all knows them.
+    expect(keys).toEqual(['ds/CODs#1/RAW#1', 'ds/CODs#1/RESAMPLED#1']);
     for (const [name, expected] of Object.entries(py)) {
       const key = `ds/CODs#1/${name.slice('CODs#1_'.length)}`;
       // Python's key (with "/") finds the plain Python file under its sanitised name, as Python does.

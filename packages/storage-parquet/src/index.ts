@@ -25,6 +25,6 @@ registerBackend('parquet', {
   package: '@metaseries/storage-parquet',
   create: (config) => {
     if (typeof config.dir !== 'string') throw new MetaseriesError('INVALID_INPUT', `The parquet backend needs { kind: 'parquet', dir: '<folder>' }, got dir ${JSON.stringify(config.dir)}`, { backend: 'parquet' });
-    return ParquetBackend.open(config.dir, { create: config.create !== false });
+    return ParquetBackend.open(config.dir, { create: config.create === true });
   },
 });

@@ -119,7 +119,12 @@ export class SeriesFile {
       try { metadata = parquetMetadata(tail, { parsers: RAW_PARSERS }); } catch (cause) { throw corrupt(path, 'has an unreadable footer', cause); }
       for (const rg of metadata.row_groups) for (const c of rg.columns) {
         const m = c.meta_data;
-        if (m && Number(m.data_page_offset) + Number(m.total_compressed_size) > size) throw corrupt(path, 'is truncated (a column chunk lies past the end of the file)');
+        if (!m) continue;
+        // A chunk starts at its dictionary page when it has one (pyarrow writes one first)
+        // and total_compressed_size counts from there.
+        const dictionary = m.dictionary_page_offset === undefined ? Infinity : Number(m.dictionary_page_offset);
+        const start = Math.min(Number(m.data_page_offset), dictionary);
+        if (start + Number(m.total_compressed_size) > size) throw corrupt(path, 'is truncated (a column chunk lies past the end of the file)');
       }
       return new SeriesFile(path, handle, size, metadata);
     } catch (error) {

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFi
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBackend, DatetimeIndex, MetaseriesError, Series, type SeriesMetadata, type Storage } from '@metaseries/core';
+import { createBackend, DatetimeIndex, fileStem, MetaseriesError, Series, type SeriesMetadata, type Storage } from '@metaseries/core';
 import { openParquet, ParquetBackend, ROW_GROUP_SIZE, SeriesFile } from '@metaseries/storage-parquet';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -44,12 +44,13 @@ describe('layout', () => {
     expect(yaml.indexOf('created_on')).toBeLessThan(yaml.indexOf('values_dtype')); // sorted keys, like PyYAML
   });
 
-  it('keeps a_b/c and a/b_c apart: the second gets a disambiguated file recorded in its sidecar', async () => {
+  it('keeps a_b/c and a/b_c apart: the second gets its hashed file name (core fileStem), recorded in its sidecar', async () => {
     const dir = tempDir();
     const store = await openParquet(dir);
     await store.save('a_b/c', minuteSeries(2, 'x'), meta({ metadata_id: 'first' }));
     await store.save('a/b_c', minuteSeries(3, 'y'), meta({ metadata_id: 'second' }));
-    expect(readdirSync(dir).sort()).toEqual(['a_b_c.parquet', 'a_b_c_meta.yaml', 'a_b_c~2.parquet', 'a_b_c~2_meta.yaml']);
+    const hashed = fileStem('a/b_c');
+    expect(readdirSync(dir).sort()).toEqual(['a_b_c.parquet', 'a_b_c_meta.yaml', `${hashed}.parquet`, `${hashed}_meta.yaml`].sort());
     expect(await store.listKeys()).toEqual(['a/b_c', 'a_b/c']);
     expect((await store.loadMetadata('a_b/c')).metadata_id).toBe('first');
     expect((await store.load('a/b_c')).series.length).toBe(3);
@@ -98,7 +99,7 @@ describe('bad input', () => {
   it('a path that is a file is not a store', async () => {
     const file = join(tempDir(), 'not-a-folder');
     writeFileSync(file, 'hello');
-    await expectCorrupt(ParquetBackend.open(file), 'not-a-folder');
+    await expect(ParquetBackend.open(file)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('not-a-folder') });
   });
 
   it('truncated Parquet → CORRUPT_DATA naming the file; other entries still load', async () => {

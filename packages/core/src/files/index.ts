@@ -1,0 +1,2 @@
+export * from './commit.js';
+export * from './names.js';
