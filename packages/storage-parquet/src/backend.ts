@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import {
-  ensureStoreDir, pythonStem, removeStaleTemps, withKeyLock,
+  commitStep, ensureStoreDir, pythonStem, removeStaleTemps, withKeyLock,
   type BackendCapabilities, DatetimeIndex, type KeyRange, type LoadOptions, MetaseriesError, NumericIndex, RangeIndex, Series,
   type SeriesMetadata, type SeriesSummary, sliceByKeyRange, type StorageBackend, type StoredSeries, type StreamOptions, StringIndex, summarize,
 } from '@metaseries/core';
@@ -75,7 +75,7 @@ export class ParquetBackend implements StorageBackend {
       const stem = name.slice(0, -'_meta.yaml'.length);
       let yamlInfo, parquetInfo;
       try { [yamlInfo, parquetInfo] = await Promise.all([stat(this.layout.path(name)), stat(this.layout.path(parquetName(stem)))]); } catch { continue; }
-      if (yamlInfo.mtimeMs >= parquetInfo.mtimeMs) continue;
+      if (yamlInfo.mtimeMs > parquetInfo.mtimeMs) continue;
       let file: SeriesFile;
       try { file = await SeriesFile.open(this.layout.path(parquetName(stem))); } catch { continue; }
       try {
@@ -112,13 +112,17 @@ export class ParquetBackend implements StorageBackend {
       const temps: string[] = [];
       try {
         temps.push(await this.layout.writeTemp(parquetName(stem), chunks));
+        commitStep('parquet-staged');
         temps.push(await this.layout.writeTemp(yamlName(stem), [Buffer.from(yamlText, 'utf8')]));
+        commitStep('sidecar-staged');
         // Commit point: the Parquet rename. Its footer holds the new metadata, so the
         // pair is consistent even before the sidecar rename below lands.
         await this.layout.rename(temps[0]!, parquetName(stem));
         temps.shift();
+        commitStep('parquet-renamed');
         await this.layout.rename(temps[0]!, yamlName(stem));
         temps.length = 0;
+        commitStep('sidecar-renamed');
         await this.layout.syncDir();
       } catch (cause) {
         await Promise.all(temps.map((t) => this.layout.remove(t).catch(() => undefined)));

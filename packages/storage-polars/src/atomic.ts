@@ -1,6 +1,6 @@
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fsyncDir, MetaseriesError, show, writeSynced } from '@metaseries/core';
+import { commitStep, fsyncDir, MetaseriesError, show, writeSynced } from '@metaseries/core';
 import { type StemPaths, tempPath } from './files.js';
 
 /**
@@ -49,10 +49,14 @@ async function commit(paths: StemPaths, journal: Journal): Promise<void> {
   const dir = dirname(paths.journal);
   const temp = tempPath(dir);
   await writeDurable(temp, JSON.stringify(journal));
+  commitStep('journal-staged');
   await rename(temp, paths.journal);
   await fsyncDir(dir);
+  commitStep('journal-committed');
   await apply(dir, journal);
+  commitStep('applied');
   await unlink(paths.journal);
+  commitStep('journal-removed');
 }
 
 /** Replace the pair with two fsynced temp files, atomically. */

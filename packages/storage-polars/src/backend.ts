@@ -17,6 +17,8 @@ import {
   type StorageBackend,
   type StoredSeries,
   type StreamOptions,
+  type SeriesSummary,
+  summarize,
 } from '@metaseries/core';
 import { commitDelete, commitPair, fsyncDir, recover, removeIfPresent, writeDurable } from './atomic.js';
 import { indexColumn, indexFromColumn, seriesFromColumns, valueColumn } from './columns.js';
@@ -79,7 +81,8 @@ export class PolarsBackend implements StorageBackend {
     rangeReads: true,
     streaming: true,
     aggregation: false,
-    metadataQuery: false,
+    // describe() below: summaries from the data, one damaged key left out instead of failing the listing.
+    metadataQuery: true,
     persistent: true,
   });
   readonly dir: string;
@@ -240,6 +243,19 @@ export class PolarsBackend implements StorageBackend {
     } finally {
       await removeIfPresent(paths.data).catch(() => undefined);
     }
+  }
+
+  /** Length, dtype and first/last key of each series under `prefix`; a damaged key is left out (it reports CORRUPT_DATA on load). */
+  async describe(prefix = ''): Promise<SeriesSummary[]> {
+    const out: SeriesSummary[] = [];
+    for (const key of await this.listKeys(prefix)) {
+      try {
+        out.push(summarize(key, (await this.load(key)).series));
+      } catch (e) {
+        if (!(e instanceof MetaseriesError) || (e.code !== 'CORRUPT_DATA' && e.code !== 'NOT_FOUND')) throw e;
+      }
+    }
+    return out;
   }
 
   // --- internals -------------------------------------------------------------

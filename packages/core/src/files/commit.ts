@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MetaseriesError, show } from '../errors.js';
@@ -28,6 +29,19 @@ export const TEMP_PREFIX = '.ms-';
 export const TEMP_SUFFIX = '.tmp';
 /** `.ms-` + 7 base36 pid + `-` + 16 hex + `.tmp`. */
 export const TEMP_PATTERN = /^\.ms-([0-9a-z]{7})-[0-9a-f]{16}\.tmp$/;
+
+/**
+ * Marks a point between two steps of a commit. Off (free) unless the environment sets
+ * `METASERIES_COMMIT_PAUSE_MS`: then it prints `metaseries-commit-step <label>` on
+ * stderr and blocks that long, so the crash tests can kill -9 a writer exactly between
+ * two steps and know that they did.
+ */
+export function commitStep(label: string): void {
+  const pause = process.env.METASERIES_COMMIT_PAUSE_MS;
+  if (!pause) return;
+  writeSync(2, `metaseries-commit-step ${label}\n`);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(pause));
+}
 
 /** A fresh temp name (basename only); see `tempPath`. */
 export function tempName(): string {

@@ -1,0 +1,4 @@
+/** kill -9 between any two commit steps on the parquet store (see kill-harness.ts). */
+import { killSuite } from './kill-harness.js';
+
+killSuite('parquet');
