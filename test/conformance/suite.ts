@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  formatTimestamp,
   DatetimeIndex,
   FunctionInfo,
   IndexMetadata,
@@ -26,6 +27,13 @@ export interface ConformanceOptions {
   reopen?: () => Promise<Storage>;
   /** Value kinds this backend cannot hold, with the reason (e.g. a Python-compatible layout). */
   unsupported?: { strings?: string; bools?: string; ints?: string; stringIndex?: string };
+  /**
+   * The same backend with tiny segments (e.g. `segmentSize: 4`), so the Storage v2 tests
+   * and the property test cross segment boundaries. Optional; v2 tests use the main store otherwise.
+   */
+  smallSegments?: () => Promise<Storage>;
+  /** Runs of the Storage v2 property test (default 40; cheap stores run more). */
+  propertyRuns?: number;
 }
 
 const US_MIN = 60_000_000;
@@ -279,6 +287,8 @@ export function runConformanceSuite(label: string, open: () => Promise<Storage>,
       }
     });
 
+    runVersionTests(() => store, options);
+
     it('clear empties the store; a closed store refuses work', async () => {
       const s = sampleSeries().range!;
       await store.save('ds/S#1/LAST#1', s, metadataFor(s));
@@ -288,6 +298,270 @@ export function runConformanceSuite(label: string, open: () => Promise<Storage>,
       await extra.close();
       await extra.close(); // idempotent
       await expectCode(extra.load('ds/S#1/LAST#1'), 'CLOSED');
+    });
+  });
+}
+
+const T0 = Date.UTC(2024, 0, 1) * 1000;
+
+function pointsSeries(keysMin: readonly number[], values: readonly number[]): Series {
+  return new Series({ index: new DatetimeIndex(Float64Array.from(keysMin, (m) => T0 + m * US_MIN), { tz: 'UTC' }), values: Float64Array.from(values), name: 'V#1_RAW#1' });
+}
+
+function pairs(s: Series): [number, number][] {
+  const keys = s.index.values as Float64Array;
+  const v = s.values as Float64Array;
+  return Array.from({ length: s.length }, (_, i) => [(keys[i]! - T0) / US_MIN, v[i]!]);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Storage v2: versions, append, update, deleteRange, asOf, snapshots, prune, bad input,
+ * and a property test against an in-memory model. On a backend without
+ * `capabilities.versions` only the fallbacks of append/update/deleteRange run and the
+ * version API must be UNSUPPORTED.
+ */
+function runVersionTests(current: () => Storage, options: ConformanceOptions): void {
+  const v2 = (): boolean => current().capabilities.versions === true;
+  let small: Storage | undefined;
+  const smallStore = async (): Promise<Storage> => (options.smallSegments ? (small ??= await options.smallSegments()) : current());
+  afterAll(async () => { await small?.close(); });
+
+  describe('append, update, deleteRange (every backend: native or fallback)', () => {
+    it('append adds points after the last one; an overlap names the timestamp and points to update', async () => {
+      const store = await smallStore();
+      const key = 'v2/A#1/RAW#1';
+      const first = pointsSeries([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      await store.save(key, first, metadataFor(first));
+      await store.append(key, pointsSeries([10, 11, 12], [10, 11, 12]));
+      await store.append(key, pointsSeries([20], [20.5]));
+      expect(pairs((await store.load(key)).series)).toEqual([...pairs(first), [10, 10], [11, 11], [12, 12], [20, 20.5]]);
+      const bad = pointsSeries([15, 20, 21], [1, 2, 3]);
+      const err = await expectCode(store.append(key, pointsSeries([20, 21], [1, 2])), 'INVALID_INPUT');
+      expect(err.message).toContain(formatTimestamp(T0 + 20 * US_MIN, 'UTC'));
+      expect(err.message).toContain('update');
+      await expectCode(store.append(key, bad), 'INVALID_INPUT');
+      expect((await store.load(key)).series.length).toBe(14);
+      await expectCode(store.append(key, pointsSeries([30], [1]).withValues(['x'], 'object')), 'INVALID_INPUT');
+    });
+
+    it('update replaces [first, last] of the new points; deleteRange removes an inclusive range', async () => {
+      const store = await smallStore();
+      const key = 'v2/U#1/RAW#1';
+      const s = pointsSeries([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      await store.save(key, s, metadataFor(s));
+      await store.update(key, pointsSeries([2, 2.5, 5], [-2, -2.5, -5]));
+      expect(pairs((await store.load(key)).series)).toEqual([[0, 0], [1, 1], [2, -2], [2.5, -2.5], [5, -5], [6, 6], [7, 7], [8, 8], [9, 9]]);
+      await store.update(key, pointsSeries([20, 21], [20, 21]));
+      await store.deleteRange(key, { from: T0 + 2.5 * US_MIN, to: T0 + 7 * US_MIN });
+      expect(pairs((await store.load(key)).series)).toEqual([[0, 0], [1, 1], [2, -2], [8, 8], [9, 9], [20, 20], [21, 21]]);
+      await store.deleteRange(key, { to: T0 });
+      expect(pairs((await store.load(key)).series)[0]).toEqual([1, 1]);
+      await expectCode(store.deleteRange('v2/U#1/NOPE#1', { from: 0 }), 'NOT_FOUND');
+    });
+  });
+
+  describe('versions, asOf, snapshots, prune (Storage v2)', () => {
+    it('a backend without versions says UNSUPPORTED', async (ctx) => {
+      if (v2()) ctx.skip();
+      const store = current();
+      const s = pointsSeries([0], [1]);
+      await store.save('v2/L#1/RAW#1', s, metadataFor(s));
+      await expectCode(store.versions('v2/L#1/RAW#1'), 'UNSUPPORTED');
+      await expectCode(store.load('v2/L#1/RAW#1', { asOf: 1 }), 'UNSUPPORTED');
+      await expectCode(store.snapshot('x'), 'UNSUPPORTED');
+      await expectCode(store.prune(), 'UNSUPPORTED');
+    });
+
+    it('every write is a version; asOf reads a version number, an instant or a snapshot', async (ctx) => {
+      if (!v2()) ctx.skip();
+      const store = await smallStore();
+      const key = 'v2/V#1/RAW#1';
+      const s = pointsSeries([0, 1, 2, 3, 4], [0, 1, 2, 3, 4]);
+      await store.save(key, s, metadataFor(s, { metadata_id: 'v1' }));
+      await sleep(5);
+      const between = new Date();
+      await sleep(5);
+      await store.append(key, pointsSeries([5, 6], [5, 6]));
+      await store.update(key, pointsSeries([1], [-1]), metadataFor(s, { metadata_id: 'v3' }));
+      await store.deleteRange(key, { from: T0 + 3 * US_MIN, to: T0 + 3 * US_MIN });
+      const versions = await store.versions(key);
+      expect(versions.map((v) => [v.version, v.operation, v.length, v.first, v.last])).toEqual([
+        [1, 'save', 5, T0, T0 + 4 * US_MIN],
+        [2, 'append', 7, T0, T0 + 6 * US_MIN],
+        [3, 'update', 7, T0, T0 + 6 * US_MIN],
+        [4, 'deleteRange', 6, T0, T0 + 6 * US_MIN],
+      ]);
+      expect(versions.every((v) => v.createdAt instanceof Date)).toBe(true);
+      expect(pairs((await store.load(key, { asOf: 1 })).series)).toEqual(pairs(s));
+      expect(pairs((await store.load(key, { asOf: between })).series)).toEqual(pairs(s));
+      expect(pairs((await store.load(key, { asOf: between.toISOString() })).series)).toEqual(pairs(s));
+      expect((await store.loadMetadata(key, { asOf: 1 })).metadata_id).toBe('v1');
+      expect((await store.loadMetadata(key)).metadata_id).toBe('v3');
+      expect(pairs((await store.load(key, { asOf: 3, range: { from: T0 + 1 * US_MIN, to: T0 + 3 * US_MIN } })).series)).toEqual([[1, -1], [2, 2], [3, 3]]);
+      const streamed: number[] = [];
+      for await (const chunk of store.stream(key, { asOf: 2, chunkSize: 3 })) streamed.push(...(chunk.values as Float64Array));
+      expect(streamed).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    });
+
+    it('bad asOf and versions: before the first version, nonexistent, unknown snapshot', async (ctx) => {
+      if (!v2()) ctx.skip();
+      const store = current();
+      const key = 'v2/B#1/RAW#1';
+      const s = pointsSeries([0, 1], [0, 1]);
+      await store.save(key, s, metadataFor(s));
+      const before = await expectCode(store.load(key, { asOf: new Date(Date.UTC(2000, 0, 1)) }), 'NOT_FOUND');
+      expect(before.message).toContain('2000-01-01T00:00:00.000Z');
+      const missing = await expectCode(store.load(key, { asOf: 99 }), 'NOT_FOUND');
+      expect(missing.message).toContain('99');
+      await expectCode(store.load(key, { asOf: 0 }), 'INVALID_INPUT');
+      const unknown = await expectCode(store.load(key, { asOf: 'no-such-snapshot' }), 'NOT_FOUND');
+      expect(unknown.message).toContain('"no-such-snapshot"');
+      await expectCode(store.versions('v2/B#1/NOPE#1'), 'NOT_FOUND');
+      await expectCode(store.snapshot('2024-01-01'), 'INVALID_INPUT');
+      expect((await store.versions(key)).length).toBe(1);
+    });
+
+    it('snapshots pin versions; a taken name is CONFLICT; restore makes them current as new versions', async (ctx) => {
+      if (!v2()) ctx.skip();
+      const store = current();
+      const a = 'snapds/A#1/RAW#1', b = 'snapds/B#1/RAW#1';
+      const s = pointsSeries([0, 1, 2], [1, 2, 3]);
+      await store.save(a, s, metadataFor(s));
+      await store.save(b, s, metadataFor(s));
+      const snap = await store.snapshot('before-reprocessing', { prefix: 'snapds/' });
+      expect(snap.versions).toEqual({ [a]: 1, [b]: 1 });
+      await expectCode(store.snapshot('before-reprocessing'), 'CONFLICT');
+      const t = pointsSeries([0, 1, 2], [10, 20, 30]);
+      await store.save(a, t, metadataFor(t));
+      await store.delete(b);
+      expect(pairs((await store.load(a, { asOf: 'before-reprocessing' })).series)).toEqual(pairs(s));
+      expect(pairs((await store.load(b, { asOf: 'before-reprocessing' })).series)).toEqual(pairs(s));
+      expect((await store.snapshots()).map((x) => x.name)).toContain('before-reprocessing');
+      expect((await store.restoreSnapshot('before-reprocessing')).sort()).toEqual([a, b]);
+      expect(pairs((await store.load(a)).series)).toEqual(pairs(s));
+      expect(pairs((await store.load(b)).series)).toEqual(pairs(s));
+      expect((await store.versions(a)).map((v) => v.operation)).toEqual(['save', 'save', 'restore']);
+      await store.deleteSnapshot('before-reprocessing');
+      await expectCode(store.deleteSnapshot('before-reprocessing'), 'NOT_FOUND');
+      await expectCode(store.restoreSnapshot('before-reprocessing'), 'NOT_FOUND');
+    });
+
+    it('prune keeps the last versions and what snapshots hold; refuses to delete everything', async (ctx) => {
+      if (!v2()) ctx.skip();
+      const store = await smallStore();
+      const key = 'prune/P#1/RAW#1';
+      const s = pointsSeries([0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 5]);
+      await store.save(key, s, metadataFor(s));
+      for (let i = 0; i < 4; i++) await store.append(key, pointsSeries([10 + i], [i]));
+      await store.snapshot('prune-keeps-v2-of-P', { prefix: 'none/' });
+      await store.snapshot('prune-keep', { prefix: 'prune/' });
+      await store.append(key, pointsSeries([20], [20]));
+      await expectCode(store.prune({ keepLast: 0 }), 'INVALID_INPUT');
+      await expectCode(store.prune({ olderThan: 'yesterday' }), 'INVALID_INPUT');
+      expect((await store.versions(key)).length).toBe(6);
+      await store.prune({ keepLast: 1, graceMs: 0 });
+      expect((await store.versions(key)).map((v) => v.version)).toEqual([5, 6]);
+      await expectCode(store.load(key, { asOf: 3 }), 'NOT_FOUND');
+      expect((await store.load(key, { asOf: 'prune-keep' })).series.length).toBe(10);
+      expect((await store.load(key)).series.length).toBe(11);
+      await store.deleteSnapshot('prune-keep');
+      await store.deleteSnapshot('prune-keeps-v2-of-P');
+      await store.prune({ olderThan: new Date(Date.now() + 60_000), graceMs: 0 });
+      expect((await store.versions(key)).map((v) => v.version)).toEqual([6]);
+      expect(pairs((await store.load(key)).series)).toEqual([...pairs(s), [10, 0], [11, 1], [12, 2], [13, 3], [20, 20]]);
+    });
+
+    it('a stream pins its version while a writer appends and overwrites', async (ctx) => {
+      if (!v2()) ctx.skip();
+      const store = await smallStore();
+      const key = 'v2/S#1/RAW#1';
+      const n = 40;
+      const s = pointsSeries(Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => i));
+      await store.save(key, s, metadataFor(s));
+      const seen: number[] = [];
+      let i = 0;
+      for await (const chunk of store.stream(key, { chunkSize: 3 })) {
+        seen.push(...(chunk.values as Float64Array));
+        if (i++ === 1) {
+          await store.append(key, pointsSeries([100], [100]));
+          const other = pointsSeries([0, 1], [-1, -1]);
+          await store.save(key, other, metadataFor(other));
+        }
+      }
+      expect(seen).toEqual(Array.from({ length: n }, (_, k) => k));
+    });
+
+    it('any sequence of save/append/update/deleteRange/prune equals the same ops on an array, at every version (property)', async (ctx) => {
+      if (!v2()) ctx.skip();
+      const store = await smallStore();
+      type Op =
+        | { op: 'save'; keys: number[] }
+        | { op: 'append'; gaps: number[] }
+        | { op: 'update'; from: number; keys: number[] }
+        | { op: 'deleteRange'; from: number; to: number }
+        | { op: 'prune'; keepLast: number };
+      const minutesSet = fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 16 }).map((a) => a.sort((x, y) => x - y));
+      const opArb: fc.Arbitrary<Op> = fc.oneof(
+        minutesSet.map((keys) => ({ op: 'save' as const, keys })),
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 9 }).map((gaps) => ({ op: 'append' as const, gaps })),
+        fc.tuple(fc.integer({ min: 0, max: 30 }), minutesSet).map(([from, keys]) => ({ op: 'update' as const, from, keys: keys.map((k) => from + k / 4) })),
+        fc.tuple(fc.integer({ min: -5, max: 40 }), fc.integer({ min: 0, max: 12 })).map(([from, len]) => ({ op: 'deleteRange' as const, from, to: from + len })),
+        fc.integer({ min: 1, max: 3 }).map((keepLast) => ({ op: 'prune' as const, keepLast })),
+      );
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 10 }), fc.integer({ min: 0, max: 1000 }), async (ops, seed) => {
+          const key = `prop2/P#1/RAW#${run++}`;
+          let model: [number, number][] | null = null;
+          const history = new Map<number, [number, number][]>();
+          let version = 0;
+          let value = seed;
+          const next = (): number => (value = (value * 7919 + 13) % 100003) / 100;
+          for (const o of ops) {
+            if (o.op === 'prune') {
+              if (model === null) continue;
+              await store.prune({ keepLast: o.keepLast, graceMs: 0 });
+              const keep = [...history.keys()].sort((a, b) => a - b).slice(-o.keepLast);
+              for (const v of [...history.keys()]) if (!keep.includes(v)) history.delete(v);
+              continue;
+            }
+            if (o.op === 'save') {
+              model = o.keys.map((k) => [k, next()]);
+              const s = pointsSeries(model.map((p) => p[0]), model.map((p) => p[1]));
+              await store.save(key, s, metadataFor(s));
+            } else if (o.op === 'append') {
+              if (model === null) continue;
+              let last = model.length ? model[model.length - 1]![0] : 0;
+              const added: [number, number][] = o.gaps.map((g) => [(last += g), next()]);
+              model = [...model, ...added];
+              await store.append(key, pointsSeries(added.map((p) => p[0]), added.map((p) => p[1])));
+            } else if (o.op === 'update') {
+              if (model === null) continue;
+              const added: [number, number][] = o.keys.map((k) => [k, next()]);
+              if (added.length) {
+                const lo = added[0]![0], hi = added[added.length - 1]![0];
+                model = [...model.filter(([k]) => k < lo || k > hi), ...added].sort((a, b) => a[0] - b[0]);
+              }
+              await store.update(key, pointsSeries(added.map((p) => p[0]), added.map((p) => p[1])));
+            } else {
+              if (model === null) continue;
+              model = model.filter(([k]) => k < o.from || k > o.to);
+              await store.deleteRange(key, { from: T0 + o.from * US_MIN, to: T0 + o.to * US_MIN });
+            }
+            history.set(++version, model);
+          }
+          if (model === null) return;
+          expect((await store.versions(key)).map((v) => v.version)).toEqual([...history.keys()]);
+          for (const [v, expected] of history) {
+            expect(pairs((await store.load(key, { asOf: v })).series)).toEqual(expected);
+            expect((await store.versions(key)).find((x) => x.version === v)?.length).toBe(expected.length);
+          }
+          expect(pairs((await store.load(key)).series)).toEqual(model);
+        }),
+        { numRuns: options.propertyRuns ?? 40 },
+      );
     });
   });
 }

@@ -17,6 +17,13 @@ export interface BackendCapabilities {
   readonly metadataQuery: boolean;
   /** Data outlives the process (files, databases). */
   readonly persistent: boolean;
+  /**
+   * Storage v2 (a `SegmentStore` over a `SegmentDriver`): every write is a version,
+   * `asOf` reads, `versions`, snapshots and `prune`; append/update/deleteRange touch only
+   * the segments they change. Default false: append/update/deleteRange fall back to
+   * load + merge + save, and the version API is UNSUPPORTED.
+   */
+  readonly versions?: boolean;
 }
 
 export const DEFAULT_CAPABILITIES: BackendCapabilities = Object.freeze({
@@ -25,6 +32,7 @@ export const DEFAULT_CAPABILITIES: BackendCapabilities = Object.freeze({
   aggregation: false,
   metadataQuery: false,
   persistent: false,
+  versions: false,
 });
 
 /**
@@ -37,8 +45,16 @@ export interface KeyRange {
   to?: number;
 }
 
+/**
+ * Which stored version a read sees: a version number (1, 2, …), an instant (`Date` or
+ * ISO string: the version current at that time) or a snapshot name.
+ */
+export type AsOf = number | Date | string;
+
 export interface LoadOptions {
   range?: KeyRange;
+  /** Only on versioned stores (`capabilities.versions`). */
+  asOf?: AsOf;
 }
 
 export interface StoredSeries {
@@ -50,6 +66,8 @@ export interface StreamOptions {
   range?: KeyRange;
   /** Points per chunk (default 100 000). */
   chunkSize?: number;
+  /** Only on versioned stores (`capabilities.versions`). */
+  asOf?: AsOf;
 }
 
 export type AggregateFn = 'mean' | 'min' | 'max' | 'sum' | 'count' | 'first' | 'last';

@@ -6,3 +6,4 @@ export * from './memory.js';
 export * from './registry.js';
 export * from './slice.js';
 export * from './storage.js';
+export * from './segments/index.js';
