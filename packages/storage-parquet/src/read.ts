@@ -3,6 +3,7 @@ import { DatetimeIndex, type Index, MetaseriesError, NumericIndex, RangeIndex, S
 import { type AsyncBuffer, type ColumnData, type FileMetaData, parquetMetadata, parquetRead, type SchemaElement } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { fromInt64Halves } from './int64.js';
+import { zstd } from './zstd.js';
 import type { PandasColumn, PandasMetadata, PandasRangeIndex } from './pandas-meta.js';
 
 const BACKEND = 'parquet';
@@ -265,8 +266,10 @@ export class SeriesFile {
     const valueField = this.valueColumn.field;
     const indexField = this.index.kind === 'range' ? null : this.index.column.field;
     for (const f of [valueField, indexField]) if (f !== null) raw.set(f, new Array(rows));
+    const z = this.metadata.row_groups.some((rg) => rg.columns.some((c) => c.meta_data?.codec === 'ZSTD')) ? await zstd() : null;
     await parquetRead({
       file, metadata: this.metadata, rowStart, rowEnd, parsers: RAW_PARSERS,
+      ...(z ? { compressors: { ZSTD: (input: Uint8Array) => z.decompress(input) } } : {}),
       columns: indexField === null ? [valueField] : [valueField, indexField],
       onChunk: (chunk: ColumnData) => {
         const out = raw.get(chunk.columnName);
