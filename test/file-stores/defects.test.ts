@@ -141,7 +141,7 @@ for (const kind of ['parquet', 'polars'] as const) {
 
 describe('polars: one process, read and stream during saves', () => {
   it('a read during a save never returns old metadata with new data; saves that commit report success', async () => {
-    const store = await createBackend({ kind: 'polars', dir: tempDir() });
+    const store = await createBackend({ kind: 'polars', dir: tempDir(), layout: 'meteaudata' });
     const key = 'ds/A#1/RAW#1';
     await store.save(key, series(1000, 0), meta('gen-0', series(1000, 0)));
     let stop = false, loads = 0;
@@ -164,7 +164,7 @@ describe('polars: one process, read and stream during saves', () => {
   });
 
   it('streaming a key while the same process saves it never crashes and never mixes versions', async () => {
-    const store = await createBackend({ kind: 'polars', dir: tempDir() });
+    const store = await createBackend({ kind: 'polars', dir: tempDir(), layout: 'meteaudata' });
     const key = 'ds/A#1/RAW#1';
     await store.save(key, series(20_000, 0), meta('gen-0', series(20_000, 0)));
     const writes = (async () => {

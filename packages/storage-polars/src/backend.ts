@@ -108,8 +108,9 @@ export class PolarsBackend implements StorageBackend {
     }
     const backend = new PolarsBackend(opts);
     await ensureStoreDir(backend.dir, opts.create === true, 'polars');
-    await removeStaleTemps(backend.dir);
+    // Journals first: an interrupted commit's journal names temp files that must still be there.
     await backend.tidy(true);
+    await removeStaleTemps(backend.dir);
     return backend;
   }
 

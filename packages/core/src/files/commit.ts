@@ -33,14 +33,16 @@ export const TEMP_PATTERN = /^\.ms-([0-9a-z]{7})-[0-9a-f]{16}\.tmp$/;
 /**
  * Marks a point between two steps of a commit. Off (free) unless the environment sets
  * `METASERIES_COMMIT_PAUSE_MS`: then it prints `metaseries-commit-step <label>` on
- * stderr and blocks that long, so the crash tests can kill -9 a writer exactly between
- * two steps and know that they did.
+ * stderr, blocks that long and prints `metaseries-commit-resumed <label>`, so the crash
+ * tests can kill -9 a writer exactly between two steps and know that they did (no
+ * `resumed` line after the kill).
  */
 export function commitStep(label: string): void {
   const pause = process.env.METASERIES_COMMIT_PAUSE_MS;
   if (!pause) return;
   writeSync(2, `metaseries-commit-step ${label}\n`);
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(pause));
+  writeSync(2, `metaseries-commit-resumed ${label}\n`);
 }
 
 /** A fresh temp name (basename only); see `tempPath`. */

@@ -123,7 +123,7 @@ export class FileSegmentDriver implements SegmentDriver {
     for (const { id, series } of segments) {
       const chunks = await this.format.encode(series);
       const target = this.segmentPath(key, id);
-      await commitTemp(await stageFile(target, chunks), target, { sync: false });
+      await commitTemp(await this.stage(chunks), target, { sync: false });
       sizes.push(chunks.reduce((n, c) => n + c.byteLength, 0));
     }
     await fsyncDir(dir);
@@ -215,7 +215,7 @@ export class FileSegmentDriver implements SegmentDriver {
         const dir = this.keyDir(entry.key);
         await mkdir(dir, { recursive: true });
         const target = join(dir, `v${entry.record.version}.json`);
-        await commitTemp(await stageFile(target, JSON.stringify(entry.record)), target, { sync: false });
+        await commitTemp(await this.stage(JSON.stringify(entry.record)), target, { sync: false });
       }
       for (const entry of entries) await fsyncDir(this.keyDir(entry.key));
       commitStep('records-written');
@@ -321,6 +321,11 @@ export class FileSegmentDriver implements SegmentDriver {
     const entry = (await this.readIndex()).keys[key];
     if (!entry || entry.record.tombstone) return [];
     return entry.record.segments.map((s) => join(SERIES_DIR, entry.stem, s.id + this.format.extension));
+  }
+
+  /** Temp files are staged in the store folder (never in key folders), so open cleans them with one listing. */
+  private stage(data: string | Uint8Array | readonly Uint8Array[]): Promise<string> {
+    return stageFile(join(this.dir, INDEX_FILE), data);
   }
 
   // --- the index -------------------------------------------------------------
