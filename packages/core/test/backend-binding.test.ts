@@ -2,17 +2,33 @@ import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createBackend, Dataset, DataProvenance, DatetimeIndex, MemoryBackend, type SeriesMetadata, Series, Signal, Storage, type StorageBackend,
+  type CatalogRecord, type CommitEntry, MemoryDriver, MetaseriesError, createBackend, Dataset, DataProvenance, DatetimeIndex, MemoryBackend, type SaveEntry, type SeriesMetadata, Series, Signal, Storage, type StorageBackend,
 } from '@metaseries/core';
 import { describe, expect, it } from 'vitest';
 import { expectError, minuteSeries, scale } from './helpers.js';
 
-/** A real MemoryBackend that also records which keys were written. */
+/** A real MemoryBackend that also records which keys were written (one by one or in one atomic commit). */
 class RecordingBackend extends MemoryBackend {
   saved: string[] = [];
   override async save(key: string, series: Series, metadata: SeriesMetadata): Promise<void> {
     this.saved.push(key);
     await super.save(key, series, metadata);
+  }
+  override async saveMany(entries: readonly SaveEntry[], catalog?: readonly CatalogRecord[]): Promise<void> {
+    this.saved.push(...entries.map((e) => e.key));
+    await super.saveMany(entries, catalog);
+  }
+}
+
+/** A real MemoryDriver whose next commit fails like a full disk (fault injection). */
+class FlakyDriver extends MemoryDriver {
+  failNextCommit = false;
+  override async commit(entries: readonly CommitEntry[], catalog?: readonly CatalogRecord[]): Promise<void> {
+    if (this.failNextCommit) {
+      this.failNextCommit = false;
+      throw new MetaseriesError('IO_ERROR', 'disk full');
+    }
+    await super.commit(entries, catalog);
   }
 }
 
@@ -96,8 +112,68 @@ describe('datasets on a backend', () => {
     await storage.close();
     const before = ds.get('CODs#1').allTimeSeries;
     await expectError(ds.get('CODs#1').process(['CODs#1_RAW#1'], scale(2)), 'CLOSED');
-    // The new series is in memory (processing succeeded); the failure is the save, reported.
-    expect(ds.get('CODs#1').allTimeSeries).toEqual([...before, 'CODs#1_SCALED#1']);
+    // Issue 10: series and catalog commit together, and a failed commit leaves memory as it was
+    // (before, the new series stayed in memory and a retry made SCALED#2).
+    expect(ds.get('CODs#1').allTimeSeries).toEqual(before);
+  });
+
+  it('process() commits the new series and the catalog atomically; a retry after a failure makes #1', async () => {
+    const driver = new FlakyDriver();
+    const storage = new Storage(driver);
+    const ds = plant().useBackend(storage, { autoSave: true });
+    await ds.saveAll();
+    driver.failNextCommit = true;
+    await expectError(ds.get('CODs#1').process(['CODs#1_RAW#1'], scale(2)), 'IO_ERROR', 'disk full');
+    expect(ds.get('CODs#1').allTimeSeries).toEqual(['CODs#1_RAW#1']);
+    expect(await storage.listKeys('plant/CODs#1/')).toEqual(['plant/CODs#1/RAW#1']);
+    expect((await Dataset.fromBackend(storage, 'plant')).get('CODs#1').allTimeSeries).toEqual(['CODs#1_RAW#1']);
+    expect(await ds.get('CODs#1').process(['CODs#1_RAW#1'], scale(2))).toEqual(['CODs#1_SCALED#1']);
+    expect((await Dataset.fromBackend(storage, 'plant')).get('CODs#1').allTimeSeries).toEqual(['CODs#1_RAW#1', 'CODs#1_SCALED#1']);
+  });
+
+  it('signal.append adds raw points (saved at once with auto-save); overlaps are refused and change nothing', async () => {
+    const storage = new Storage(new MemoryBackend({ segmentSize: 2 }));
+    const ds = plant().useBackend(storage, { autoSave: true });
+    await ds.saveAll();
+    const cod = ds.get('CODs#1');
+    const raw = cod.get('CODs#1_RAW#1');
+    const last = (raw.series.index as DatetimeIndex).values[4]!;
+    const next = new Series({ index: new DatetimeIndex(Float64Array.from([last + 60e6, last + 120e6]), { tz: (raw.series.index as DatetimeIndex).tz }), values: Float64Array.from([6, 7]) });
+    expect(await cod.append(next)).toBe('CODs#1_RAW#1');
+    expect(Array.from(raw.series.values as Float64Array)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(Array.from((await storage.load('plant/CODs#1/RAW#1')).series.values as Float64Array)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect((await storage.versions('plant/CODs#1/RAW#1')).map((v) => v.operation)).toEqual(['save', 'append']);
+    await expectError(cod.append(next), 'INVALID_INPUT', 'update');
+    expect(raw.series.length).toBe(7);
+    expect((await storage.versions('plant/CODs#1/RAW#1')).length).toBe(2);
+    // Without a backend the points are added in memory only.
+    const alone = new Signal({ name: 'X', data: minuteSeries([1, 2]) });
+    const t = (alone.get('X#1_RAW#1').series.index as DatetimeIndex).values[1]!;
+    await alone.append(new Series({ index: new DatetimeIndex(Float64Array.from([t + 60e6]), { tz: (alone.get('X#1_RAW#1').series.index as DatetimeIndex).tz }), values: Float64Array.from([3]) }));
+    expect(alone.get('X#1_RAW#1').series.length).toBe(3);
+  });
+
+  it('Dataset.fromBackend as of a snapshot or an instant; close and await using release the store', async () => {
+    const storage = new Storage(new MemoryBackend());
+    const ds = plant().useBackend(storage, { autoSave: true });
+    await ds.saveAll();
+    await storage.snapshot('v1');
+    await new Promise((r) => setTimeout(r, 5));
+    const between = new Date();
+    await new Promise((r) => setTimeout(r, 5));
+    await ds.get('CODs#1').process(['CODs#1_RAW#1'], scale(2));
+    const old = await Dataset.fromBackend(storage, 'plant', { asOf: 'v1' });
+    expect(old.get('CODs#1').allTimeSeries).toEqual(['CODs#1_RAW#1']);
+    expect(Array.from((await old.get('CODs#1').get('CODs#1_RAW#1').load()).values as Float64Array)).toEqual([1, 2, 3, 4, 5]);
+    expect((await Dataset.fromBackend(storage, 'plant', { asOf: between })).get('CODs#1').allTimeSeries).toEqual(['CODs#1_RAW#1']);
+    await expectError(old.saveAll(), 'INVALID_INPUT', 'read-only');
+    await expectError(Dataset.fromBackend(storage, 'plant', { asOf: 'nope' }), 'NOT_FOUND', '"nope"');
+    {
+      await using scoped = await Dataset.fromBackend(storage, 'plant');
+      expect(scoped.get('CODs#1').allTimeSeries).toEqual(['CODs#1_RAW#1', 'CODs#1_SCALED#1']);
+    }
+    expect(storage.isClosed).toBe(true);
+    await ds.close();
   });
 });
 

@@ -2,19 +2,21 @@ import { MetaseriesError, invalidInput, show } from '../errors.js';
 import { numberSignalName, parseSignalName } from '../naming.js';
 import { processDataset } from '../process/dataset-process.js';
 import type { DatasetProcessOptions, DatasetTransform } from '../process/transform.js';
-import type { StorageBackend } from '../storage/backend.js';
+import type { AsOf, StorageBackend } from '../storage/backend.js';
 import { Storage } from '../storage/storage.js';
 import type { DatasetSaveOptions } from '../archive/dataset-archive.js';
 import { nowIso, toIso } from './datetime.js';
 import {
+  type Catalog,
+  commitSeries,
   type DatasetCatalogEntry,
   loadSignalSeries,
   provenanceFrom,
   readCatalog,
-  saveSeries,
+  requireWritable,
   signalCatalogEntry,
+  type StorageBinding,
   storedSignalNames,
-  writeCatalog,
 } from './persistence.js';
 import { Signal } from './signal.js';
 
@@ -46,6 +48,8 @@ export class Dataset {
   lastUpdated: string;
   readonly signals = new Map<string, Signal>();
   private storage: Storage | null = null;
+  /** Set when opened as of a past instant or snapshot: read-only. */
+  private asOf: AsOf | undefined;
   private autoSave = false;
 
   constructor(init: DatasetInit) {
@@ -111,14 +115,20 @@ export class Dataset {
    * each output signal is numbered and added. Validated completely before the dataset changes.
    */
   async process<P>(inputTsNames: readonly string[], transform: DatasetTransform<P>, params?: P, options: DatasetProcessOptions = {}): Promise<string[]> {
+    if (this.storage && this.autoSave && this.asOf !== undefined) requireWritable(this.binding()!, `Dataset ${show(this.name)}`);
+    const lastUpdated = this.lastUpdated;
     const created = await processDataset(this, inputTsNames, transform, params as P, options);
     for (const signal of created) this.bindSignal(signal);
     this.touch();
     if (this.storage && this.autoSave) {
-      for (const signal of created) {
-        for (const ts of signal.timeSeries.values()) await saveSeries(signal.binding!, signal, ts, true);
+      // New signals and the catalog commit together; if that fails, the dataset is as it was.
+      try {
+        await commitSeries(this.storage, this.name, created.flatMap((signal) => [...signal.timeSeries.values()].map((ts) => ({ signal, ts }))), true, (c) => this.fillCatalog(c));
+      } catch (e) {
+        for (const signal of created) this.signals.delete(signal.name);
+        this.lastUpdated = lastUpdated;
+        throw e;
       }
-      await this.saveCatalog();
     }
     return created.map((s) => s.name);
   }
@@ -140,11 +150,20 @@ export class Dataset {
 
   /** Write every series and the dataset's own metadata (or only what changed, with `onlyChanged`). */
   async saveAll(options: { onlyChanged?: boolean } = {}): Promise<void> {
-    this.requireStorage();
-    for (const signal of this.signals.values()) {
-      for (const ts of signal.timeSeries.values()) await saveSeries(signal.binding!, signal, ts, options.onlyChanged ?? false);
-    }
-    await this.saveCatalog();
+    const storage = this.requireStorage();
+    if (this.asOf !== undefined) requireWritable(this.binding()!, `Dataset ${show(this.name)}`);
+    const items = [...this.signals.values()].flatMap((signal) => [...signal.timeSeries.values()].map((ts) => ({ signal, ts })));
+    await commitSeries(storage, this.name, items, options.onlyChanged ?? false, (c) => this.fillCatalog(c));
+  }
+
+  /** Close the store this dataset uses (a SQLite/PostgreSQL connection, so the script can exit). Idempotent. */
+  async close(): Promise<void> {
+    await this.storage?.close();
+  }
+
+  /** `await using ds = await Dataset.fromBackend(...)` closes the store at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /**
@@ -153,8 +172,8 @@ export class Dataset {
    */
   async loadAll(): Promise<this> {
     const storage = this.requireStorage();
-    const catalog = await readCatalog(storage, this.name);
-    const stored = await storedSignalNames(storage, this.name);
+    const catalog = await readCatalog(storage, this.name, this.asOf);
+    const stored = await storedSignalNames(storage, this.name, this.asOf);
     // Catalog order first (the order signals were added), then any the catalog does not know.
     const ordered = [...Object.keys(catalog.signals).filter((n) => stored.includes(n)), ...stored.filter((n) => !(n in catalog.signals))];
     for (const name of ordered) {
@@ -178,19 +197,22 @@ export class Dataset {
    * first use.
    * @example const ds = await Dataset.fromBackend(await createBackend('sqlite:./plant.db'), 'plant');
    */
-  static async fromBackend(backend: StorageBackend | Storage, name: string, options: { autoSave?: boolean } = {}): Promise<Dataset> {
+  static async fromBackend(backend: StorageBackend | Storage, name: string, options: { autoSave?: boolean; asOf?: AsOf } = {}): Promise<Dataset> {
     const storage = Storage.from(backend);
-    const catalog = await readCatalog(storage, name);
+    const asOf = options.asOf;
+    if (asOf !== undefined && options.autoSave) throw invalidInput(`Dataset ${show(name)} opened as of ${show(asOf)} is read-only: autoSave cannot be on`);
+    const catalog = await readCatalog(storage, name, asOf);
     const d: Partial<DatasetCatalogEntry> = catalog.dataset ?? {};
-    const signalNames = await storedSignalNames(storage, name);
+    const signalNames = await storedSignalNames(storage, name, asOf);
     if (!catalog.dataset && signalNames.length === 0) {
-      throw new MetaseriesError('NOT_FOUND', `No dataset ${show(name)} in the ${storage.kind} storage`, { backend: storage.kind });
+      throw new MetaseriesError('NOT_FOUND', `No dataset ${show(name)} in the ${storage.kind} storage${asOf === undefined ? '' : ` as of ${show(asOf)}`}`, { backend: storage.kind });
     }
     const dataset = new Dataset({
       name, description: d.description ?? null, owner: d.owner ?? null, purpose: d.purpose ?? null, project: d.project ?? null,
       createdOn: d.created_on, lastUpdated: d.last_updated,
     });
-    dataset.useBackend(storage, options);
+    dataset.asOf = asOf;
+    dataset.useBackend(storage, { autoSave: options.autoSave ?? false });
     await dataset.loadAll();
     if (d.last_updated) dataset.lastUpdated = d.last_updated;
     return dataset;
@@ -222,7 +244,13 @@ export class Dataset {
   }
 
   private bindSignal(signal: Signal): void {
-    if (this.storage) signal.binding = { storage: this.storage, autoSave: this.autoSave, datasetName: this.name };
+    const binding = this.binding();
+    if (binding) signal.binding = binding;
+  }
+
+  private binding(): StorageBinding | null {
+    if (!this.storage) return null;
+    return { storage: this.storage, autoSave: this.autoSave, datasetName: this.name, ...(this.asOf === undefined ? {} : { asOf: this.asOf }) };
   }
 
   private requireStorage(): Storage {
@@ -230,14 +258,12 @@ export class Dataset {
     return this.storage;
   }
 
-  private async saveCatalog(): Promise<void> {
-    await writeCatalog(this.requireStorage(), this.name, (c) => {
-      c.dataset = {
-        name: this.name, description: this.description, owner: this.owner, purpose: this.purpose, project: this.project,
-        created_on: this.createdOn, last_updated: this.lastUpdated,
-      };
-      c.signals = Object.fromEntries([...this.signals.values()].map((s) => [s.name, signalCatalogEntry(s)]));
-    });
+  private fillCatalog(c: Catalog): void {
+    c.dataset = {
+      name: this.name, description: this.description, owner: this.owner, purpose: this.purpose, project: this.project,
+      created_on: this.createdOn, last_updated: this.lastUpdated,
+    };
+    c.signals = Object.fromEntries([...this.signals.values()].map((s) => [s.name, signalCatalogEntry(s)]));
   }
 
   toString(): string {

@@ -2,6 +2,8 @@ import { MetaseriesError, show } from '../errors.js';
 import { parseTsName } from '../naming.js';
 import { Series } from '../series/series.js';
 import { CATALOG_SEGMENT, catalogKey, seriesKey } from '../storage/keys.js';
+import type { AsOf } from '../storage/backend.js';
+import type { SaveEntry } from '../storage/segments/store.js';
 import type { Storage } from '../storage/storage.js';
 import { nowIso } from './datetime.js';
 import { IndexMetadata } from './index-metadata.js';
@@ -15,6 +17,8 @@ export interface StorageBinding {
   storage: Storage;
   autoSave: boolean;
   datasetName: string;
+  /** Set when the dataset was opened as of a past version or snapshot (read-only). */
+  asOf?: AsOf;
 }
 
 /** Dataset-level fields kept in the catalog record. */
@@ -45,20 +49,6 @@ export interface Catalog {
 
 const CATALOG_FIELD = 'metaseries_catalog';
 
-/** Save one series if needed; remembers where it went so the values can be unloaded. */
-export async function saveSeries(binding: StorageBinding, signal: Signal, ts: TimeSeries, onlyChanged: boolean): Promise<void> {
-  const { storage } = binding;
-  const state = ts.storageState();
-  const key = seriesKey(binding.datasetName, signal.name, ts.name);
-  if (onlyChanged && state.savedTo.has(storage) && state.container.storageKey === key) return;
-  // meteaudata: a raw series carries its signal's provenance id.
-  if (parseTsName(ts.name).base.toLowerCase() === 'raw') ts.metadataId = signal.provenance.metadataId;
-  const series = await ts.load();
-  await storage.save(key, series, ts.metadataDict());
-  state.savedTo.add(storage);
-  state.container.bind(storage, key);
-}
-
 export function signalCatalogEntry(signal: Signal): SignalCatalogEntry {
   return {
     units: signal.units,
@@ -69,11 +59,17 @@ export function signalCatalogEntry(signal: Signal): SignalCatalogEntry {
   };
 }
 
-/** Read the catalog record of a dataset, or an empty one. */
-export async function readCatalog(storage: Storage, datasetName: string): Promise<Catalog> {
+/** Read the catalog record of a dataset (as of `asOf` when given), or an empty one. */
+export async function readCatalog(storage: Storage, datasetName: string, asOf?: AsOf): Promise<Catalog> {
   const key = catalogKey(datasetName);
-  if (!(await storage.exists(key))) return { version: 1, dataset: null, signals: {} };
-  const meta = await storage.loadMetadata(key);
+  let meta: SeriesMetadata;
+  if (asOf === undefined) {
+    if (!(await storage.exists(key))) return emptyCatalog();
+    meta = await storage.loadMetadata(key);
+  } else {
+    if (!(await storage.listKeys(`${datasetName}/`, { asOf })).includes(key)) return emptyCatalog();
+    meta = await storage.loadMetadata(key, { asOf });
+  }
   const catalog = meta[CATALOG_FIELD] as Catalog | undefined;
   if (!catalog || typeof catalog !== 'object' || typeof catalog.signals !== 'object') {
     throw new MetaseriesError('CORRUPT_DATA', `Catalog record ${show(key)} has no valid ${CATALOG_FIELD}`, { backend: storage.kind });
@@ -81,13 +77,15 @@ export async function readCatalog(storage: Storage, datasetName: string): Promis
   return catalog;
 }
 
+function emptyCatalog(): Catalog {
+  return { version: 1, dataset: null, signals: {} };
+}
+
 /**
- * Write the catalog: an empty series whose metadata looks like any meteaudata series
- * (so Python's adapters load or ignore it without error) plus our dataset/signal fields.
+ * The catalog as a series entry: an empty series whose metadata looks like any meteaudata
+ * series (so Python's adapters load or ignore it without error) plus our dataset/signal fields.
  */
-export async function writeCatalog(storage: Storage, datasetName: string, update: (c: Catalog) => void): Promise<void> {
-  const catalog = await readCatalog(storage, datasetName);
-  update(catalog);
+function catalogEntry(datasetName: string, catalog: Catalog): SaveEntry {
   const empty = Series.empty(CATALOG_SEGMENT, 'float64');
   const metadata: SeriesMetadata = {
     processing_steps: [],
@@ -97,20 +95,62 @@ export async function writeCatalog(storage: Storage, datasetName: string, update
     created_on: nowIso(),
     [CATALOG_FIELD]: catalog,
   };
-  await storage.save(catalogKey(datasetName), empty, metadata);
+  return { key: catalogKey(datasetName), series: empty, metadata };
+}
+
+/**
+ * Save series of one dataset and its catalog together: one atomic commit on a Storage v2
+ * store (all land or none), key by key on a legacy backend. Only after the commit do the
+ * series remember where they are stored.
+ */
+export async function commitSeries(
+  storage: Storage,
+  datasetName: string,
+  items: ReadonlyArray<{ signal: Signal; ts: TimeSeries }>,
+  onlyChanged: boolean,
+  updateCatalog: (c: Catalog) => void,
+): Promise<void> {
+  const entries: SaveEntry[] = [];
+  const saved: Array<{ ts: TimeSeries; key: string }> = [];
+  for (const { signal, ts } of items) {
+    const state = ts.storageState();
+    const key = seriesKey(datasetName, signal.name, ts.name);
+    if (onlyChanged && state.savedTo.has(storage) && state.container.storageKey === key) continue;
+    // meteaudata: a raw series carries its signal's provenance id.
+    if (parseTsName(ts.name).base.toLowerCase() === 'raw') ts.metadataId = signal.provenance.metadataId;
+    entries.push({ key, series: await ts.load(), metadata: ts.metadataDict() });
+    saved.push({ ts, key });
+  }
+  const catalog = await readCatalog(storage, datasetName);
+  updateCatalog(catalog);
+  entries.push(catalogEntry(datasetName, catalog));
+  await storage.saveMany(entries);
+  for (const { ts, key } of saved) {
+    const state = ts.storageState();
+    state.savedTo.add(storage);
+    state.container.bind(storage, key);
+  }
+}
+
+/** Throw unless the binding may write (a dataset opened as of the past is read-only). */
+export function requireWritable(binding: StorageBinding, what: string): void {
+  if (binding.asOf !== undefined) {
+    throw new MetaseriesError('INVALID_INPUT', `${what} cannot write: it was opened as of ${show(binding.asOf instanceof Date ? binding.asOf.toISOString() : binding.asOf)} (read-only); open it without asOf to change it`);
+  }
 }
 
 /** Attach every stored series of `signal` lazily (metadata now, values on first use). */
 export async function loadSignalSeries(binding: StorageBinding, signal: Signal, order: readonly string[] = []): Promise<void> {
   const prefix = `${binding.datasetName}/${signal.name}/`;
-  const keys = await binding.storage.listKeys(prefix);
+  const asOf = binding.asOf;
+  const keys = await binding.storage.listKeys(prefix, asOf === undefined ? {} : { asOf });
   const found = new Map<string, TimeSeries>();
   for (const key of keys) {
     const part = key.slice(prefix.length);
     if (part.includes('/')) continue;
     const name = `${signal.name}_${part}`;
-    const metadata = await binding.storage.loadMetadata(key);
-    found.set(name, TimeSeries.fromMetadata(name, metadata, binding.storage, key));
+    const metadata = await binding.storage.loadMetadata(key, asOf === undefined ? {} : { asOf });
+    found.set(name, TimeSeries.fromMetadata(name, metadata, binding.storage, key, asOf));
   }
   // Keep the recorded order, then the signal's current order, then whatever is new.
   const names = [...new Set([...order, ...signal.timeSeries.keys(), ...found.keys()])];
@@ -124,8 +164,8 @@ export async function loadSignalSeries(binding: StorageBinding, signal: Signal, 
 }
 
 /** Signal names stored under a dataset (second key segment), in sorted order. */
-export async function storedSignalNames(storage: Storage, datasetName: string): Promise<string[]> {
-  const keys = await storage.listKeys(`${datasetName}/`);
+export async function storedSignalNames(storage: Storage, datasetName: string, asOf?: AsOf): Promise<string[]> {
+  const keys = await storage.listKeys(`${datasetName}/`, asOf === undefined ? {} : { asOf });
   const names = new Set<string>();
   for (const key of keys) {
     const parts = key.split('/');
@@ -136,11 +176,4 @@ export async function storedSignalNames(storage: Storage, datasetName: string): 
 
 export function provenanceFrom(d: DataProvenanceDict | undefined): DataProvenance {
   return d ? DataProvenance.fromDict(d as unknown as Record<string, unknown>) : DataProvenance.unknown();
-}
-
-/** Record a signal's own fields (units, provenance, order…) in its dataset's catalog. */
-export async function saveSignalCatalog(binding: StorageBinding, signal: Signal): Promise<void> {
-  await writeCatalog(binding.storage, binding.datasetName, (c) => {
-    c.signals[signal.name] = signalCatalogEntry(signal);
-  });
 }

@@ -10,7 +10,9 @@ import type { SignalSaveOptions } from '../archive/signal-archive.js';
 import { nowIso, toIso } from './datetime.js';
 import { DataProvenance, type DataProvenanceInit } from './provenance.js';
 import { TimeSeries } from './time-series.js';
-import { type StorageBinding, loadSignalSeries, saveSeries, saveSignalCatalog } from './persistence.js';
+import { layoutOf } from '../storage/segments/layout.js';
+import { checkAfter, checkMergeable, spliceRange } from '../storage/segments/merge.js';
+import { type StorageBinding, commitSeries, loadSignalSeries, requireWritable, signalCatalogEntry } from './persistence.js';
 
 export interface SignalInit {
   /** `CODs` or `CODs#1`; `#1` is added when missing. Default `"signal"` (un-numbered, as Python). */
@@ -163,8 +165,49 @@ export class Signal {
   /** Write every series (or only those not yet written, with `onlyChanged`). */
   async saveAll(options: { onlyChanged?: boolean } = {}): Promise<void> {
     const binding = requireBinding(this.binding, `signal ${show(this.name)}`);
-    for (const ts of this.timeSeries.values()) await saveSeries(binding, this, ts, options.onlyChanged ?? false);
-    await saveSignalCatalog(binding, this);
+    requireWritable(binding, `Signal ${show(this.name)}`);
+    const items = [...this.timeSeries.values()].map((ts) => ({ signal: this as Signal, ts }));
+    await commitSeries(binding.storage, binding.datasetName, items, options.onlyChanged ?? false, (c) => {
+      c.signals[this.name] = signalCatalogEntry(this);
+    });
+  }
+
+  /**
+   * Add new raw points after the last ones of the signal's RAW series (the highest RAW#n).
+   * With a backend and auto-save the points are appended in the store at once (a Storage v2
+   * store rewrites only its last segment); the signal changes only if that succeeds.
+   * An overlap is INVALID_INPUT naming the first overlapping timestamp.
+   *
+   * @example await cod.append(Series.fromTimes(['2024-01-02 00:00'], [3.1], { tz: 'UTC' }));
+   */
+  async append(series: Series): Promise<string> {
+    if (!(series instanceof Series)) throw invalidInput(`Signal ${show(this.name)}: append needs a Series, got ${show(Object.prototype.toString.call(series))}`);
+    const raws = this.allTimeSeries.filter((n) => parseTsName(n).base.toUpperCase() === 'RAW');
+    if (raws.length === 0) throw invalidInput(`Signal ${show(this.name)} has no RAW series to append to; add one with addSeries`);
+    const name = raws.reduce((a, b) => (parseTsName(b).number > parseTsName(a).number ? b : a));
+    const ts = this.get(name);
+    const state = ts.storageState();
+    const binding = this.binding;
+    const storage = binding?.autoSave ? binding.storage : null;
+    if (binding && storage) requireWritable(binding, `Signal ${show(this.name)}`);
+    const key = this.storageKey(name);
+    const stored = storage !== null && state.savedTo.has(storage) && state.container.storageKey === key;
+    const current = state.container.peek() ?? (stored ? null : await ts.load());
+    if (current) {
+      const layout = layoutOf(current);
+      checkMergeable(layout, series, key, 'append');
+      checkAfter(layout, layout.keyed && current.length ? (current.index.values[current.length - 1] as number) : null, series, key);
+    }
+    if (stored) {
+      await storage.append(key, series.rename(name), ts.metadataDict());
+      if (current) state.container.set(spliceRange(current, Infinity, Infinity, series, layoutOf(current)).rename(name));
+    } else {
+      state.container.set(spliceRange(current!, Infinity, Infinity, series, layoutOf(current!)).rename(name));
+      ts.markChanged();
+      if (storage) await commitSeries(storage, binding!.datasetName, [{ signal: this, ts }], false, (c) => { c.signals[this.name] = signalCatalogEntry(this); });
+    }
+    this.touch();
+    return name;
   }
 
   /**

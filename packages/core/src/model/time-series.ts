@@ -2,7 +2,7 @@ import { MetaseriesError, invalidInput, show } from '../errors.js';
 import { labelPeriod } from '../series/partial.js';
 import type { Series } from '../series/series.js';
 import type { EpochUnit } from '../series/timestamp.js';
-import type { KeyRange } from '../storage/backend.js';
+import type { AsOf, KeyRange } from '../storage/backend.js';
 import { SeriesContainer } from '../storage/container.js';
 import type { Storage } from '../storage/storage.js';
 import { canonicalJson } from './canonical.js';
@@ -34,7 +34,7 @@ export class TimeSeries {
   private name_: string | null;
   private readonly container: SeriesContainer;
   /** Storages this exact version has been written to (auto-save writes only what changed). */
-  private readonly savedTo = new WeakSet<Storage>();
+  private savedTo = new WeakSet<Storage>();
 
   constructor(init: TimeSeriesInit) {
     if (!init || !init.series || typeof init.series.length !== 'number' || !('index' in init.series)) {
@@ -56,10 +56,10 @@ export class TimeSeries {
    * A TimeSeries whose values stay in `storage` until used; `metadata` is the stored
    * metadata dict (as Python writes it, read leniently).
    */
-  static fromMetadata(name: string, metadata: SeriesMetadata, storage: Storage, key: string): TimeSeries {
+  static fromMetadata(name: string, metadata: SeriesMetadata, storage: Storage, key: string, asOf?: AsOf): TimeSeries {
     const ts = Object.create(TimeSeries.prototype) as TimeSeries;
-    TimeSeries.hydrate(ts, name, metadata, SeriesContainer.stored(storage, key));
-    ts.savedTo.add(storage);
+    TimeSeries.hydrate(ts, name, metadata, SeriesContainer.stored(storage, key, asOf));
+    if (asOf === undefined) ts.savedTo.add(storage);
     return ts;
   }
 
@@ -148,6 +148,11 @@ export class TimeSeries {
       metadata_id: this.metadataId,
       created_on: this.createdOn,
     };
+  }
+
+  /** @internal the values changed in memory: no store holds this version any more. */
+  markChanged(): void {
+    this.savedTo = new WeakSet();
   }
 
   /** @internal used by Signal/Dataset storage code. */

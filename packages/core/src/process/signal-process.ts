@@ -1,6 +1,6 @@
 import { invalidInput, show, MetaseriesError } from '../errors.js';
 import { makeTsName, maxNumbers, nextNumber, parseTsName } from '../naming.js';
-import { saveSeries, saveSignalCatalog } from '../model/persistence.js';
+import { commitSeries, requireWritable, signalCatalogEntry } from '../model/persistence.js';
 import type { Signal } from '../model/signal.js';
 import { dedupeSteps, TimeSeries } from '../model/time-series.js';
 import { checkCount, checkCustomNames, checkTransformOutputs } from './outputs.js';
@@ -39,11 +39,22 @@ export async function processSignal<P>(signal: Signal, inputNames: readonly stri
     const ts = new TimeSeries({ series: out.series.rename(name), processingSteps: dedupeSteps([...history, ...out.steps]) });
     created.push([name, ts]);
   }
+  const binding = signal.binding;
+  if (binding?.autoSave) requireWritable(binding, `Signal ${show(signal.name)}`);
+  const lastUpdated = signal.lastUpdated;
   for (const [name, ts] of created) signal.timeSeries.set(name, ts);
   signal.touch();
-  if (signal.binding?.autoSave) {
-    for (const [, ts] of created) await saveSeries(signal.binding, signal, ts, false);
-    await saveSignalCatalog(signal.binding, signal);
+  if (binding?.autoSave) {
+    // Series and catalog commit together; if that fails, the signal is as it was (a retry does not make #2).
+    try {
+      await commitSeries(binding.storage, binding.datasetName, created.map(([, ts]) => ({ signal, ts })), false, (c) => {
+        c.signals[signal.name] = signalCatalogEntry(signal);
+      });
+    } catch (e) {
+      for (const [name] of created) signal.timeSeries.delete(name);
+      signal.lastUpdated = lastUpdated;
+      throw e;
+    }
   }
   return created.map(([name]) => name);
 }

@@ -1,6 +1,6 @@
 import { MetaseriesError, show } from '../errors.js';
 import type { Series } from '../series/series.js';
-import type { KeyRange } from './backend.js';
+import type { AsOf, KeyRange } from './backend.js';
 import { sliceByKeyRange } from './slice.js';
 import type { Storage } from './storage.js';
 
@@ -13,6 +13,7 @@ export class SeriesContainer {
   private series: Series | null;
   private storage: Storage | null = null;
   private key: string | null = null;
+  private asOf: AsOf | undefined;
   private pending: Promise<Series> | null = null;
 
   constructor(series: Series | null = null) {
@@ -20,9 +21,9 @@ export class SeriesContainer {
   }
 
   /** A container whose values live only in `storage` under `key` until first use. */
-  static stored(storage: Storage, key: string): SeriesContainer {
+  static stored(storage: Storage, key: string, asOf?: AsOf): SeriesContainer {
     const c = new SeriesContainer(null);
-    c.bind(storage, key);
+    c.bind(storage, key, asOf);
     return c;
   }
 
@@ -35,16 +36,22 @@ export class SeriesContainer {
   }
 
   /** Remember where the values are stored (after a save or when discovered in a backend). */
-  bind(storage: Storage, key: string): void {
+  bind(storage: Storage, key: string, asOf?: AsOf): void {
     this.storage = storage;
     this.key = key;
+    this.asOf = asOf;
+  }
+
+  /** The stored version these values are read from (undefined = current). */
+  get pinnedAsOf(): AsOf | undefined {
+    return this.asOf;
   }
 
   /** The values, loading them once if needed. */
   async get(): Promise<Series> {
     if (this.series) return this.series;
     if (!this.storage || !this.key) throw new MetaseriesError('INVALID_INPUT', 'This time series has no values and no storage to load them from');
-    this.pending ??= this.storage.load(this.key).then((stored) => {
+    this.pending ??= this.storage.load(this.key, this.asOf === undefined ? {} : { asOf: this.asOf }).then((stored) => {
       this.series = stored.series;
       this.pending = null;
       return stored.series;
@@ -77,6 +84,6 @@ export class SeriesContainer {
   async loadRange(range: KeyRange): Promise<Series> {
     if (this.series) return sliceByKeyRange(this.series, range);
     if (!this.storage || !this.key) throw new MetaseriesError('INVALID_INPUT', `No values and no storage for key ${show(this.key)}`);
-    return (await this.storage.loadRange(this.key, range)).series;
+    return (await this.storage.loadRange(this.key, range, this.asOf === undefined ? {} : { asOf: this.asOf })).series;
   }
 }

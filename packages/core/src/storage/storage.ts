@@ -222,8 +222,13 @@ export class Storage {
     return this.run('delete', key, () => this.backend.delete(key));
   }
 
-  listKeys(prefix?: string): Promise<string[]> {
-    return this.guard('listKeys', show(prefix ?? ''), () => this.backend.listKeys(validatePrefix(prefix, this.kind)));
+  /** Keys under `prefix`, sorted; with `asOf` (an instant or a snapshot name) the keys that existed then. */
+  listKeys(prefix?: string, options: { asOf?: AsOf } = {}): Promise<string[]> {
+    return this.guard('listKeys', show(prefix ?? ''), () => {
+      const checked = validatePrefix(prefix, this.kind);
+      if (options.asOf !== undefined) return this.requireV2('listKeys with asOf').listKeysAsOf(checked, options.asOf);
+      return this.backend.listKeys(checked);
+    });
   }
 
   clear(): Promise<void> {

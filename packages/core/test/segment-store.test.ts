@@ -1,0 +1,170 @@
+import {
+  DatetimeIndex, IndexMetadata, MemoryDriver, MetaseriesError, SegmentStore, Series, type CommitEntry, type CatalogRecord, type SeriesMetadata, Storage,
+} from '@metaseries/core';
+import { describe, expect, it } from 'vitest';
+import { expectError } from './helpers.js';
+
+const T0 = Date.UTC(2024, 0, 1) * 1000;
+const MIN = 60_000_000;
+
+function pts(from: number, n: number, value = (i: number) => i): Series {
+  return new Series({ index: new DatetimeIndex(Float64Array.from({ length: n }, (_, i) => T0 + (from + i) * MIN), { tz: 'UTC' }), values: Float64Array.from({ length: n }, (_, i) => value(from + i)), name: 'X#1_RAW#1' });
+}
+
+function meta(s: Series): SeriesMetadata {
+  return { processing_steps: [], index_metadata: IndexMetadata.fromIndex(s.index).toDict(), values_dtype: s.dtype, metadata_id: null, created_on: '2024-03-01T10:00:00' };
+}
+
+/** A real MemoryDriver that counts commit conflicts (to prove the rebase path ran). */
+class CountingDriver extends MemoryDriver {
+  conflicts = 0;
+  override async commit(entries: readonly CommitEntry[], catalog?: readonly CatalogRecord[]): Promise<void> {
+    try {
+      await super.commit(entries, catalog);
+    } catch (e) {
+      if (e instanceof MetaseriesError && e.code === 'CONFLICT') this.conflicts++;
+      throw e;
+    }
+  }
+}
+
+/** A real MemoryDriver whose disk "fills up" for one key (fault injection for atomicity). */
+class FullDiskDriver extends MemoryDriver {
+  override async putSegments(key: string, segments: ReadonlyArray<{ id: string; series: Series }>): Promise<number[]> {
+    if (key.includes('FULL')) throw new MetaseriesError('IO_ERROR', `no space left writing ${key}`);
+    return super.putSegments(key, segments);
+  }
+}
+
+describe('SegmentStore', () => {
+  it('append rewrites only the partial tail segment; full tails are kept as they are', async () => {
+    const store = new SegmentStore(new MemoryDriver(), { segmentSize: 4 });
+    const key = 'd/X#1/RAW#1';
+    await store.save(key, pts(0, 10), meta(pts(0, 10)));
+    const v1 = await store.segments(key);
+    expect(v1.map((s) => s.count)).toEqual([4, 4, 2]);
+    await store.append(key, pts(10, 1));
+    const v2 = await store.segments(key);
+    expect(v2.map((s) => s.count)).toEqual([4, 4, 3]);
+    expect(v2.slice(0, 2).map((s) => s.id)).toEqual(v1.slice(0, 2).map((s) => s.id));
+    expect(v2[2]!.id).not.toBe(v1[2]!.id);
+    await store.append(key, pts(11, 1));
+    await store.append(key, pts(12, 2));
+    const v4 = await store.segments(key);
+    expect(v4.map((s) => s.count)).toEqual([4, 4, 4, 2]);
+    expect(v4.slice(0, 3).map((s) => s.id)).toEqual((await store.segments(key, { asOf: 3 })).map((s) => s.id));
+    expect((await store.load(key)).series.equals((await store.load(key, { asOf: 4 })).series)).toBe(true);
+    expect(Array.from((await store.load(key)).series.values as Float64Array)).toEqual(Array.from({ length: 14 }, (_, i) => i));
+  });
+
+  it('update and deleteRange rewrite only the segments they overlap', async () => {
+    const store = new SegmentStore(new MemoryDriver(), { segmentSize: 4 });
+    const key = 'd/X#1/RAW#1';
+    await store.save(key, pts(0, 16), meta(pts(0, 16)));
+    const before = (await store.segments(key)).map((s) => s.id);
+    await store.update(key, pts(5, 2, () => -1));
+    const after = (await store.segments(key)).map((s) => s.id);
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    expect(after.slice(2)).toEqual(before.slice(2));
+    await store.deleteRange(key, { from: T0 + 12 * MIN, to: T0 + 13 * MIN });
+    const last = (await store.segments(key)).map((s) => s.id);
+    expect(last.slice(0, 3)).toEqual(after.slice(0, 3));
+    expect((await store.segments(key)).at(-1)!.count).toBe(2);
+  });
+
+  it('statistics describe a version without decoding', async () => {
+    const store = new SegmentStore(new MemoryDriver(), { segmentSize: 3 });
+    await store.save('d/X#1/RAW#1', pts(0, 7, (i) => (i === 3 ? Number.NaN : i)), meta(pts(0, 7)));
+    const segs = await store.segments('d/X#1/RAW#1');
+    expect(segs.map((s) => [s.count, s.min, s.max, s.sum, s.nanCount])).toEqual([[3, 0, 2, 3, 0], [3, 4, 5, 9, 1], [1, 6, 6, 6, 0]]);
+    expect(segs.every((s) => s.bytes > 0)).toBe(true);
+    expect(await store.describe('d/')).toEqual([{ key: 'd/X#1/RAW#1', length: 7, dtype: 'float64', first: T0, last: T0 + 6 * MIN }]);
+  });
+
+  it('a damaged segment is CORRUPT_DATA naming key, version and segment; other keys and versions stay readable', async () => {
+    const driver = new MemoryDriver();
+    const store = new SegmentStore(driver, { segmentSize: 4 });
+    await store.save('d/X#1/RAW#1', pts(0, 6), meta(pts(0, 6)));
+    await store.save('d/Y#1/RAW#1', pts(0, 6), meta(pts(0, 6)));
+    await store.append('d/X#1/RAW#1', pts(6, 1));
+    const tail = (await store.segments('d/X#1/RAW#1')).at(-1)!;
+    const bytes = driver.segmentBytes('d/X#1/RAW#1', tail.id)!;
+    bytes[bytes.length - 3] ^= 0xff;
+    const err = await expectError(store.load('d/X#1/RAW#1'), 'CORRUPT_DATA', tail.id);
+    expect(err.message).toContain('version 2');
+    expect(err.message).toContain('"d/X#1/RAW#1"');
+    expect((await store.load('d/X#1/RAW#1', { asOf: 1 })).series.length).toBe(6);
+    expect((await store.load('d/X#1/RAW#1', { range: { to: T0 + 3 * MIN } })).series.length).toBe(4);
+    expect((await store.load('d/Y#1/RAW#1')).series.length).toBe(6);
+  });
+
+  it('two writers on one driver (two processes): conflicts re-plan on the new head, nothing is lost', async () => {
+    const driver = new CountingDriver();
+    const a = new SegmentStore(driver, { segmentSize: 4 });
+    const b = new SegmentStore(driver, { segmentSize: 4 });
+    const key = 'd/X#1/RAW#1';
+    await a.save(key, pts(0, 2), meta(pts(0, 2)));
+    const jobs: Promise<void>[] = [];
+    for (let i = 0; i < 10; i++) {
+      jobs.push(a.update(key, pts(10 + 2 * i, 1, () => 1)));
+      jobs.push(b.update(key, pts(11 + 2 * i, 1, () => 2)));
+    }
+    await Promise.all(jobs);
+    expect(driver.conflicts).toBeGreaterThan(0);
+    const back = (await a.load(key)).series;
+    expect(back.length).toBe(22);
+    expect((await a.versions(key)).length).toBe(21);
+    // Staged segments of lost attempts were removed: every stored segment is referenced by a version.
+    const referenced = new Set((await driver.listVersions(key)).flatMap((v) => v.segments.map((s) => s.id)));
+    expect((await driver.listSegments(key)).filter((s) => !referenced.has(s.id))).toEqual([]);
+    // Optimistic concurrency on request: a stale expectedVersion is CONFLICT naming the head.
+    await expectError(a.append(key, pts(100, 1), undefined, { expectedVersion: 3 }), 'CONFLICT', 'version 21');
+    // An append rebased on a head that moved past it is refused, naming the timestamp.
+    await b.append(key, pts(200, 1));
+    await expectError(a.append(key, pts(150, 1)), 'INVALID_INPUT', 'update');
+  });
+
+  it('saveMany lands whole or not at all', async () => {
+    const store = new Storage(new SegmentStore(new FullDiskDriver()));
+    const s = pts(0, 3);
+    await store.save('d/A#1/RAW#1', s, meta(s));
+    const t = pts(0, 3, () => 9);
+    await expectError(store.saveMany([{ key: 'd/A#1/RAW#1', series: t, metadata: meta(t) }, { key: 'd/FULL#1/RAW#1', series: t, metadata: meta(t) }]), 'IO_ERROR', 'no space');
+    expect((await store.versions('d/A#1/RAW#1')).length).toBe(1);
+    expect(await store.exists('d/FULL#1/RAW#1')).toBe(false);
+    const driver = store.segments!.driver;
+    expect((await driver.listSegments('d/A#1/RAW#1')).length).toBe(1);
+    await store.saveMany([{ key: 'd/A#1/RAW#1', series: t, metadata: meta(t) }, { key: 'd/B#1/RAW#1', series: t, metadata: meta(t) }], [{ kind: 'dataset', name: 'd', record: { owner: 'Ève' } }]);
+    expect((await store.versions('d/A#1/RAW#1')).length).toBe(2);
+    expect(await driver.readCatalog('d')).toEqual([{ kind: 'dataset', name: 'd', record: { owner: 'Ève' } }]);
+  });
+
+  it('prune collects unreferenced segments after the grace window, and purges deleted keys', async () => {
+    const driver = new MemoryDriver();
+    const store = new SegmentStore(driver, { segmentSize: 4 });
+    const key = 'd/X#1/RAW#1';
+    await store.save(key, pts(0, 8), meta(pts(0, 8)));
+    await store.save(key, pts(0, 8, () => 1), meta(pts(0, 8)));
+    expect((await driver.listSegments(key)).length).toBe(4);
+    const young = await store.prune({ keepLast: 1 });
+    expect(young).toEqual({ versionsRemoved: 1, segmentsRemoved: 0, keysPurged: 0 });
+    expect((await store.prune({ keepLast: 1, graceMs: 0 })).segmentsRemoved).toBe(2);
+    expect((await driver.listSegments(key)).length).toBe(2);
+    await store.delete(key);
+    expect(await store.listKeys('d/')).toEqual([]);
+    expect((await store.load(key, { asOf: 2 })).series.length).toBe(8);
+    await expectError(store.load(key), 'NOT_FOUND', 'deleted');
+    expect((await store.prune({ olderThan: new Date(Date.now() + 1000), graceMs: 0 })).keysPurged).toBe(1);
+    await expectError(store.versions(key), 'NOT_FOUND', key);
+    expect(await driver.listAllKeys()).toEqual([]);
+  });
+
+  it('prune() without options keeps the last 10 versions', async () => {
+    const store = new SegmentStore(new MemoryDriver());
+    const key = 'd/X#1/RAW#1';
+    for (let i = 0; i < 13; i++) await store.save(key, pts(0, 2, () => i), meta(pts(0, 2)));
+    await store.prune();
+    expect((await store.versions(key)).map((v) => v.version)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
+});
