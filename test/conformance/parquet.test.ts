@@ -4,6 +4,16 @@ import { join } from 'node:path';
 import { openParquet } from '@metaseries/storage-parquet';
 import { runConformanceSuite } from './suite.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'metaseries-parquet-conformance-'));
+const temp = (name: string): string => mkdtempSync(join(tmpdir(), `metaseries-parquet-${name}-`));
 
-runConformanceSuite('parquet', () => openParquet(dir), { reopen: () => openParquet(dir) });
+// The native layout (versioned segments + index file), with Storage v2's tests.
+const native = temp('native'), small = temp('small');
+runConformanceSuite('parquet (native layout)', () => openParquet(native, { layout: 'native' }), {
+  reopen: () => openParquet(native),
+  smallSegments: () => openParquet(small, { layout: 'native', segments: { segmentSize: 4 } }),
+  propertyRuns: 15,
+});
+
+// Python's PandasDiskAdapter layout.
+const meteaudata = temp('meteaudata');
+runConformanceSuite('parquet (meteaudata layout)', () => openParquet(meteaudata, { layout: 'meteaudata' }), { reopen: () => openParquet(meteaudata) });

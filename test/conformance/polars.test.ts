@@ -4,6 +4,16 @@ import { join } from 'node:path';
 import { openPolars } from '@metaseries/storage-polars';
 import { runConformanceSuite } from './suite.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'metaseries-polars-conformance-'));
+const temp = (name: string): string => mkdtempSync(join(tmpdir(), `metaseries-polars-${name}-`));
 
-runConformanceSuite('polars', () => openPolars(dir), { reopen: () => openPolars(dir) });
+// The native layout (the parquet backend's files, read by polars), with Storage v2's tests.
+const native = temp('native'), small = temp('small');
+runConformanceSuite('polars (native layout)', () => openPolars(native, { layout: 'native' }), {
+  reopen: () => openPolars(native),
+  smallSegments: () => openPolars(small, { layout: 'native', segments: { segmentSize: 4 } }),
+  propertyRuns: 10,
+});
+
+// Python's PolarsAdapter layout.
+const meteaudata = temp('meteaudata');
+runConformanceSuite('polars (meteaudata layout)', () => openPolars(meteaudata, { layout: 'meteaudata' }), { reopen: () => openPolars(meteaudata) });

@@ -405,6 +405,20 @@ function runVersionTests(current: () => Storage, options: ConformanceOptions): v
       expect(streamed).toEqual([0, 1, 2, 3, 4, 5, 6]);
     });
 
+    it('metadata with NaN and ±Infinity round-trips through every version', async (ctx) => {
+      if (!v2()) ctx.skip();
+      const store = current();
+      const key = 'v2/M#1/RAW#1';
+      const s = pointsSeries([0, 1], [0, 1]);
+      const meta = metadataFor(s, { fill: Number.NaN, bounds: [Number.NEGATIVE_INFINITY, 0, Number.POSITIVE_INFINITY], nested: { x: Number.NaN } } as Partial<SeriesMetadata>);
+      await store.save(key, s, meta);
+      await store.append(key, pointsSeries([2], [2]));
+      await store.deleteRange(key, { from: T0, to: T0 });
+      expect(await store.loadMetadata(key)).toEqual(meta);
+      expect((await store.load(key, { asOf: 1 })).metadata).toEqual(meta);
+      expect(Object.is((await store.loadMetadata(key, { asOf: 2 })).fill, Number.NaN)).toBe(true);
+    });
+
     it('bad asOf and versions: before the first version, nonexistent, unknown snapshot', async (ctx) => {
       if (!v2()) ctx.skip();
       const store = current();

@@ -69,7 +69,7 @@ print(json.dumps(out, default=str))
 describe.skipIf(!HAVE_PYTHON)(`parquet interop with Python meteaudata${HAVE_PYTHON ? '' : ` (${SKIP_PYTHON_REASON})`}`, () => {
   it('Python PandasDiskAdapter.load and pandas read what we wrote as the same Series', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metaseries-parquet-interop-'));
-    const store = await openParquet(dir);
+    const store = await openParquet(dir, { layout: 'meteaudata' });
     const data = samples();
     for (const [key, s] of Object.entries(data)) await store.save(key, s, meta(s));
     const got = await pythonJson<Record<string, PyLoaded>>(PY_LOAD, [dir, ...Object.keys(data)]);
@@ -122,9 +122,10 @@ for name, ts in sig.time_series.items():
     out[name] = dict(values=[None if math.isnan(v) else v for v in ts.series.tolist()], index=[str(v) for v in ts.series.index], tz=str(ts.series.index.tz))
 print(json.dumps(out))
 `, [dir]);
-    const store = await openParquet(dir);
+    const store = await openParquet(dir, { layout: 'meteaudata' });
     const keys = await store.listKeys();
-    expect(keys).toEqual(['ds_CODs#1_RAW#1', 'ds_CODs#1_RESAMPLED#1']);
+    // Python's flattened names map back to dataset/signal/ts, as Python's load_all knows them.
+    expect(keys).toEqual(['ds/CODs#1/RAW#1', 'ds/CODs#1/RESAMPLED#1']);
     for (const [name, expected] of Object.entries(py)) {
       const key = `ds/CODs#1/${name.slice('CODs#1_'.length)}`;
       // Python's key (with "/") finds the plain Python file under its sanitised name, as Python does.
@@ -146,7 +147,7 @@ print(json.dumps(out))
 
   it('Python yaml.safe_load reads our sidecar with plain types', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metaseries-parquet-yaml-'));
-    const store = await openParquet(dir);
+    const store = await openParquet(dir, { layout: 'meteaudata' });
     const s = samples()['ds/CODs#1/RAW#1']!;
     await store.save('ds/CODs#1/RAW#1', s, meta(s, { metadata_id: 'yes', units_note: '2024-01-01 00:00:00' } as Partial<SeriesMetadata>));
     const out = await runPython(`

@@ -86,7 +86,7 @@ describe.skipIf(!HAVE_PYTHON)('polars store ↔ Python meteaudata PolarsAdapter'
   for (const pythonIndexValues of [false, true]) {
     it(`Python's PolarsAdapter.load reads what we wrote (index_values ${pythonIndexValues ? 'written' : 'not written'})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'metaseries-polars-py-'));
-      const store = await openPolars(dir, { pythonIndexValues });
+      const store = await openPolars(dir, { pythonIndexValues, layout: 'meteaudata' });
       const all = samples();
       for (const [key, s] of Object.entries(all)) await store.save(key, s, meta(s));
       await store.close();
@@ -133,9 +133,9 @@ a.save(pd.Series([7.0, 8.0], index=pd.to_datetime(['2024-01-01 00:00:00.000001',
 `,
       [dir],
     );
-    const store = await openPolars(dir);
-    // Python's sanitised names lose the hierarchy: listKeys returns the file stems.
-    expect(await store.listKeys()).toEqual(['ds_CODs#1_RAW#1', 'ds_CODs#1_RESAMPLED#1', 'ds_L#1_LABEL#1', 'ds_N#1_NORM#1', 'ds_U#1_RAW#1']);
+    const store = await openPolars(dir, { layout: 'meteaudata' });
+    // Python's flattened names map back to dataset/signal/ts, as Python's load_all knows them.
+    expect(await store.listKeys()).toEqual(['ds/CODs#1/RAW#1', 'ds/CODs#1/RESAMPLED#1', 'ds/L#1/LABEL#1', 'ds/N#1/NORM#1', 'ds/U#1/RAW#1']);
     const raw = await store.load('ds/CODs#1/RAW#1');
     const idx = raw.series.index as DatetimeIndex;
     expect(idx.tz).toBe('America/Toronto');

@@ -6,3 +6,4 @@ export * from './series/index.js';
 export * from './storage/index.js';
 export * from './archive/index.js';
 export * from './query/index.js';
+export * from './files/index.js';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import {
+  commitStep, ensureStoreDir, pythonStem, removeStaleTemps, withKeyLock,
   type BackendCapabilities, DatetimeIndex, type KeyRange, type LoadOptions, MetaseriesError, NumericIndex, RangeIndex, Series,
   type SeriesMetadata, type SeriesSummary, sliceByKeyRange, type StorageBackend, type StoredSeries, type StreamOptions, StringIndex, summarize,
 } from '@metaseries/core';
-import { KV_KEY, Layout, parquetName, type Slot, type Stamp, STAMP_KEY, stampOf, TEMP_PATTERN, yamlName } from './layout.js';
+import { KV_KEY, Layout, LEGACY_TEMP_PATTERN, parquetName, type Slot, type Stamp, STAMP_KEY, stampOf, yamlName } from './layout.js';
 import { SeriesFile } from './read.js';
 import { encodeSeries } from './write.js';
 import { dumpYaml, parseYaml } from './yaml.js';
@@ -12,7 +13,7 @@ import { dumpYaml, parseYaml } from './yaml.js';
 const KIND = 'parquet';
 
 export interface ParquetOptions {
-  /** Create the folder when missing (default true, as Python does). */
+  /** Create the folder when missing. Default false: a mistyped path is an error naming it. */
   create?: boolean;
 }
 
@@ -50,43 +51,85 @@ export class ParquetBackend implements StorageBackend {
     return this.layout.dir;
   }
 
-  /** Open (and by default create) a store folder. */
+  /**
+   * Open a store folder (made only with `create: true`). Removes temp files of writers
+   * that died, and brings sidecars a kill left behind their Parquet file up to date.
+   */
   static async open(dir: string, options: ParquetOptions = {}): Promise<ParquetBackend> {
     if (typeof dir !== 'string' || dir === '') throw new MetaseriesError('INVALID_INPUT', `A Parquet store needs a folder path, got ${JSON.stringify(dir)}`, { backend: KIND });
-    let info;
-    try { info = await stat(dir); } catch { info = null; }
-    if (info && !info.isDirectory()) throw new MetaseriesError('CORRUPT_DATA', `${JSON.stringify(dir)} is a file, not a Parquet store folder`, { backend: KIND });
-    if (!info) {
-      if (options.create === false) throw new MetaseriesError('NOT_FOUND', `Parquet store folder ${JSON.stringify(dir)} does not exist`, { backend: KIND });
-      await mkdir(dir, { recursive: true });
-    }
-    return new ParquetBackend(dir);
+    await ensureStoreDir(dir, options.create === true, KIND);
+    const backend = new ParquetBackend(dir);
+    await removeStaleTemps(backend.layout.dir);
+    await backend.repairSidecars();
+    return backend;
   }
 
-  async save(key: string, series: Series, metadata: SeriesMetadata): Promise<void> {
-    const { stem } = await this.layout.resolve(key);
-    const generation = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
-    const summary = summarize(key, series);
-    const stamp: Stamp = { key, generation, length: summary.length, dtype: summary.dtype, first: summary.first, last: summary.last };
-    const { [STAMP_KEY]: _ignored, ...plain } = metadata as Record<string, unknown>;
-    // The sidecar is sorted like PyYAML's; the footer copy keeps the caller's key order so it round-trips as given.
-    const yamlText = dumpYaml({ ...plain, [STAMP_KEY]: stamp });
-    const chunks = encodeSeries(series, [{ key: KV_KEY, value: dumpYaml({ ...plain, [STAMP_KEY]: stamp }, false) }]);
-    const temps: string[] = [];
-    try {
-      temps.push(await this.layout.writeTemp(parquetName(stem), generation, chunks));
-      temps.push(await this.layout.writeTemp(yamlName(stem), generation, [Buffer.from(yamlText, 'utf8')]));
-      // Commit point: the Parquet rename. Its footer holds the new metadata, so the
-      // pair is consistent even before the sidecar rename below lands.
-      await this.layout.rename(temps[0]!, parquetName(stem));
-      await this.layout.rename(temps[1]!, yamlName(stem));
-      temps.length = 0;
-      await this.layout.syncDir();
-    } catch (cause) {
-      await Promise.all(temps.map((t) => this.layout.remove(t).catch(() => undefined)));
-      if (cause instanceof MetaseriesError) throw cause;
-      throw new MetaseriesError('IO_ERROR', `Saving ${JSON.stringify(key)} to ${JSON.stringify(this.layout.path(parquetName(stem)))} failed: ${(cause as Error).message}`, { backend: KIND, cause });
+  /**
+   * A kill between the Parquet rename (the commit) and the sidecar rename leaves an
+   * older sidecar; the footer holds the committed copy. Sidecars older than their
+   * Parquet file are checked against the footer and rewritten from it.
+   */
+  private async repairSidecars(): Promise<void> {
+    for (const name of await this.layout.list()) {
+      if (!name.endsWith('_meta.yaml') || name.startsWith('.')) continue;
+      const stem = name.slice(0, -'_meta.yaml'.length);
+      let yamlInfo, parquetInfo;
+      try { [yamlInfo, parquetInfo] = await Promise.all([stat(this.layout.path(name)), stat(this.layout.path(parquetName(stem)))]); } catch { continue; }
+      if (yamlInfo.mtimeMs > parquetInfo.mtimeMs) continue;
+      let file: SeriesFile;
+      try { file = await SeriesFile.open(this.layout.path(parquetName(stem))); } catch { continue; }
+      try {
+        const text = file.kv.get(KV_KEY);
+        if (text === undefined) continue;
+        const footer = parseYaml(text) as Record<string, unknown>;
+        const stamp = stampOf(footer);
+        const { doc } = await this.layout.readSidecar(stem);
+        if (stamp === null || (doc !== null && stampOf(doc)?.generation === stamp.generation)) continue;
+        await withKeyLock(this.layout.dir, pythonStem(stamp.key), async () => {
+          const temp = await this.layout.writeTemp(name, [Buffer.from(dumpYaml(footer), 'utf8')]);
+          await this.layout.rename(temp, name);
+        });
+      } catch {
+        // Unreadable footer: the key reports CORRUPT_DATA when used.
+      } finally {
+        await file.close();
+      }
     }
+    await this.layout.syncDir();
+  }
+
+  /** Saves of keys that share Python's file name run one after another (the lock is on that name), so they never take the same files. */
+  async save(key: string, series: Series, metadata: SeriesMetadata): Promise<void> {
+    await withKeyLock(this.layout.dir, pythonStem(key), async () => {
+      const { stem } = await this.layout.resolve(key);
+      const generation = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+      const summary = summarize(key, series);
+      const stamp: Stamp = { key, generation, length: summary.length, dtype: summary.dtype, first: summary.first, last: summary.last };
+      const { [STAMP_KEY]: _ignored, ...plain } = metadata as Record<string, unknown>;
+      // The sidecar is sorted like PyYAML's; the footer copy keeps the caller's key order so it round-trips as given.
+      const yamlText = dumpYaml({ ...plain, [STAMP_KEY]: stamp });
+      const chunks = encodeSeries(series, [{ key: KV_KEY, value: dumpYaml({ ...plain, [STAMP_KEY]: stamp }, false) }]);
+      const temps: string[] = [];
+      try {
+        temps.push(await this.layout.writeTemp(parquetName(stem), chunks));
+        commitStep('parquet-staged');
+        temps.push(await this.layout.writeTemp(yamlName(stem), [Buffer.from(yamlText, 'utf8')]));
+        commitStep('sidecar-staged');
+        // Commit point: the Parquet rename. Its footer holds the new metadata, so the
+        // pair is consistent even before the sidecar rename below lands.
+        await this.layout.rename(temps[0]!, parquetName(stem));
+        temps.shift();
+        commitStep('parquet-renamed');
+        await this.layout.rename(temps[0]!, yamlName(stem));
+        temps.length = 0;
+        commitStep('sidecar-renamed');
+        await this.layout.syncDir();
+      } catch (cause) {
+        await Promise.all(temps.map((t) => this.layout.remove(t).catch(() => undefined)));
+        if (cause instanceof MetaseriesError) throw cause;
+        throw new MetaseriesError('IO_ERROR', `Saving ${JSON.stringify(key)} to ${JSON.stringify(this.layout.path(parquetName(stem)))} failed: ${(cause as Error).message}`, { backend: KIND, cause });
+      }
+    });
   }
 
   async load(key: string, options: LoadOptions = {}): Promise<StoredSeries> {
@@ -99,8 +142,19 @@ export class ParquetBackend implements StorageBackend {
     }, true);
   }
 
+  /** From the footer; when the Parquet file is damaged, from an intact stamped sidecar (so a dataset still opens; the values then report CORRUPT_DATA). */
   async loadMetadata(key: string): Promise<SeriesMetadata> {
-    return this.withFile(key, async (_file, metadata) => metadata, false);
+    try {
+      return await this.withFile(key, async (_file, metadata) => metadata, false);
+    } catch (error) {
+      if (!(error instanceof MetaseriesError) || error.code !== 'CORRUPT_DATA') throw error;
+      const { slot } = await this.layout.resolve(key);
+      if (slot?.yaml && stampOf(slot.yaml)?.key === key) {
+        const { [STAMP_KEY]: _stamp, ...metadata } = slot.yaml;
+        return metadata as SeriesMetadata;
+      }
+      throw error;
+    }
   }
 
   async exists(key: string): Promise<boolean> {
@@ -108,17 +162,22 @@ export class ParquetBackend implements StorageBackend {
     return slot !== null && slot.parquet;
   }
 
+  /** Works on a damaged key too (bad sidecar or Parquet): both files go. */
   async delete(key: string): Promise<void> {
-    const slot = await this.requireSlot(key);
-    // Sidecar first: if we die in between, the Parquet (with its footer copy) is still a whole entry.
-    await this.layout.remove(yamlName(slot.stem));
-    await this.layout.remove(parquetName(slot.stem));
-    await this.layout.syncDir();
+    await withKeyLock(this.layout.dir, pythonStem(key), async () => {
+      const { slot } = await this.layout.resolve(key);
+      if (slot === null) throw new MetaseriesError('NOT_FOUND', `Key ${JSON.stringify(key)} not found in storage`, { backend: KIND });
+      // Sidecar first: if we die in between, the Parquet (with its footer copy) is still a whole entry.
+      await this.layout.remove(yamlName(slot.stem));
+      await this.layout.remove(parquetName(slot.stem));
+      await this.layout.syncDir();
+    });
   }
 
+  /** Keys from the stamps (sidecars cached by mtime); Python's flattened names are mapped back to `dataset/signal/ts` using the prefix. */
   async listKeys(prefix = ''): Promise<string[]> {
-    const slots = await this.layout.entries();
-    return slots.map((s) => s.owner).filter((k) => k.startsWith(prefix)).sort();
+    const slots = await this.layout.entries(prefix);
+    return [...new Set(slots.map((s) => s.owner).filter((k) => k.startsWith(prefix)))].sort();
   }
 
   /** Removes the store's entries and its own leftover temp files; nothing else in the folder. */
@@ -127,7 +186,8 @@ export class ParquetBackend implements StorageBackend {
       await this.layout.remove(yamlName(slot.stem));
       await this.layout.remove(parquetName(slot.stem));
     }
-    for (const name of await this.layout.list()) if (TEMP_PATTERN.test(name)) await this.layout.remove(name);
+    for (const name of await this.layout.list()) if (LEGACY_TEMP_PATTERN.test(name)) await this.layout.remove(name);
+    await removeStaleTemps(this.layout.dir);
     await this.layout.syncDir();
   }
 
@@ -162,11 +222,16 @@ export class ParquetBackend implements StorageBackend {
   /** Summaries from the sidecars' stamps; entries without one (Python's) are loaded. */
   async describe(prefix = ''): Promise<SeriesSummary[]> {
     const out: SeriesSummary[] = [];
-    for (const slot of await this.layout.entries()) {
+    for (const slot of await this.layout.entries(prefix)) {
       if (!slot.owner.startsWith(prefix)) continue;
       const stamp = slot.yaml === null ? null : stampOf(slot.yaml);
       if (stamp && typeof stamp.length === 'number') out.push({ key: slot.owner, length: stamp.length, dtype: stamp.dtype, first: stamp.first ?? null, last: stamp.last ?? null });
-      else out.push(summarize(slot.owner, (await this.load(slot.owner)).series));
+      else {
+        // Python's files (no stamp) and damaged sidecars: from the data; an unreadable key is left out, never fails the listing.
+        try { out.push(summarize(slot.owner, (await this.load(slot.owner)).series)); } catch (e) {
+          if (!(e instanceof MetaseriesError) || e.code !== 'CORRUPT_DATA') throw e;
+        }
+      }
     }
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
@@ -206,6 +271,7 @@ export class ParquetBackend implements StorageBackend {
       }
     }
     doc ??= slot.yaml;
+    if (doc === null && slot.damage) throw slot.damage;
     if (doc === null) {
       throw new MetaseriesError('CORRUPT_DATA', `Parquet file ${JSON.stringify(file.path)} has no sidecar ${JSON.stringify(yamlName(slot.stem))}`, { backend: KIND });
     }

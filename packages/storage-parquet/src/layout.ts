@@ -1,6 +1,8 @@
-import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
-import { MetaseriesError } from '@metaseries/core';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import {
+  commitTemp, fileStem, fsyncDir, isTempName, keyFromPythonStem, MetaseriesError, pythonStem, pythonStemUsable, removeFile, stageFile,
+} from '@metaseries/core';
 import { SeriesFile } from './read.js';
 import { parseYaml } from './yaml.js';
 
@@ -23,15 +25,11 @@ export interface Stamp {
   last: number | null;
 }
 
-/** Python's file stem for a key: `/` and `\` replaced by `_`. */
-export function sanitize(key: string): string {
-  return key.replace(/[/\\]/g, '_');
-}
 
 export const parquetName = (stem: string): string => `${stem}.parquet`;
 export const yamlName = (stem: string): string => `${stem}_meta.yaml`;
-/** Temp names start with a dot and end with `.tmp`, so no `*.parquet` / `*.yaml` glob picks them up. */
-export const TEMP_PATTERN = /^\..*\.[0-9a-z]+-[0-9a-z]+\.tmp$/;
+/** Temp names of the releases before the shared commit module; `clear()` still removes them. */
+export const LEGACY_TEMP_PATTERN = /^\..*\.[0-9a-z]+-[0-9a-z]+\.tmp$/;
 
 export function stampOf(doc: unknown): Stamp | null {
   const s = (doc as Record<string, unknown> | null)?.[STAMP_KEY] as Partial<Stamp> | undefined;
@@ -42,16 +40,34 @@ export function stampOf(doc: unknown): Stamp | null {
 export interface Slot {
   stem: string;
   parquet: boolean;
-  /** Parsed sidecar, or null when there is none. */
+  /** Parsed sidecar, or null when there is none (or it is damaged: see `damage`). */
   yaml: Record<string, unknown> | null;
-  /** The key this slot holds: the stamp's, else (a plain Python file) the stem. */
+  /** The key this slot holds: the stamp's, else (a plain Python file) the key its stem stands for. */
   owner: string;
   /** Whether the slot carries our stamp (in the sidecar or the footer). */
   stamped: boolean;
+  /** Why the sidecar could not be used (CORRUPT_DATA naming the file); the key still lists, and can be deleted or overwritten. */
+  damage: MetaseriesError | null;
 }
 
+interface CachedSidecar {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+  doc: Record<string, unknown> | null;
+  damage: MetaseriesError | null;
+}
+
+/**
+ * The files of a meteaudata-layout Parquet store. Names come from core's one key ↔
+ * file-name mapping: Python's name (`pythonStem`) when it is free or already the
+ * key's, else `fileStem(key)` (readable part + hash). Which key a file holds is
+ * recorded in its sidecar and footer stamps, so two keys never share a file.
+ */
 export class Layout {
   readonly dir: string;
+  /** Parsed sidecars by file name, reused while size, mtime and inode stay the same (listing is a readdir + stats). */
+  private readonly sidecars = new Map<string, CachedSidecar>();
 
   constructor(dir: string) {
     this.dir = resolve(dir);
@@ -66,20 +82,34 @@ export class Layout {
     return p;
   }
 
-  async readSidecar(stem: string): Promise<Record<string, unknown> | null> {
-    const file = this.path(yamlName(stem));
-    let text: string;
-    try { text = await readFile(file, 'utf8'); } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  /** The sidecar of a stem: null when absent; a damaged one is reported, not thrown, so one bad file never blocks the store. */
+  async readSidecar(stem: string): Promise<{ doc: Record<string, unknown> | null; damage: MetaseriesError | null }> {
+    const name = yamlName(stem);
+    const file = this.path(name);
+    let info;
+    try { info = await stat(file); } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') { this.sidecars.delete(name); return { doc: null, damage: null }; }
       throw new MetaseriesError('IO_ERROR', `Cannot read sidecar ${JSON.stringify(file)}`, { backend: BACKEND, cause });
     }
-    let doc: unknown;
-    try { doc = parseYaml(text); } catch (cause) {
-      throw new MetaseriesError('CORRUPT_DATA', `Sidecar ${JSON.stringify(file)} is not valid YAML`, { backend: BACKEND, cause });
+    const cached = this.sidecars.get(name);
+    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size && cached.ino === info.ino) return { doc: cached.doc, damage: cached.damage };
+    let text: string;
+    try { text = await readFile(file, 'utf8'); } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { doc: null, damage: null };
+      throw new MetaseriesError('IO_ERROR', `Cannot read sidecar ${JSON.stringify(file)}`, { backend: BACKEND, cause });
     }
-    if (doc === null || doc === undefined) return {};
-    if (typeof doc !== 'object' || Array.isArray(doc)) throw new MetaseriesError('CORRUPT_DATA', `Sidecar ${JSON.stringify(file)} is not a metadata mapping`, { backend: BACKEND });
-    return doc as Record<string, unknown>;
+    let doc: Record<string, unknown> | null = null;
+    let damage: MetaseriesError | null = null;
+    try {
+      const parsed = parseYaml(text);
+      if (parsed === null || parsed === undefined) doc = {};
+      else if (typeof parsed !== 'object' || Array.isArray(parsed)) damage = new MetaseriesError('CORRUPT_DATA', `Sidecar ${JSON.stringify(file)} is not a metadata mapping`, { backend: BACKEND });
+      else doc = parsed as Record<string, unknown>;
+    } catch (cause) {
+      damage = new MetaseriesError('CORRUPT_DATA', `Sidecar ${JSON.stringify(file)} is not valid YAML`, { backend: BACKEND, cause });
+    }
+    this.sidecars.set(name, { mtimeMs: info.mtimeMs, size: info.size, ino: info.ino, doc, damage });
+    return { doc, damage };
   }
 
   /** The stamp stored in a Parquet footer, or null (also for unreadable files: those are reported on load). */
@@ -96,53 +126,33 @@ export class Layout {
     try { await stat(this.path(name)); return true; } catch { return false; }
   }
 
-  /** What lives under a stem, or null when nothing does. */
-  async slot(stem: string): Promise<Slot | null> {
-    const [parquet, yaml] = await Promise.all([this.exists(parquetName(stem)), this.readSidecar(stem)]);
-    if (!parquet && yaml === null) return null;
-    let stamp = yaml === null ? null : stampOf(yaml);
+  /** What lives under a stem, or null when nothing does. `prefix` helps decode a Python stem into its key. */
+  async slot(stem: string, prefix = ''): Promise<Slot | null> {
+    const [parquet, sidecar] = await Promise.all([this.exists(parquetName(stem)), this.readSidecar(stem)]);
+    if (!parquet && sidecar.doc === null && sidecar.damage === null) return null;
+    let stamp = sidecar.doc === null ? null : stampOf(sidecar.doc);
     if (stamp === null && parquet) stamp = await this.footerStamp(stem);
-    return { stem, parquet, yaml, owner: stamp?.key ?? stem, stamped: stamp !== null };
+    const owner = stamp?.key ?? keyFromPythonStem(stem, prefix) ?? stem;
+    return { stem, parquet, yaml: sidecar.doc, owner, stamped: stamp !== null, damage: sidecar.damage };
   }
 
   /**
-   * Find the slot holding `key`, or a free stem for it. The first choice is
-   * Python's name; when another key already holds it, `<stem>~2`, `<stem>~3`…
-   * A plain Python file (no stamp) under the key's sanitised name is the key's.
+   * Find the slot holding `key`, or the stem a new one goes to: Python's name when it
+   * is the key's (our stamp says so, or a plain Python file under exactly that name)
+   * or free, else `fileStem(key)`. Callers hold the Python stem's lock, so two keys
+   * that share a Python name never both take it.
    */
   async resolve(key: string): Promise<{ slot: Slot | null; stem: string }> {
-    const base = sanitize(key);
-    const first = await this.slot(base);
-    if (first === null) {
-      // Not at the Python name; it may still live under a disambiguated one.
-      const found = await this.searchVariants(key, base);
-      return found ?? { slot: null, stem: base };
+    const hashed = fileStem(key);
+    if (pythonStemUsable(key)) {
+      const base = pythonStem(key);
+      const first = await this.slot(base);
+      if (first !== null && (first.stamped ? first.owner === key : true)) return { slot: first, stem: base };
+      const second = await this.slot(hashed);
+      if (second !== null) return { slot: second, stem: hashed };
+      return { slot: null, stem: first === null ? base : hashed };
     }
-    if (first.owner === key || (!first.stamped && first.stem === base)) return { slot: first, stem: base };
-    const found = await this.searchVariants(key, base);
-    if (found) return found;
-    const taken = new Set(await this.variantNumbers(base));
-    let n = 2;
-    while (taken.has(n)) n++;
-    return { slot: null, stem: `${base}~${n}` };
-  }
-
-  private async variantNumbers(base: string): Promise<number[]> {
-    const names = await this.list();
-    const numbers = new Set<number>();
-    for (const name of names) {
-      const m = /^(.*)~(\d+)(?:\.parquet|_meta\.yaml)$/.exec(name);
-      if (m && m[1] === base) numbers.add(Number(m[2]));
-    }
-    return [...numbers].sort((a, b) => a - b);
-  }
-
-  private async searchVariants(key: string, base: string): Promise<{ slot: Slot; stem: string } | null> {
-    for (const n of await this.variantNumbers(base)) {
-      const slot = await this.slot(`${base}~${n}`);
-      if (slot && slot.owner === key) return { slot, stem: slot.stem };
-    }
-    return null;
+    return { slot: await this.slot(hashed), stem: hashed };
   }
 
   async list(): Promise<string[]> {
@@ -152,45 +162,35 @@ export class Layout {
     }
   }
 
-  /** Every entry of the store: stems of Parquet files that have a sidecar or our stamp. */
-  async entries(): Promise<Slot[]> {
-    const names = new Set(await this.list());
+  /** Every entry of the store: stems of Parquet files that have a sidecar or our stamp (damaged sidecars included). */
+  async entries(prefix = ''): Promise<Slot[]> {
+    const names = await this.list();
     const slots: Slot[] = [];
     for (const name of names) {
-      if (!name.endsWith('.parquet') || name.startsWith('.')) continue;
+      if (!name.endsWith('.parquet') || isTempName(name) || LEGACY_TEMP_PATTERN.test(name)) continue;
       const stem = name.slice(0, -'.parquet'.length);
-      const slot = await this.slot(stem);
-      if (slot && slot.parquet && (slot.yaml !== null || slot.stamped)) slots.push(slot);
+      const slot = await this.slot(stem, prefix);
+      if (slot && slot.parquet && (slot.yaml !== null || slot.stamped || slot.damage !== null)) slots.push(slot);
     }
     return slots;
   }
 
-  /** Write a file durably under a temp name; returns that name. */
-  async writeTemp(finalName: string, generation: string, chunks: readonly Uint8Array[]): Promise<string> {
-    const temp = `.${finalName}.${generation}.tmp`;
-    const handle = await open(this.path(temp), 'w');
-    try {
-      await handle.writev(chunks as Uint8Array[]);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return temp;
+  /** Write a file durably under a fresh temp name beside it; returns that name. */
+  async writeTemp(finalName: string, chunks: readonly Uint8Array[]): Promise<string> {
+    const temp = await stageFile(this.path(finalName), chunks);
+    return temp.slice(this.dir.length + 1);
   }
 
   async rename(from: string, to: string): Promise<void> {
-    await rename(this.path(from), this.path(to));
+    await commitTemp(this.path(from), this.path(to), { sync: false });
   }
 
   async remove(name: string): Promise<void> {
-    try { await unlink(this.path(name)); } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
-    }
+    await removeFile(this.path(name));
   }
 
   /** fsync the folder so renames and unlinks survive a power cut. */
   async syncDir(): Promise<void> {
-    const handle = await open(this.dir, 'r');
-    try { await handle.sync(); } catch { /* some file systems refuse directory fsync */ } finally { await handle.close(); }
+    await fsyncDir(this.dir);
   }
 }

@@ -3,6 +3,7 @@ import { DatetimeIndex, type Index, MetaseriesError, NumericIndex, RangeIndex, S
 import { type AsyncBuffer, type ColumnData, type FileMetaData, parquetMetadata, parquetRead, type SchemaElement } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { fromInt64Halves } from './int64.js';
+import { zstd } from './zstd.js';
 import type { PandasColumn, PandasMetadata, PandasRangeIndex } from './pandas-meta.js';
 
 const BACKEND = 'parquet';
@@ -119,7 +120,12 @@ export class SeriesFile {
       try { metadata = parquetMetadata(tail, { parsers: RAW_PARSERS }); } catch (cause) { throw corrupt(path, 'has an unreadable footer', cause); }
       for (const rg of metadata.row_groups) for (const c of rg.columns) {
         const m = c.meta_data;
-        if (m && Number(m.data_page_offset) + Number(m.total_compressed_size) > size) throw corrupt(path, 'is truncated (a column chunk lies past the end of the file)');
+        if (!m) continue;
+        // A chunk starts at its dictionary page when it has one (pyarrow writes one first)
+        // and total_compressed_size counts from there.
+        const dictionary = m.dictionary_page_offset === undefined ? Infinity : Number(m.dictionary_page_offset);
+        const start = Math.min(Number(m.data_page_offset), dictionary);
+        if (start + Number(m.total_compressed_size) > size) throw corrupt(path, 'is truncated (a column chunk lies past the end of the file)');
       }
       return new SeriesFile(path, handle, size, metadata);
     } catch (error) {
@@ -260,8 +266,10 @@ export class SeriesFile {
     const valueField = this.valueColumn.field;
     const indexField = this.index.kind === 'range' ? null : this.index.column.field;
     for (const f of [valueField, indexField]) if (f !== null) raw.set(f, new Array(rows));
+    const z = this.metadata.row_groups.some((rg) => rg.columns.some((c) => c.meta_data?.codec === 'ZSTD')) ? await zstd() : null;
     await parquetRead({
       file, metadata: this.metadata, rowStart, rowEnd, parsers: RAW_PARSERS,
+      ...(z ? { compressors: { ZSTD: (input: Uint8Array) => z.decompress(input) } } : {}),
       columns: indexField === null ? [valueField] : [valueField, indexField],
       onChunk: (chunk: ColumnData) => {
         const out = raw.get(chunk.columnName);

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFi
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBackend, DatetimeIndex, MetaseriesError, Series, type SeriesMetadata, type Storage } from '@metaseries/core';
+import { createBackend, DatetimeIndex, fileStem, MetaseriesError, Series, type SeriesMetadata, type Storage } from '@metaseries/core';
 import { openParquet, ParquetBackend, ROW_GROUP_SIZE, SeriesFile } from '@metaseries/storage-parquet';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -35,7 +35,7 @@ async function expectCorrupt(p: Promise<unknown>, fileName: string): Promise<voi
 describe('layout', () => {
   it('writes the Python pandas-disk names and registers the parquet kind', async () => {
     const dir = tempDir();
-    const store = await createBackend({ kind: 'parquet', dir });
+    const store = await createBackend({ kind: 'parquet', dir, layout: 'meteaudata' });
     expect(store.kind).toBe('parquet');
     await store.save('ds/A#1/RAW#1', minuteSeries(3), meta());
     expect(readdirSync(dir).sort()).toEqual(['ds_A#1_RAW#1.parquet', 'ds_A#1_RAW#1_meta.yaml']);
@@ -44,12 +44,13 @@ describe('layout', () => {
     expect(yaml.indexOf('created_on')).toBeLessThan(yaml.indexOf('values_dtype')); // sorted keys, like PyYAML
   });
 
-  it('keeps a_b/c and a/b_c apart: the second gets a disambiguated file recorded in its sidecar', async () => {
+  it('keeps a_b/c and a/b_c apart: the second gets its hashed file name (core fileStem), recorded in its sidecar', async () => {
     const dir = tempDir();
-    const store = await openParquet(dir);
+    const store = await openParquet(dir, { layout: 'meteaudata' });
     await store.save('a_b/c', minuteSeries(2, 'x'), meta({ metadata_id: 'first' }));
     await store.save('a/b_c', minuteSeries(3, 'y'), meta({ metadata_id: 'second' }));
-    expect(readdirSync(dir).sort()).toEqual(['a_b_c.parquet', 'a_b_c_meta.yaml', 'a_b_c~2.parquet', 'a_b_c~2_meta.yaml']);
+    const hashed = fileStem('a/b_c');
+    expect(readdirSync(dir).sort()).toEqual(['a_b_c.parquet', 'a_b_c_meta.yaml', `${hashed}.parquet`, `${hashed}_meta.yaml`].sort());
     expect(await store.listKeys()).toEqual(['a/b_c', 'a_b/c']);
     expect((await store.loadMetadata('a_b/c')).metadata_id).toBe('first');
     expect((await store.load('a/b_c')).series.length).toBe(3);
@@ -61,7 +62,7 @@ describe('layout', () => {
 
   it('prunes row groups: a range read decodes only the groups it needs', async () => {
     const dir = tempDir();
-    const store = await openParquet(dir);
+    const store = await openParquet(dir, { layout: 'meteaudata' });
     const n = ROW_GROUP_SIZE * 3 + 10;
     const s = minuteSeries(n);
     await store.save('ds/A#1/RAW#1', s, meta());
@@ -80,7 +81,7 @@ describe('layout', () => {
   });
 
   it('describes entries from the sidecars', async () => {
-    const store = await openParquet(tempDir());
+    const store = await openParquet(tempDir(), { layout: 'meteaudata' });
     await store.save('ds/A#1/RAW#1', minuteSeries(5), meta());
     const [d] = await store.describe('ds/');
     expect(d).toMatchObject({ key: 'ds/A#1/RAW#1', length: 5, dtype: 'float64', first: Date.UTC(2024, 0, 1) * 1000 });
@@ -90,7 +91,7 @@ describe('layout', () => {
 describe('bad input', () => {
   async function storeWithOne(): Promise<{ dir: string; store: Storage }> {
     const dir = tempDir();
-    const store = await openParquet(dir);
+    const store = await openParquet(dir, { layout: 'meteaudata' });
     await store.save('ds/A#1/RAW#1', minuteSeries(1000), meta());
     return { dir, store };
   }
@@ -98,7 +99,7 @@ describe('bad input', () => {
   it('a path that is a file is not a store', async () => {
     const file = join(tempDir(), 'not-a-folder');
     writeFileSync(file, 'hello');
-    await expectCorrupt(ParquetBackend.open(file), 'not-a-folder');
+    await expect(ParquetBackend.open(file)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('not-a-folder') });
   });
 
   it('truncated Parquet → CORRUPT_DATA naming the file; other entries still load', async () => {
@@ -126,7 +127,7 @@ describe('bad input', () => {
     writeFileSync(join(dir, 'lonely_meta.yaml'), 'values_dtype: float64\n');
     await expectCorrupt(store.load('lonely'), 'lonely_meta.yaml');
     // A Parquet written by someone else (no sidecar, no stamp in its footer).
-    const other = await openParquet(tempDir());
+    const other = await openParquet(tempDir(), { layout: 'meteaudata' });
     await other.save('bare', minuteSeries(3), meta());
     const bare = readFileSync(join(other.backend instanceof ParquetBackend ? other.backend.dir : '', 'bare.parquet'));
     const stripped = Buffer.from(bare.toString('latin1').replaceAll('metaseries', 'xetaseries'), 'latin1');
@@ -137,7 +138,7 @@ describe('bad input', () => {
 
   it('a Parquet whose schema is not a series → CORRUPT_DATA', async () => {
     const dir = tempDir();
-    const store = await openParquet(dir);
+    const store = await openParquet(dir, { layout: 'meteaudata' });
     const { parquetWriteBuffer } = await import('hyparquet-writer');
     writeFileSync(join(dir, 'frame.parquet'), new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'a', data: [1, 2] }, { name: 'b', data: [3, 4] }] })));
     writeFileSync(join(dir, 'frame_meta.yaml'), 'values_dtype: float64\n');
@@ -159,7 +160,7 @@ describe('crash safety', () => {
   const CHILD = `
 import { Series } from '@metaseries/core';
 import { openParquet } from '@metaseries/storage-parquet';
-const store = await openParquet(process.argv[1]);
+const store = await openParquet(process.argv[1], { layout: 'meteaudata' });
 const n = 300_000;
 for (let gen = 1; ; gen++) {
   const s = Series.regular('2024-01-01T00:00:00Z', 60e6, new Float64Array(n).fill(gen), { name: 'A#1_RAW#1', tz: 'UTC' });
@@ -184,7 +185,7 @@ for (let gen = 1; ; gen++) {
         child.on('error', reject);
       });
       expect(saved, err).toBeGreaterThanOrEqual(2);
-      const store = await openParquet(dir);
+      const store = await openParquet(dir, { layout: 'meteaudata' });
       const { series, metadata } = await store.load('ds/A#1/RAW#1');
       const gen = series.valueAt(0) as number;
       expect(gen).toBeGreaterThanOrEqual(saved);

@@ -1,6 +1,6 @@
-import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { MetaseriesError, show } from '@metaseries/core';
+import { commitStep, fsyncDir, MetaseriesError, show, writeSynced } from '@metaseries/core';
 import { type StemPaths, tempPath } from './files.js';
 
 /**
@@ -19,32 +19,9 @@ interface Journal {
   removes: string[];
 }
 
-export async function fsyncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-export async function fsyncDir(dir: string): Promise<void> {
-  try {
-    await fsyncFile(dir);
-  } catch {
-    // Some file systems refuse to fsync a directory; the renames are still atomic.
-  }
-}
-
-/** Write `text` to `path` and fsync it. */
+/** Write `text` to `path` (a fresh temp name) and fsync it. */
 export async function writeDurable(path: string, text: string): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeSynced(path, text);
 }
 
 async function removeIfPresent(path: string): Promise<void> {
@@ -70,12 +47,16 @@ async function apply(dir: string, journal: Journal): Promise<void> {
 
 async function commit(paths: StemPaths, journal: Journal): Promise<void> {
   const dir = dirname(paths.journal);
-  const temp = tempPath(dir, paths.stem, 'commit');
+  const temp = tempPath(dir);
   await writeDurable(temp, JSON.stringify(journal));
+  commitStep('journal-staged');
   await rename(temp, paths.journal);
   await fsyncDir(dir);
+  commitStep('journal-committed');
   await apply(dir, journal);
+  commitStep('applied');
   await unlink(paths.journal);
+  commitStep('journal-removed');
 }
 
 /** Replace the pair with two fsynced temp files, atomically. */
@@ -114,4 +95,4 @@ export async function recover(paths: StemPaths): Promise<boolean> {
   return true;
 }
 
-export { removeIfPresent, writeFile };
+export { fsyncDir, removeIfPresent, writeFile };

@@ -1,7 +1,8 @@
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { link, readdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pl from 'nodejs-polars';
 import {
+  ensureStoreDir, keyFromPythonStem, pythonStem, removeStaleTemps, withKeyLock,
   type BackendCapabilities,
   type Index,
   type KeyRange,
@@ -16,6 +17,8 @@ import {
   type StorageBackend,
   type StoredSeries,
   type StreamOptions,
+  type SeriesSummary,
+  summarize,
 } from '@metaseries/core';
 import { commitDelete, commitPair, fsyncDir, recover, removeIfPresent, writeDurable } from './atomic.js';
 import { indexColumn, indexFromColumn, seriesFromColumns, valueColumn } from './columns.js';
@@ -26,16 +29,19 @@ import { dumpSidecar, FORMAT_VERSION, type LayoutBlock, metadataOf, readRecorded
 import { buildLayout } from './layout.js';
 
 export interface PolarsBackendOptions {
-  /** The store folder (created if missing). */
+  /** The store folder. */
   dir: string;
+  /** Make the folder when it does not exist. Default false: a mistyped path is an error naming it. */
+  create?: boolean;
   /** Rows per Parquet row group: small enough that a range read skips most of a big series. Default 65 536. */
   rowGroupSize?: number;
   /** Parquet compression (default `snappy`, as Python's adapter). */
   compression?: 'uncompressed' | 'snappy' | 'zstd' | 'lz4' | 'gzip' | 'brotli';
   /**
-   * Also write Python's `index_values` list (str() of every index value) into the sidecar,
-   * so a Python user can rebuild the index from the YAML alone. Off by default: our
-   * files carry the index as a real Parquet column, and the list is slow for big series.
+   * Also write Python's `index_values` list (str() of every index value, one fraction
+   * width per column) into the sidecar, which Python's PolarsAdapter needs to rebuild
+   * the index. On by default so Python reads our stores; turn off for big series whose
+   * Python readers do not need timestamps (the list costs ~30 bytes per point of YAML).
    */
   pythonIndexValues?: boolean;
 }
@@ -75,56 +81,49 @@ export class PolarsBackend implements StorageBackend {
     rangeReads: true,
     streaming: true,
     aggregation: false,
-    metadataQuery: false,
+    // describe() below: summaries from the data, one damaged key left out instead of failing the listing.
+    metadataQuery: true,
     persistent: true,
   });
   readonly dir: string;
   private readonly rowGroupSize: number;
   private readonly compression: NonNullable<PolarsBackendOptions['compression']>;
   private readonly pythonIndexValues: boolean;
-  /** Saves and deletes of one file stem run one after another. */
-  private readonly locks = new Map<string, Promise<unknown>>();
 
   private constructor(options: PolarsBackendOptions) {
     this.dir = resolve(options.dir);
     this.rowGroupSize = options.rowGroupSize ?? 65_536;
     this.compression = options.compression ?? 'snappy';
-    this.pythonIndexValues = options.pythonIndexValues ?? false;
+    this.pythonIndexValues = options.pythonIndexValues ?? true;
     if (!Number.isInteger(this.rowGroupSize) || this.rowGroupSize < 1) {
       throw new MetaseriesError('INVALID_INPUT', `rowGroupSize must be a positive integer, got ${show(options.rowGroupSize)}`, { backend: 'polars' });
     }
   }
 
-  /** Open (creating if needed) a store folder; finishes commits a crash interrupted. */
+  /** Open a store folder (made only with `create: true`); finishes commits a crash interrupted and removes dead writers' temp files. */
   static async open(options: PolarsBackendOptions | string): Promise<PolarsBackend> {
     const opts = typeof options === 'string' ? { dir: options } : options;
     if (typeof opts.dir !== 'string' || opts.dir === '') {
       throw new MetaseriesError('INVALID_INPUT', `The polars backend needs a folder ("dir"), got ${show(opts.dir)}`, { backend: 'polars' });
     }
     const backend = new PolarsBackend(opts);
-    try {
-      const st = await stat(backend.dir);
-      if (!st.isDirectory()) {
-        throw new MetaseriesError('INVALID_INPUT', `Polars store ${show(backend.dir)} is not a folder`, { backend: 'polars' });
-      }
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      await mkdir(backend.dir, { recursive: true });
-    }
+    await ensureStoreDir(backend.dir, opts.create === true, 'polars');
+    // Journals first: an interrupted commit's journal names temp files that must still be there.
     await backend.tidy(true);
+    await removeStaleTemps(backend.dir);
     return backend;
   }
 
   async save(key: string, series: Series, metadata: SeriesMetadata): Promise<void> {
-    await this.withLock(plainStem(key), async () => {
+    await withKeyLock(this.dir, plainStem(key), async () => {
       const located = await this.locate(key, true);
       const paths = located.paths;
       const { layout, body, valueName } = buildLayout(series, metadata, { pythonIndexValues: this.pythonIndexValues });
       const columns = [valueColumn(valueName, series.values, series.dtype)];
       if (layout.index.kind !== 'range') columns.push(indexColumn(layout.index.column, series.index));
       const frame = pl.DataFrame(columns);
-      const tempData = tempPath(this.dir, paths.stem, 'parquet');
-      const tempMeta = tempPath(this.dir, paths.stem, 'yaml');
+      const tempData = tempPath(this.dir);
+      const tempMeta = tempPath(this.dir);
       try {
         await frame.lazy().sinkParquet(tempData, {
           compression: this.compression,
@@ -142,14 +141,17 @@ export class PolarsBackend implements StorageBackend {
     });
   }
 
+  /** Reads hold the key's lock, so a save in this process never lands between the sidecar and the data (no torn reads). */
   async load(key: string, options: LoadOptions = {}): Promise<StoredSeries> {
-    const { paths, sidecar } = await this.open(key);
-    const series = await this.readSeries(paths, sidecar, options.range);
-    return { series, metadata: metadataOf(sidecar) };
+    return withKeyLock(this.dir, plainStem(key), async () => {
+      const { paths, sidecar } = await this.open(key);
+      const series = await this.readSeries(paths, sidecar, options.range);
+      return { series, metadata: metadataOf(sidecar) };
+    });
   }
 
   async loadMetadata(key: string): Promise<SeriesMetadata> {
-    return metadataOf((await this.open(key)).sidecar);
+    return withKeyLock(this.dir, plainStem(key), async () => metadataOf((await this.open(key)).sidecar));
   }
 
   async exists(key: string): Promise<boolean> {
@@ -158,7 +160,7 @@ export class PolarsBackend implements StorageBackend {
   }
 
   async delete(key: string): Promise<void> {
-    await this.withLock(plainStem(key), async () => {
+    await withKeyLock(this.dir, plainStem(key), async () => {
       const located = await this.locate(key, false);
       if (!located.hasData && !located.hasMeta) throw this.notFound(key);
       await commitDelete(located.paths);
@@ -178,10 +180,11 @@ export class PolarsBackend implements StorageBackend {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
-      key ??= stem;
-      if (key.startsWith(prefix)) keys.push(key);
+      // A Python file: its flattened name mapped back to `dataset/signal/ts`, like Python's load_all.
+      key ??= keyFromPythonStem(stem, prefix);
+      if (key !== null && key.startsWith(prefix)) keys.push(key);
     }
-    return keys.sort();
+    return [...new Set(keys)].sort();
   }
 
   /** Removes only what the store owns: key pairs, our sidecars, temp files and journals. */
@@ -207,42 +210,59 @@ export class PolarsBackend implements StorageBackend {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.locks.values()]);
+    // No open handles between calls; pending saves hold their own promises.
   }
 
-  /** Chunks of `chunkSize` points read one after another from the file. */
+  /**
+   * Chunks of `chunkSize` points read one after another from the file. The stream pins
+   * the version it started on: under the key's lock it reads the sidecar and hard-links
+   * the data file to a private temp name, then reads only that link, so a save that
+   * lands meanwhile (a new file renamed over the name) never mixes in or cuts a read.
+   */
   async *stream(key: string, options: StreamOptions): AsyncGenerator<Series> {
-    const { paths, sidecar } = await this.open(key);
-    const chunkSize = options.chunkSize ?? 100_000;
-    const layout = sidecar.layout;
-    if (layout === null || (options.range && !layout.sorted && layout.index.kind !== 'range')) {
-      const whole = await this.readSeries(paths, sidecar, options.range);
-      for (let s = 0; s < whole.length; s += chunkSize) yield whole.slice(s, s + chunkSize);
-      return;
+    const pinned = await withKeyLock(this.dir, plainStem(key), async () => {
+      const { paths, sidecar } = await this.open(key);
+      const copy = tempPath(this.dir);
+      await link(paths.data, copy);
+      return { paths: { ...paths, data: copy }, sidecar, shown: paths };
+    });
+    const { paths, sidecar } = pinned;
+    try {
+      const chunkSize = options.chunkSize ?? 100_000;
+      const layout = sidecar.layout;
+      if (layout === null || (options.range && !layout.sorted && layout.index.kind !== 'range')) {
+        const whole = await this.readSeries(paths, sidecar, options.range);
+        for (let s = 0; s < whole.length; s += chunkSize) yield whole.slice(s, s + chunkSize);
+        return;
+      }
+      const [start, end] = options.range ? await this.rowsInRange(paths, layout, options.range) : [0, layout.length];
+      for (let s = start; s < end; s += chunkSize) {
+        const len = Math.min(chunkSize, end - s);
+        const frame = await this.guardRead(paths, () => pl.scanParquet(paths.data).slice(s, len).collect());
+        yield this.fromOurFrame(frame, paths, layout, s, true);
+      }
+    } finally {
+      await removeIfPresent(paths.data).catch(() => undefined);
     }
-    const [start, end] = options.range ? await this.rowsInRange(paths, layout, options.range) : [0, layout.length];
-    for (let s = start; s < end; s += chunkSize) {
-      const len = Math.min(chunkSize, end - s);
-      const frame = await this.guardRead(paths, () => pl.scanParquet(paths.data).slice(s, len).collect());
-      yield this.fromOurFrame(frame, paths, layout, s, true);
+  }
+
+  /** Length, dtype and first/last key of each series under `prefix`; a damaged key is left out (it reports CORRUPT_DATA on load). */
+  async describe(prefix = ''): Promise<SeriesSummary[]> {
+    const out: SeriesSummary[] = [];
+    for (const key of await this.listKeys(prefix)) {
+      try {
+        out.push(summarize(key, (await this.load(key)).series));
+      } catch (e) {
+        if (!(e instanceof MetaseriesError) || (e.code !== 'CORRUPT_DATA' && e.code !== 'NOT_FOUND')) throw e;
+      }
     }
+    return out;
   }
 
   // --- internals -------------------------------------------------------------
 
   private notFound(key: string): MetaseriesError {
     return new MetaseriesError('NOT_FOUND', `Key ${show(key)} not found in polars store ${show(this.dir)}`, { backend: this.kind });
-  }
-
-  private async withLock<T>(stem: string, body: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(stem) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(body);
-    this.locks.set(stem, run);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(stem) === run) this.locks.delete(stem);
-    }
   }
 
   /**
@@ -254,7 +274,6 @@ export class PolarsBackend implements StorageBackend {
     let free: StemPaths | null = null;
     for (const stem of stems) {
       const paths = pathsFor(this.dir, stem);
-      await recover(paths);
       const [hasData, hasMeta] = await Promise.all([fileExists(paths.data), fileExists(paths.meta)]);
       if (!hasData && !hasMeta) {
         free ??= paths;
@@ -362,7 +381,9 @@ export class PolarsBackend implements StorageBackend {
     let names = await readdir(this.dir);
     let recovered = false;
     for (const name of names) {
-      if (!name.startsWith('.')) continue;
+      // Journals are finished only at open: while the store is open, a journal is a
+      // commit in flight in this process (under its key's lock), never a reader's job.
+      if (!removeStale || !name.startsWith('.')) continue;
       if (name.endsWith(JOURNAL_SUFFIX)) {
         await recover(pathsFor(this.dir, name.slice(1, -JOURNAL_SUFFIX.length)));
         recovered = true;

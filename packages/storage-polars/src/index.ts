@@ -1,9 +1,12 @@
-import { registerBackend, Storage, MetaseriesError, show } from '@metaseries/core';
-import { PolarsBackend, type PolarsBackendOptions } from './backend.js';
+import { MetaseriesError, registerBackend, show, Storage } from '@metaseries/core';
+import { openPolarsBackend, type PolarsStoreOptions } from './native.js';
 
 export { PolarsBackend, type PolarsBackendOptions } from './backend.js';
 export { fromPolars, timeSeriesFromPolars, timeSeriesToPolars, toPolars, type FromPolarsOptions, type ToPolarsOptions } from './convert.js';
 export { INDEX_COLUMN } from './layout.js';
+export { openPolarsBackend, polarsSegmentFormat, type PolarsStoreOptions } from './native.js';
+
+const KNOWN = new Set(['kind', 'dir', 'create', 'layout', 'rowGroupSize', 'compression', 'pythonIndexValues']);
 
 registerBackend('polars', {
   package: '@metaseries/storage-polars',
@@ -12,18 +15,19 @@ registerBackend('polars', {
     if (typeof dir !== 'string' || dir === '') {
       throw new MetaseriesError('INVALID_INPUT', `The polars backend config needs "dir" (a folder), got ${show(dir)}`, { backend: 'polars' });
     }
-    const { kind: _kind, ...rest } = config;
-    return PolarsBackend.open({ ...(rest as Partial<PolarsBackendOptions>), dir });
+    for (const name of Object.keys(config)) if (!KNOWN.has(name)) throw new MetaseriesError('INVALID_INPUT', `Unknown polars option ${show(name)} (known: ${[...KNOWN].join(', ')})`, { backend: 'polars' });
+    const { kind: _kind, dir: _dir, ...rest } = config;
+    return openPolarsBackend(dir, rest as PolarsStoreOptions);
   },
 });
 
 /**
- * Open a polars store folder as a `Storage` (created if missing).
+ * Open a polars store folder as a `Storage` (layout detected unless given; a new folder is native).
  *
  * @example
- * const store = await openPolars('./store');
+ * const store = await openPolars('./store', { create: true });
  * await store.save('plant/COD#1/RAW#1', series, metadata);
  */
-export async function openPolars(dir: string, options: Omit<PolarsBackendOptions, 'dir'> = {}): Promise<Storage> {
-  return new Storage(await PolarsBackend.open({ ...options, dir }));
+export async function openPolars(dir: string, options: PolarsStoreOptions = {}): Promise<Storage> {
+  return new Storage(await openPolarsBackend(dir, options));
 }

@@ -70,8 +70,16 @@ export async function readSidecar(file: string): Promise<Sidecar> {
 export async function readRecordedKey(file: string): Promise<string | null> {
   const handle = await open(file, 'r');
   try {
-    const buf = Buffer.alloc(4096);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    // The first line holds the key; a long key (up to the key limit) needs more than one read.
+    let buf = Buffer.alloc(4096);
+    let bytesRead = (await handle.read(buf, 0, buf.length, 0)).bytesRead;
+    while (bytesRead === buf.length && !buf.subarray(0, bytesRead).includes(10)) {
+      const bigger = Buffer.alloc(buf.length * 4);
+      buf.copy(bigger);
+      bytesRead += (await handle.read(bigger, bytesRead, bigger.length - bytesRead, bytesRead)).bytesRead;
+      buf = bigger;
+      if (buf.length > 1 << 24) break;
+    }
     const head = buf.subarray(0, bytesRead).toString('utf8');
     const m = /^metaseries_key: (".*")\r?\n/.exec(head);
     if (!m) return null;

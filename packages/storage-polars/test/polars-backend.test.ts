@@ -35,7 +35,7 @@ async function code(p: Promise<unknown>): Promise<MetaseriesError> {
 describe('PolarsBackend files', () => {
   it('uses Python file names and keeps colliding keys apart', async () => {
     const dir = fresh();
-    const store = await openPolars(dir);
+    const store = await openPolars(dir, { layout: 'meteaudata' });
     const a = hourly(3, 'UTC', 'a'), b = hourly(4, 'UTC', 'b');
     await store.save('x/a_b/c', a, meta(a));
     await store.save('x/a/b_c', b, meta(b));
@@ -53,10 +53,10 @@ describe('PolarsBackend files', () => {
 
   it('registers as kind "polars" and opens from a config', async () => {
     const dir = fresh();
-    const store = await createBackend({ kind: 'polars', dir });
+    const store = await createBackend({ kind: 'polars', dir, layout: 'meteaudata' });
     expect(store.kind).toBe('polars');
     expect(store.capabilities).toMatchObject({ rangeReads: true, streaming: true, persistent: true });
-    const url = await createBackend(`polars:${dir}`);
+    const url = await createBackend(`polars:${dir}?layout=meteaudata`);
     expect(url.backend).toBeInstanceOf(PolarsBackend);
   });
 
@@ -64,7 +64,7 @@ describe('PolarsBackend files', () => {
     const dir = fresh();
     writeFileSync(join(dir, 'config.yaml'), 'keep: me\n');
     writeFileSync(join(dir, 'notes.txt'), 'keep');
-    const store = await openPolars(dir);
+    const store = await openPolars(dir, { layout: 'meteaudata' });
     const s = hourly(2);
     await store.save('d/s/t', s, meta(s));
     await store.clear();
@@ -81,7 +81,7 @@ describe('PolarsBackend files', () => {
 describe('PolarsBackend bad data', () => {
   it('truncated Parquet → CORRUPT_DATA naming the file', async () => {
     const dir = fresh();
-    const store = await openPolars(dir);
+    const store = await openPolars(dir, { layout: 'meteaudata' });
     const s = hourly(1000);
     await store.save('d/s/t', s, meta(s));
     truncateSync(join(dir, 'd_s_t.parquet'), 300);
@@ -93,7 +93,7 @@ describe('PolarsBackend bad data', () => {
 
   it('garbage Parquet → CORRUPT_DATA naming the file', async () => {
     const dir = fresh();
-    const store = await openPolars(dir);
+    const store = await openPolars(dir, { layout: 'meteaudata' });
     const s = hourly(10);
     await store.save('d/s/t', s, meta(s));
     writeFileSync(join(dir, 'd_s_t.parquet'), 'not a parquet file at all');
@@ -104,7 +104,7 @@ describe('PolarsBackend bad data', () => {
 
   it('a sidecar without its Parquet, or the reverse, is CORRUPT_DATA; a bad sidecar too', async () => {
     const dir = fresh();
-    const store = await openPolars(dir);
+    const store = await openPolars(dir, { layout: 'meteaudata' });
     const s = hourly(3);
     await store.save('d/s/a', s, meta(s));
     await store.save('d/s/b', s, meta(s));
@@ -124,7 +124,7 @@ describe('PolarsBackend bad data', () => {
     const dir = fresh();
     pl.DataFrame({ a: [1, 2], b: [3, 4], c: [5, 6] }).writeParquet(join(dir, 'wide.parquet'));
     writeFileSync(join(dir, 'wide_meta.yaml'), 'metaseries_key: "wide"\nmetaseries:\n  format: 1\n  name: x\n  dtype: float64\n  length: 2\n  index: {kind: range, start: 0, stop: 2, step: 1, name: null}\n  sorted: true\n  added: []\nprocessing_steps: []\n');
-    const store = await openPolars(dir);
+    const store = await openPolars(dir, { layout: 'meteaudata' });
     const e = await code(store.load('wide'));
     expect(e.code).toBe('CORRUPT_DATA');
     expect(e.message).toContain('wide.parquet');
@@ -148,7 +148,7 @@ describe('PolarsBackend atomic saves', () => {
         });
         child.on('exit', () => resolve());
       });
-      const store = await openPolars(dir);
+      const store = await openPolars(dir, { layout: 'meteaudata' });
       const { series, metadata } = await store.load('ds/K#1/RAW#1');
       const round = Number(metadata.metadata_id);
       expect(round).toBeGreaterThanOrEqual(1);

@@ -1,36 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MetaseriesError } from '../errors.js';
+import { fsyncDir, tempPath, writeSynced } from '../files/commit.js';
 
 function ioError(what: string, cause: unknown): MetaseriesError {
   return new MetaseriesError('IO_ERROR', `${what}: ${(cause as Error).message}`, { cause });
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  try {
-    const h = await open(dir, 'r');
-    try { await h.sync(); } finally { await h.close(); }
-  } catch {
-    // Some file systems cannot fsync a directory; the rename is still atomic.
-  }
-}
+/** A hidden fixed-length temp name in the same folder as `path` (so the final rename is atomic). */
+export const tempSibling = tempPath;
 
-/** A hidden temp name in the same folder as `path` (so the final rename is atomic). */
-export function tempSibling(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-}
-
-/** Write bytes to a file and fsync it. */
-export async function writeSynced(path: string, data: Buffer | string): Promise<void> {
-  const h = await open(path, 'w');
-  try {
-    await h.writeFile(data);
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-}
+export { writeSynced };
 
 /**
  * Replace `path` with `data` atomically: write a temp file in the same folder, fsync,

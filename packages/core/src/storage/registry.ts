@@ -54,9 +54,23 @@ export function parseBackendUrl(url: string): BackendConfig {
     case 'memory': return { kind };
     case 'sqlite': return { kind, path: rest || ':memory:' };
     case 'parquet':
-    case 'polars':
-      if (!rest) throw new MetaseriesError('INVALID_INPUT', `Backend URL ${show(url)} needs a folder, e.g. "${kind}:./store"`);
-      return { kind, dir: rest };
+    case 'polars': {
+      // `parquet:./store?create=true&layout=meteaudata`: options after `?`.
+      const q = rest.indexOf('?');
+      const dir = q < 0 ? rest : rest.slice(0, q);
+      if (!dir) throw new MetaseriesError('INVALID_INPUT', `Backend URL ${show(url)} needs a folder, e.g. "${kind}:./store"`);
+      const config: BackendConfig = { kind, dir };
+      if (q >= 0) {
+        for (const [name, value] of new URLSearchParams(rest.slice(q + 1))) {
+          if (name === 'create') {
+            if (value !== 'true' && value !== 'false') throw new MetaseriesError('INVALID_INPUT', `Backend URL ${show(url)}: create must be "true" or "false", got ${show(value)}`);
+            config.create = value === 'true';
+          } else if (name === 'layout') config.layout = value;
+          else throw new MetaseriesError('INVALID_INPUT', `Backend URL ${show(url)}: unknown option ${show(name)} (known: create, layout)`);
+        }
+      }
+      return config;
+    }
     default: return { kind, url: text };
   }
 }

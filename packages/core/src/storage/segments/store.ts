@@ -17,6 +17,7 @@ import type {
 import { sliceByKeyRange } from '../slice.js';
 import { segmentStats } from './codec.js';
 import type { CatalogRecord, CommitEntry, SegmentDriver, SegmentRef, SegmentStats, SnapshotRecord, VersionOperation, VersionRecord } from './driver.js';
+import { fromJsonSafe, toJsonSafe } from './json-safe.js';
 import { buildIndex, concatSegments, layoutOf, parseLayout, type SeriesLayout } from './layout.js';
 import { checkAfter, checkMergeable, mergedLayout, spliceRange } from './merge.js';
 
@@ -94,6 +95,8 @@ type Part = SegmentRef | Fresh;
 interface Plan {
   operation: VersionOperation;
   metadata: SeriesMetadata | null;
+  /** True when `metadata` was taken from a stored record (already JSON-safe). */
+  metadataStored?: boolean;
   layout: SeriesLayout;
   parts: Part[];
   tombstone?: boolean;
@@ -174,13 +177,13 @@ export class SegmentStore implements StorageBackend {
       const next = mergedLayout(layout, series);
       const refs = head.segments;
       const tail = refs.at(-1);
-      if (series.length === 0) return { operation: 'append', metadata: metadata ?? head.metadata, layout: next, parts: [...refs] };
+      if (series.length === 0) return { operation: 'append', metadata: metadata ?? head.metadata, metadataStored: metadata === undefined, layout: next, parts: [...refs] };
       if (tail && tail.count < this.segmentSize) {
         const [tailSeries] = await this.readRefs(key, head, [tail], layout);
         const merged = concatSegments([tailSeries!, series], next);
-        return { operation: 'append', metadata: metadata ?? head.metadata, layout: next, parts: [...refs.slice(0, -1), ...this.split(merged, next, 0)] };
+        return { operation: 'append', metadata: metadata ?? head.metadata, metadataStored: metadata === undefined, layout: next, parts: [...refs.slice(0, -1), ...this.split(merged, next, 0)] };
       }
-      return { operation: 'append', metadata: metadata ?? head.metadata, layout: next, parts: [...refs, ...this.split(series, next, 0)] };
+      return { operation: 'append', metadata: metadata ?? head.metadata, metadataStored: metadata === undefined, layout: next, parts: [...refs, ...this.split(series, next, 0)] };
     });
   }
 
@@ -191,10 +194,10 @@ export class SegmentStore implements StorageBackend {
       const layout = parseLayout(head.layout);
       checkMergeable(layout, series, key, 'update');
       const next = mergedLayout(layout, series);
-      if (series.length === 0) return { operation: 'update', metadata: metadata ?? head.metadata, layout: next, parts: [...head.segments] };
+      if (series.length === 0) return { operation: 'update', metadata: metadata ?? head.metadata, metadataStored: metadata === undefined, layout: next, parts: [...head.segments] };
       const keys = series.index.values as Float64Array;
       const parts = await this.rewriteRange(key, head, layout, next, keys[0]!, keys[keys.length - 1]!, series);
-      return { operation: 'update', metadata: metadata ?? head.metadata, layout: next, parts };
+      return { operation: 'update', metadata: metadata ?? head.metadata, metadataStored: metadata === undefined, layout: next, parts };
     });
   }
 
@@ -206,7 +209,7 @@ export class SegmentStore implements StorageBackend {
       if (!layout.keyed) throw invalidInput(`deleteRange on ${show(key)} needs a sorted datetime, numeric or range index; the stored series has a ${layout.indexKind} index`);
       const next = mergedLayout(layout, null);
       const parts = await this.rewriteRange(key, head, layout, next, range.from ?? -Infinity, range.to ?? Infinity, null);
-      return { operation: 'deleteRange', metadata: head.metadata, layout: next, parts };
+      return { operation: 'deleteRange', metadata: head.metadata, metadataStored: true, layout: next, parts };
     });
   }
 
@@ -249,11 +252,11 @@ export class SegmentStore implements StorageBackend {
 
   async load(key: string, options: LoadOptions = {}): Promise<StoredSeries> {
     const record = await this.resolve(key, options.asOf);
-    return { series: await this.readSeries(key, record, options.range), metadata: record.metadata! };
+    return { series: await this.readSeries(key, record, options.range), metadata: fromJsonSafe(record.metadata!) };
   }
 
   async loadMetadata(key: string, options: { asOf?: AsOf } = {}): Promise<SeriesMetadata> {
-    return (await this.resolve(key, options.asOf)).metadata!;
+    return fromJsonSafe((await this.resolve(key, options.asOf)).metadata!);
   }
 
   async exists(key: string): Promise<boolean> {
@@ -578,7 +581,8 @@ export class SegmentStore implements StorageBackend {
       version,
       createdAt: this.stamp(prev),
       operation: plan.operation,
-      metadata: plan.metadata,
+      // Plan metadata comes from the caller (wrap it) or from a stored record (already wrapped).
+      metadata: plan.metadata === null ? null : plan.metadataStored ? plan.metadata : toJsonSafe(plan.metadata),
       layout: plan.layout as unknown as Record<string, unknown>,
       segments,
       length,

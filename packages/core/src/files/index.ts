@@ -1,0 +1,3 @@
+export * from './commit.js';
+export * from './names.js';
+export * from './segment-driver.js';

@@ -1,0 +1,19 @@
+import { mkdtempSync, readdirSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileSegmentDriver, fileStem } from '@metaseries/core';
+import { parquetSegmentFormat } from '@metaseries/storage-parquet';
+import { polarsSegmentFormat } from '@metaseries/storage-polars';
+import { runDriverConformance } from './driver-suite.js';
+
+// The native file layout's driver, with each engine's segment format.
+for (const [label, format] of [['parquet', parquetSegmentFormat], ['polars', polarsSegmentFormat]] as const) {
+  const dir = mkdtempSync(join(tmpdir(), `metaseries-file-driver-${label}-`));
+  runDriverConformance(`file (${label} segments)`, () => FileSegmentDriver.open(label, dir, format), {
+    damage: async (driver, key, id) => {
+      const folder = join((driver as FileSegmentDriver).dir, 'series', fileStem(key));
+      const file = readdirSync(folder).find((f) => f.startsWith(id))!;
+      truncateSync(join(folder, file), 40);
+    },
+  });
+}
