@@ -5,3 +5,4 @@ export * from './process/index.js';
 export * from './series/index.js';
 export * from './storage/index.js';
 export * from './archive/index.js';
+export * from './python-compat/index.js';

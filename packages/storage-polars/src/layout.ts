@@ -1,4 +1,4 @@
-import { formatTimestamp, IndexMetadata, type Series, type SeriesMetadata } from '@metaseries/core';
+import { fractionDigitsFor, IndexMetadata, pandasTimestampText, pyFloatRepr, pyIntText, type Series, type SeriesMetadata } from '@metaseries/core';
 import { FORMAT_VERSION, type LayoutBlock } from './sidecar.js';
 
 /** The pandas name of a stored index column (what `to_parquet` would call it). */
@@ -61,27 +61,26 @@ export function buildLayout(
   return { layout, body, valueName };
 }
 
-/** Python's `[str(v) for v in series.index]`. */
+/**
+ * Python's `[str(v) for v in series.index]`, through core's Python formatters, with one
+ * fraction width for the whole column (Python's loader parses the list with one format:
+ * mixed widths fail with `unconverted data remains`).
+ */
 export function pythonIndexStrings(series: Series): string[] {
   const index = series.index;
   const n = series.length;
   const out = new Array<string>(n);
   if (index.kind === 'datetime') {
-    for (let i = 0; i < n; i++) out[i] = pandasTimestampText(index.values[i]!, index.tz);
+    const digits = fractionDigitsFor(index.values) === 0 ? 0 : 6;
+    for (let i = 0; i < n; i++) out[i] = pandasTimestampText(index.values[i]!, index.tz, digits);
   } else if (index.kind === 'string') {
     for (let i = 0; i < n; i++) out[i] = index.values[i]!;
   } else {
     const float = index.kind === 'numeric' && index.dtype === 'float64';
     for (let i = 0; i < n; i++) {
       const v = index.values[i]!;
-      out[i] = float && Number.isInteger(v) ? `${v}.0` : String(v);
+      out[i] = float ? pyFloatRepr(v) : pyIntText(v);
     }
   }
   return out;
-}
-
-/** `str(pd.Timestamp)`: six fraction digits when the timestamp has a sub-second part, none otherwise. */
-export function pandasTimestampText(us: number, tz: string | null): string {
-  const whole = us - Math.floor(us / 1_000_000) * 1_000_000 === 0;
-  return formatTimestamp(us, tz, { fractionDigits: whole ? 0 : 6 });
 }

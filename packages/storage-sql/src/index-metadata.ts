@@ -6,7 +6,7 @@ import {
   RangeIndex,
   StringIndex,
 } from '@metaseries/core';
-import { parsePandasTimestamp, parsePyNumber } from './pandas-text.js';
+import { parsePandasTimestamp, parsePyNumber } from '@metaseries/core';
 
 /**
  * meteaudata's `IndexMetadata.extract_index_metadata(index).model_dump()` for one of our

@@ -7,8 +7,8 @@ import { writeFileAtomic } from './atomic.js';
 import { type DatasetOutputValueNames, signalValueNames } from './headers.js';
 import { type ArchiveWriteOptions, pickName, signalFiles, signalFromArchive, signalMetadataDict, strictIso } from './signal-archive.js';
 import { openArchive, utf8 } from './source.js';
-import { dumpYaml } from './yaml-dump.js';
-import { parseArchiveYaml } from './yaml-read.js';
+import { dumpYaml } from '../python-compat/yaml-dump.js';
+import { parseArchiveYaml } from '../python-compat/yaml-load.js';
 import { zipToBuffer } from './zip.js';
 
 export interface DatasetSaveOptions extends Omit<ArchiveWriteOptions, 'outputValueNames'> {

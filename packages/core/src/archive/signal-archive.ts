@@ -12,8 +12,8 @@ import { type KeyKind, parseSeriesCsv } from './csv-read.js';
 import { type HeaderName, seriesToCsvBuffer } from './csv-write.js';
 import { type OutputValueNames, resolveValueHeaders } from './headers.js';
 import { type ArchiveSource, openArchive, utf8 } from './source.js';
-import { dumpYaml } from './yaml-dump.js';
-import { parseArchiveYaml } from './yaml-read.js';
+import { dumpYaml } from '../python-compat/yaml-dump.js';
+import { parseArchiveYaml } from '../python-compat/yaml-load.js';
 import { zipToBuffer } from './zip.js';
 
 export interface ArchiveWriteOptions {
