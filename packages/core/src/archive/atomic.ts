@@ -4,6 +4,9 @@ import { basename, dirname, join } from 'node:path';
 import { MetaseriesError } from '../errors.js';
 
 function ioError(what: string, cause: unknown): MetaseriesError {
+  if (cause instanceof MetaseriesError) return cause;
+  // A name longer than the file system allows is the caller's input, not an I/O failure.
+  if ((cause as NodeJS.ErrnoException).code === 'ENAMETOOLONG') return new MetaseriesError('INVALID_INPUT', `${what}: a name is too long for the file system`, { cause });
   return new MetaseriesError('IO_ERROR', `${what}: ${(cause as Error).message}`, { cause });
 }
 

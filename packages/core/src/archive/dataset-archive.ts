@@ -5,8 +5,8 @@ import { Dataset } from '../model/dataset.js';
 import type { Signal } from '../model/signal.js';
 import { writeFileAtomic } from './atomic.js';
 import { type DatasetOutputValueNames, signalValueNames } from './headers.js';
-import { type ArchiveWriteOptions, pickName, signalFiles, signalFromArchive, signalMetadataDict, strictIso } from './signal-archive.js';
-import { openArchive, utf8 } from './source.js';
+import { type ArchiveLoadOptions, type ArchiveWriteOptions, checkFileName, checkLoadOptions, pickName, signalFiles, signalFromArchive, signalMetadataDict, strictIso } from './signal-archive.js';
+import { utf8, withArchive } from './source.js';
 import { dumpYaml } from '../python-compat/yaml-dump.js';
 import { parseArchiveYaml } from '../python-compat/yaml-load.js';
 import { zipToBuffer } from './zip.js';
@@ -42,9 +42,7 @@ export function datasetMetadataDict(dataset: Dataset): Record<string, unknown> {
  * @example await saveDataset(plant, './out') // './out/plant.zip'
  */
 export async function saveDataset(dataset: Dataset, dir: string, options: DatasetSaveOptions = {}): Promise<string> {
-  if (/[/\\\0]/.test(dataset.name) || dataset.name === '' || dataset.name === '.' || dataset.name === '..') {
-    throw new MetaseriesError('INVALID_INPUT', `Dataset name ${show(dataset.name)} cannot be used as a file name`);
-  }
+  checkFileName(dataset.name, 'Dataset name');
   const entries: { name: string; data: Buffer }[] = [];
   const prefix = `${dataset.name}_data/`;
   for (const [name, signal] of dataset.signals) {
@@ -64,8 +62,9 @@ export async function saveDataset(dataset: Dataset, dir: string, options: Datase
  *
  * @example const plant = await loadDataset('./out/plant.zip')
  */
-export async function loadDataset(path: string, name?: string): Promise<Dataset> {
-  const source = await openArchive(path);
+export async function loadDataset(path: string, name?: string, options: ArchiveLoadOptions = {}): Promise<Dataset> {
+  checkLoadOptions(options);
+  return withArchive(path, options.limits ?? {}, async (source) => {
   const candidates = source.names.filter((n) => !n.includes('/') && n.endsWith('_metadata.yaml')).map((n) => n.slice(0, -'_metadata.yaml'.length));
   const dsName = pickName(candidates, name, 'dataset', source.label);
   const entry = `${dsName}_metadata.yaml`;
@@ -74,12 +73,20 @@ export async function loadDataset(path: string, name?: string): Promise<Dataset>
   if (typeof signalsMeta !== 'object' || signalsMeta === null || Array.isArray(signalsMeta)) {
     throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: signals must be a mapping`);
   }
+  if (!('signals' in meta)) throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: dataset ${show(dsName)} has no signals (truncated metadata?)`);
   const signals: Signal[] = [];
   for (const [sigName, sigMeta] of Object.entries(signalsMeta as Record<string, unknown>)) {
     if (typeof sigMeta !== 'object' || sigMeta === null) throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: signal ${show(sigName)} is not a mapping`);
     const m = { ...(sigMeta as Record<string, unknown>) };
     m.name ??= sigName;
-    signals.push(await signalFromArchive(source, m, `${dsName}_data/${sigName}_data`, entry));
+    signals.push(await signalFromArchive(source, m, `${dsName}_data/${sigName}_data`, entry, options));
+  }
+  const listed = new Set(Object.keys(signalsMeta as object));
+  const prefix = `${dsName}_data/`;
+  for (const n of source.names) {
+    if (!n.startsWith(prefix) || !n.endsWith('_metadata.yaml') || n.slice(prefix.length).includes('/')) continue;
+    const sig = n.slice(prefix.length, -'_metadata.yaml'.length);
+    if (!listed.has(sig)) throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: signal ${show(sig)} is in the archive (${JSON.stringify(n)}) but not in the dataset metadata (truncated metadata?)`);
   }
   const text = (k: string): string | null => {
     const v = meta[k];
@@ -101,4 +108,5 @@ export async function loadDataset(path: string, name?: string): Promise<Dataset>
     if (cause instanceof MetaseriesError && cause.code === 'CORRUPT_DATA') throw cause;
     throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: ${(cause as Error).message}`, { cause });
   }
+  });
 }
