@@ -49,17 +49,17 @@ function corruptZip(file: string, what: string, cause?: unknown): MetaseriesErro
 export interface ArchiveLimits {
   /** Largest inflated size of one entry (default 512 MiB: a JS string cannot hold much more). */
   maxEntryBytes?: number;
-  /** Largest inflated size of all entries read from one archive (default 2 GiB). */
+  /** Largest inflated size of all entries read from one archive (default 1 GiB). */
   maxTotalBytes?: number;
   /**
-   * Largest inflated/compressed ratio of an entry bigger than 1 MiB (default 1000: deflate
-   * itself cannot do better than about 1032:1, so only a crafted entry gets there;
-   * meteaudata CSVs compress about 3–20:1).
+   * Largest inflated/compressed ratio of an entry bigger than 1 MiB (default 200: deflate
+   * cannot do better than about 1032:1; meteaudata CSVs compress about 3–30:1, even
+   * constant values on a regular grid; a zip of zeros at level 1 is 229:1).
    */
   maxRatio?: number;
 }
 
-const DEFAULT_LIMITS: Required<ArchiveLimits> = { maxEntryBytes: 512 * 1024 * 1024, maxTotalBytes: 2 * 1024 * 1024 * 1024, maxRatio: 1000 };
+const DEFAULT_LIMITS: Required<ArchiveLimits> = { maxEntryBytes: 512 * 1024 * 1024, maxTotalBytes: 1024 * 1024 * 1024, maxRatio: 200 };
 const RATIO_FLOOR = 1024 * 1024;
 
 /** The limits in force: the defaults, overridden by `limits`; each must be a positive number. */
