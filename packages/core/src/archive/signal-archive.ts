@@ -157,11 +157,12 @@ function optionalText(meta: Record<string, unknown>, key: string, entry: string)
 
 /**
  * How many header rows an archive CSV has, from the archive's contract rather than from
- * whether the rows parse: one, or two when the first names the series and the second
- * holds the signal's units (the `(ts name, units)` header of `outputValueNames: 'auto'`).
+ * whether the rows parse: one, or two when the second row's value cell is the signal's
+ * units — meteaudata's tuple headers are `(name, units)` (`outputValueNames: 'auto'`, or
+ * a `(label, units)` tuple per series).
  */
-export function archiveHeaderRows(text: string, tsName: string, units: string | null): number {
-  if (units === null || units === '' || units === 'unit') return 1;
+export function archiveHeaderRows(text: string, units: string | null): number {
+  if (units === null || units === '') return 1;
   const lines = text.replace(/^\uFEFF/, '').split('\n', 3).map((l) => l.replace(/\r$/, ''));
   if (lines.length < 2) return 1;
   const sep = detectSeparator(lines[0]!);
@@ -170,7 +171,7 @@ export function archiveHeaderRows(text: string, tsName: string, units: string | 
     const last = line.slice(line.lastIndexOf(sep) + 1);
     return last.startsWith('"') && last.endsWith('"') && last.length >= 2 ? last.slice(1, -1).replace(/""/g, '"') : last;
   };
-  return cell(lines[0]!) === tsName && cell(lines[1]!) === units ? 2 : 1;
+  return cell(lines[1]!) === units ? 2 : 1;
 }
 
 /** Read one series' CSV and its metadata into a TimeSeries. */
@@ -254,7 +255,7 @@ export async function signalFromArchive(source: ArchiveSource, meta: Record<stri
     next?.catch(() => undefined);
     const text = utf8(data, csvEntry);
     const units = meta.units == null ? null : String(meta.units);
-    const headerRows = options.headerRows ?? archiveHeaderRows(text, tsName, units);
+    const headerRows = options.headerRows ?? archiveHeaderRows(text, units);
     // Un-numbered names (Python's overwrite=True bug writes `A#1_RESAMPLED`) are kept as stored.
     signal.timeSeries.set(tsName, timeSeriesFromCsv(text, csvEntry, tsName, (m ?? {}) as SeriesMetadata, headerRows));
   }

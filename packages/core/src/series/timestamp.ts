@@ -84,8 +84,15 @@ export function parseTimestampText(text: string): ParsedTimestamp | null {
     if (om < 0) return null;
     rest += 2;
   }
+  // pandas 3 (zoneinfo) writes local mean time offsets with seconds: `+00:09:21`.
+  let os = 0;
+  if (rest < n && text.charCodeAt(rest) === 58) {
+    os = digits(text, rest + 1, 2);
+    if (os < 0 || os > 59) return null;
+    rest += 3;
+  }
   if (rest !== n) return null;
-  return { wallUs: us, offsetS: sign * (oh * 3600 + om * 60) };
+  return { wallUs: us, offsetS: sign * (oh * 3600 + om * 60 + os) };
 }
 
 /**

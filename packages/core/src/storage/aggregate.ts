@@ -32,7 +32,7 @@ export function aggregateSeries(series: Series, request: AggregateRequest): Seri
   }
   const keyArray = Float64Array.from(outKeys);
   const index = series.index.kind === 'datetime'
-    ? new DatetimeIndex(keyArray, { tz: series.index.tz, name: series.index.name })
+    ? new DatetimeIndex(keyArray, { tz: series.index.tz, name: series.index.name, unit: series.index.unit })
     : new NumericIndex(keyArray, 'float64', series.index.name);
   return new Series({ index, values: Float64Array.from(outValues), name: series.name, dtype: 'float64' });
 }
