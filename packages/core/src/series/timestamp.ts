@@ -160,11 +160,11 @@ export function formatOffset(offsetS: number): string {
  */
 export function formatTimestamp(us: Micros, tz: string | null, options: FormatOptions = {}): string {
   if (tz === null) return formatWall(us, options);
-  // Local mean time (before ~1900) has offsets with seconds (Paris +00:09:21). pandas
-  // writes `+00:09` and no pandas reads `+00:09:21`, so write whole minutes (toward
-  // zero, as pytz does) with the wall clock that matches them: the text then names the
-  // same instant for every reader.
-  const offset = Math.trunc(offsetSecondsAt(tz, us) / 60) * 60;
+  // Local mean time (before ~1900) has offsets with seconds (Paris +00:09:21). pandas 2
+  // writes `+00:09` and no pandas reads `+00:09:21` back, so write whole minutes (to the
+  // nearest, as pytz does: Toronto's -05:17:32 is -05:18) with the wall clock that
+  // matches them: the text then names the same instant for every reader.
+  const offset = Math.round(offsetSecondsAt(tz, us) / 60) * 60;
   return formatWall(us + offset * US_PER_S, options) + formatOffset(offset);
 }
 
