@@ -71,7 +71,7 @@ describe('DST: nonexistent and ambiguous local times', () => {
     const fwd = Series.fromTimes(t, [1], { tz: 'America/Toronto', nonexistent: 'shift_forward' });
     expect((fwd.index as DatetimeIndex).textAt(0)).toBe('2024-03-10 03:00:00-04:00');
     const back = Series.fromTimes(t, [1], { tz: 'America/Toronto', nonexistent: 'shift_backward' });
-    expect(back.index.values[0]).toBe(fwd.index.values[0]! - 1);
+    expect(back.index.values[0]).toBe((fwd.index.values[0] as number) - 1);
     expect(Number.isNaN(Series.fromTimes(t, [1], { tz: 'America/Toronto', nonexistent: 'NaT' }).index.values[0])).toBe(true);
   });
 

@@ -45,11 +45,21 @@ export function skipReason(side: PythonSide): string {
   return `Python interop on ${side.label} skipped: no venv at ${side.python} (run "node scripts/python-venv.mjs" to create it)`;
 }
 
+let current: PythonSide = PYTHONS[0]!;
+
+/**
+ * Make `side` the Python that `runPython`/`pythonJson` use when not told otherwise — for
+ * suites that run once per pandas generation (call it in the suite's `beforeAll`).
+ */
+export function usePython(side: PythonSide): void {
+  current = side;
+}
+
 /** Run a Python script (source text) with arguments; resolves with stdout, rejects with stderr. */
 export function runPython(source: string, args: string[] = [], options: { timeoutMs?: number; cwd?: string; python?: string } = {}): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     execFile(
-      options.python ?? PYTHON,
+      options.python ?? current.python,
       ['-c', source, ...args],
       { cwd: options.cwd ?? ROOT, timeout: options.timeoutMs ?? 120_000, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, PYTHONWARNINGS: 'ignore' } },
       (error, stdout, stderr) => {
