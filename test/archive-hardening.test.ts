@@ -5,22 +5,16 @@
  * it pins (issue 12); each failed on the code before the fix.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Dataset, dumpYaml, loadDataset, loadPythonYaml, loadSignal, MetaseriesError, parseSeriesCsv, readZip, saveDataset, saveSignal, Series, Signal,
 } from '@metaseries/core';
-import { bombEntry, craftZip, deflatedEntry, storedEntry } from './support/zip-craft.js';
+import { bombEntry, craftZip, deflatedEntry } from './support/zip-craft.js';
+import { tempDirs } from './support/temp.js';
 
-const made: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'ms-harden-'));
-  made.push(d);
-  return d;
-};
-afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+const tmp = tempDirs('ms-harden-');
 
 async function failure(p: Promise<unknown>): Promise<MetaseriesError> {
   const e = await p.then(() => null, (err: unknown) => err);

@@ -7,21 +7,15 @@
  *   fraction widths that Python's loader refuses (`unconverted data remains`);
  * - SQL and Polars disagreed on pandas timestamp text (`+00:09:21` vs `+00:09`).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dumpYaml, NumericIndex, pandasTimestampText, parsePandasTimestamp, pyFloatRepr, Series, type SeriesMetadata } from '@metaseries/core';
 import { openParquet } from '@metaseries/storage-parquet';
 import { openPolars } from '@metaseries/storage-polars';
+import { tempDirs } from './support/temp.js';
 
-const made: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'ms-pycompat-'));
-  made.push(d);
-  return d;
-};
-afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+const tmp = tempDirs('ms-pycompat-');
 
 function meta(series: Series, parameters: Record<string, unknown> = {}): SeriesMetadata {
   return {

@@ -9,23 +9,17 @@
  * - dtype names as pandas prints them;
  * - archives of 100,000+ points per series with a zone, NaN and a processed chain, both ways.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   datetimeDtype, type DatetimeIndex, formatFrequency, loadSignal, pandasTimestampText, parseFrequency, saveSignal, Series, Signal,
 } from '@metaseries/core';
 import { linearInterpolation, resample } from '@metaseries/processing';
 import { PYTHONS, pythonAvailable, pythonJson, skipReason } from '../support/python.js';
+import { tempDirs } from '../support/temp.js';
 
-const made: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'ms-pandas-gen-'));
-  made.push(d);
-  return d;
-};
-afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+const tmp = tempDirs('ms-pandas-gen-');
 
 const ZONES = ['UTC', 'Europe/Paris', 'America/Toronto', 'Asia/Kolkata', 'Australia/Lord_Howe', 'UTC-05:00'];
 

@@ -3,14 +3,16 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MetaseriesError } from '../errors.js';
 
-function ioError(what: string, cause: unknown): MetaseriesError {
+/** An fs failure as our error: ENAMETOOLONG is the caller's input, the rest IO_ERROR. */
+export function ioError(what: string, cause: unknown): MetaseriesError {
   if (cause instanceof MetaseriesError) return cause;
   // A name longer than the file system allows is the caller's input, not an I/O failure.
   if ((cause as NodeJS.ErrnoException).code === 'ENAMETOOLONG') return new MetaseriesError('INVALID_INPUT', `${what}: a name is too long for the file system`, { cause });
   return new MetaseriesError('IO_ERROR', `${what}: ${(cause as Error).message}`, { cause });
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+/** fsync a folder so a rename in it is durable (best effort: not every file system can). */
+export async function fsyncDir(dir: string): Promise<void> {
   try {
     const h = await open(dir, 'r');
     try { await h.sync(); } finally { await h.close(); }

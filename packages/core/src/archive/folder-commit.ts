@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MetaseriesError } from '../errors.js';
-import { writeFileAtomic, writeSynced } from './atomic.js';
+import { fsyncDir, ioError, writeFileAtomic, writeSynced } from './atomic.js';
 
 /**
  * Folder archives (`saveSignal(…, { zip: false })`) are two things side by side in a
@@ -34,21 +34,6 @@ async function exists(path: string): Promise<boolean> {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw cause;
   }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  try {
-    const h = await open(dir, 'r');
-    try { await h.sync(); } finally { await h.close(); }
-  } catch {
-    // Some file systems cannot fsync a directory; the renames are still atomic.
-  }
-}
-
-function ioError(what: string, cause: unknown): MetaseriesError {
-  const code = (cause as NodeJS.ErrnoException).code;
-  if (code === 'ENAMETOOLONG') return new MetaseriesError('INVALID_INPUT', `${what}: a name is too long for the file system`, { cause });
-  return new MetaseriesError('IO_ERROR', `${what}: ${(cause as Error).message}`, { cause });
 }
 
 /** Finish the commit a journal describes (idempotent). */
