@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/query-measure.ts [--n 10000000] [--series 10] [--reps 3] [--store sqlite:/tmp/q.db,…]
  *
- * Peers need `.venv-bench` (node scripts/python-venv.mjs .venv-bench bench/python/arctic-requirements.txt).
+ * Peers need `.venv-bench` (node scripts/python-venv.mjs bench).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -68,6 +68,6 @@ if (existsSync(py)) {
   const peers = JSON.parse(execFileSync(py, [join(ROOT, 'bench', 'python', 'query_peers.py'), tmp, String(S), String(Date.UTC(2024, 1, 1) / 1000), String(REPS)]).toString()) as Record<string, number | string>;
   lines.push(`pandas ${peers.pandas}: hourly ${(Number(peers.pandas_hourly_s) * 1000).toFixed(1)} ms; daily ${(Number(peers.pandas_daily_s) * 1000).toFixed(0)} ms`);
   lines.push(`duckdb ${peers.duckdb}: hourly ${(Number(peers.duckdb_hourly_s) * 1000).toFixed(1)} ms; daily ${(Number(peers.duckdb_daily_s) * 1000).toFixed(0)} ms`);
-} else lines.push(`peers skipped: no ${py} (node scripts/python-venv.mjs .venv-bench bench/python/arctic-requirements.txt)`);
+} else lines.push(`peers skipped: no ${py} (node scripts/python-venv.mjs bench)`);
 console.log(lines.join('\n'));
 rmSync(tmp, { recursive: true, force: true });

@@ -57,7 +57,7 @@ interface Side { open(rep: number): Promise<Storage>; bytes(store: Storage): Pro
 /** The ArcticDB process, or null (with the reason) when its venv cannot be made. */
 async function startArctic(valuesPath: string): Promise<{ py: PythonSide | null; why: string; version: string | null }> {
   try {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'python-venv.mjs'), '.venv-bench', join('bench', 'python', 'arctic-requirements.txt')], { stdio: ['ignore', 2, 2] });
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'python-venv.mjs'), 'bench'], { stdio: ['ignore', 2, 2] });
     const python = join(ROOT, '.venv-bench', 'bin', 'python');
     if (!existsSync(python)) return { py: null, why: 'no .venv-bench', version: null };
     const { py, init } = await PythonSide.start(valuesPath, { python, script: join(ROOT, 'bench', 'python', 'arctic.py') });

@@ -4,6 +4,7 @@ Usage:
   .venv/bin/python scripts/gen_archive_fixtures.py golden [out_dir]   # small set, committed under test/fixtures/archives
   .venv/bin/python scripts/gen_archive_fixtures.py corpus out_dir     # every case (test time, temp dir)
   .venv/bin/python scripts/gen_archive_fixtures.py describe kind path name   # load with meteaudata, print its view as JSON
+  .venv/bin/python scripts/gen_archive_fixtures.py describe-many jobs.json    # the same for a JSON list of [kind, path, name]
 
 Each case writes `<case>/` holding the archive and `<case>/expected.json`: what Python sees
 in memory (described *before* saving, since some archives cannot be reloaded by Python).
@@ -270,10 +271,26 @@ def describe(kind: str, path: str, name: str) -> None:
     print(json.dumps(signal_view(obj) if kind == "signal" else dataset_view(obj), ensure_ascii=False))
 
 
+def describe_many(jobs_file: str) -> None:
+    """Describe many archives in one process (importing pandas and meteaudata once):
+    a JSON list of [kind, path, name] in, a JSON list of views (or {"error": text}) out."""
+    out = []
+    for kind, path, name in json.load(open(jobs_file, encoding="utf-8")):
+        try:
+            obj = Signal.load_from_directory(path, name) if kind == "signal" else Dataset.load(path, name)
+            out.append(signal_view(obj) if kind == "signal" else dataset_view(obj))
+        except Exception as e:  # noqa: BLE001 - reported to the test, which names the case
+            out.append({"error": f"{type(e).__name__}: {e}"})
+    print(json.dumps(out, ensure_ascii=False))
+
+
 def main() -> None:
     mode = sys.argv[1]
     if mode == "describe":
         describe(sys.argv[2], sys.argv[3], sys.argv[4])
+        return
+    if mode == "describe-many":
+        describe_many(sys.argv[2])
         return
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(root, "test", "fixtures", "archives")

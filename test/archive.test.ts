@@ -64,7 +64,7 @@ describe('codecs', () => {
   });
 
   it('reads CSV leniently and reports the entry and line of bad rows', () => {
-    const p = parseSeriesCsv('Time;Temp\r\nh;C\r\n2020-03-08 01:00:00-05:00;1.5\r\n2020-03-08 03:00:00-04:00;\r\n', { entry: 'a.csv', keyKind: 'datetime', tz: 'America/Toronto', valuesDtype: 'float64' });
+    const p = parseSeriesCsv('Time;Temp\r\nh;C\r\n2020-03-08 01:00:00-05:00;1.5\r\n2020-03-08 03:00:00-04:00;\r\n', { entry: 'a.csv', keyKind: 'datetime', tz: 'America/Toronto', valuesDtype: 'float64', headerRows: 2 });
     expect(p.separator).toBe(';');
     expect(p.header).toEqual([['Time', 'Temp'], ['h', 'C']]);
     expect(Array.from(p.keys as Float64Array)).toEqual([Date.UTC(2020, 2, 8, 6) * 1000, Date.UTC(2020, 2, 8, 7) * 1000]);

@@ -17,9 +17,7 @@ import { isDeepStrictEqual, promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Dataset, dumpYaml, loadDataset, loadSignal, pyFloatRepr, readZip, saveDataset, saveSignal, type Signal } from '@metaseries/core';
 import { datasetView, signalView } from '../support/archive-view.js';
-import { PYTHON, pythonAvailable, ROOT, runPython, SKIP_PYTHON_REASON } from '../support/python.js';
-
-const HAVE_PYTHON = pythonAvailable();
+import { PYTHONS, pythonAvailable, ROOT, runPython, skipReason } from '../support/python.js';
 const GEN = join(ROOT, 'scripts', 'gen_archive_fixtures.py');
 const run = promisify(execFile);
 
@@ -51,7 +49,10 @@ function close(a: unknown, b: unknown, path: string, out: string[]): void {
   if (a !== b) out.push(`${path}: ${JSON.stringify(a)} != ${JSON.stringify(b)}`);
 }
 
-describe.skipIf(!HAVE_PYTHON)('archives ⇄ Python meteaudata 0.12.1', () => {
+for (const side of PYTHONS) {
+const HAVE_PYTHON = pythonAvailable(side);
+const PYTHON = side.python;
+describe.skipIf(!HAVE_PYTHON)(`archives ⇄ Python meteaudata 0.12.1 on ${side.label}`, () => {
   const corpus = mkdtempSync(join(tmpdir(), 'ms-archive-corpus-'));
   const cases = new Map<string, Case & { path: string }>();
 
@@ -102,15 +103,22 @@ describe.skipIf(!HAVE_PYTHON)('archives ⇄ Python meteaudata 0.12.1', () => {
   it('writes archives Python meteaudata loads equal to our view', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ms-archive-topy-'));
     const failures: string[] = [];
+    const jobs: [string, string, string][] = [];
+    const views: [string, unknown][] = [];
     for (const [key, c] of cases) {
       if (key in PYTHON_CANNOT) continue;
       const obj = await load(c);
       const written = c.kind === 'signal' ? await saveSignal(obj as Signal, join(out, key)) : await saveDataset(obj as Dataset, join(out, key));
-      const { stdout } = await run(PYTHON, [GEN, 'describe', c.kind, written, c.name], { env: { ...process.env, PYTHONWARNINGS: 'ignore' }, maxBuffer: 64 << 20 });
-      close(JSON.parse(stdout), JSON.parse(JSON.stringify(view(c, obj))), key, failures);
+      jobs.push([c.kind, written, c.name]);
+      views.push([key, JSON.parse(JSON.stringify(view(c, obj)))]);
     }
+    // One Python process for all of them: importing pandas + meteaudata costs seconds.
+    writeFileSync(join(out, 'jobs.json'), JSON.stringify(jobs));
+    const { stdout } = await run(PYTHON, [GEN, 'describe-many', join(out, 'jobs.json')], { env: { ...process.env, PYTHONWARNINGS: 'ignore' }, maxBuffer: 256 << 20 });
+    const got = JSON.parse(stdout) as unknown[];
+    views.forEach(([key, mine], i) => close(got[i], mine, key, failures));
     expect(failures).toEqual([]);
-  });
+  }, 180_000);
 
   it('also as a folder (zip: false), with Python-readable options', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ms-archive-folder-'));
@@ -134,7 +142,7 @@ describe.skipIf(!HAVE_PYTHON)('archives ⇄ Python meteaudata 0.12.1', () => {
     }
     const file = join(mkdtempSync(join(tmpdir(), 'ms-repr-')), 'f.bin');
     writeFileSync(file, Buffer.from(buf.buffer));
-    const py = (await runPython("import sys,numpy as np;print('\\n'.join(repr(float(x)) for x in np.fromfile(sys.argv[1],dtype='<f8')))", [file])).trim().split('\n');
+    const py = (await runPython("import sys,numpy as np;print('\\n'.join(repr(float(x)) for x in np.fromfile(sys.argv[1],dtype='<f8')))", [file], { python: PYTHON })).trim().split('\n');
     const bad = Array.from(buf).map((x, i) => [pyFloatRepr(x), py[i]]).filter(([a, b]) => a !== b);
     expect(bad.slice(0, 5)).toEqual([]);
   });
@@ -155,12 +163,13 @@ describe.skipIf(!HAVE_PYTHON)('archives ⇄ Python meteaudata 0.12.1', () => {
     writeFileSync(join(dir, 'js.yaml'), dumpYaml(doc));
     const res = await runPython(
       "import json,sys,yaml;d=json.load(open(sys.argv[1]+'/doc.json'));js=open(sys.argv[1]+'/js.yaml').read();print(json.dumps([yaml.dump(d)==js, yaml.safe_load(js)==d]))",
-      [dir],
+      [dir], { python: PYTHON },
     );
     expect(JSON.parse(res)).toEqual([true, true]);
   });
 });
 
-describe.skipIf(HAVE_PYTHON)('archives ⇄ Python meteaudata 0.12.1', () => {
-  it.skip(SKIP_PYTHON_REASON, () => undefined);
+describe.skipIf(HAVE_PYTHON)(`archives ⇄ Python meteaudata 0.12.1 on ${side.label}`, () => {
+  it.skip(skipReason(side), () => undefined);
 });
+}

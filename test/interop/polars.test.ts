@@ -6,12 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DatetimeIndex, formatTimestamp, IndexMetadata, NumericIndex, RangeIndex, Series, type SeriesMetadata, TimeSeries } from '@metaseries/core';
 import { openPolars } from '@metaseries/storage-polars';
-import { pythonAvailable, pythonJson, runPython, SKIP_PYTHON_REASON } from '../support/python.js';
+import { PYTHONS, pythonAvailable, pythonJson, runPython, skipReason, usePython } from '../support/python.js';
 
-const HAVE_PYTHON = pythonAvailable();
 const H = 3_600_000_000;
 
 function meta(series: Series, extra: Partial<SeriesMetadata> = {}): SeriesMetadata {
@@ -82,7 +81,10 @@ function pandasIndexText(series: Series): string[] {
   return Array.from(index.values, String);
 }
 
-describe.skipIf(!HAVE_PYTHON)('polars store ↔ Python meteaudata PolarsAdapter', () => {
+for (const side of PYTHONS) {
+const HAVE_PYTHON = pythonAvailable(side);
+describe.skipIf(!HAVE_PYTHON)(`polars store ↔ Python meteaudata PolarsAdapter on ${side.label}${HAVE_PYTHON ? '' : ` (${skipReason(side)})`}`, () => {
+  beforeAll(() => usePython(side));
   for (const pythonIndexValues of [false, true]) {
     it(`Python's PolarsAdapter.load reads what we wrote (index_values ${pythonIndexValues ? 'written' : 'not written'})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'metaseries-polars-py-'));
@@ -167,6 +169,7 @@ a.save(pd.Series([7.0, 8.0], index=pd.to_datetime(['2024-01-01 00:00:00.000001',
   });
 });
 
-describe.skipIf(HAVE_PYTHON)('polars interop', () => {
-  it.skip(SKIP_PYTHON_REASON, () => undefined);
+describe.skipIf(HAVE_PYTHON)(`polars interop on ${side.label}`, () => {
+  it.skip(skipReason(side), () => undefined);
 });
+}

@@ -7,12 +7,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DatetimeIndex, NumericIndex, RangeIndex, Series, type SeriesMetadata, TimeSeries } from '@metaseries/core';
 import { openSqlite } from '@metaseries/storage-sql';
-import { pythonAvailable, pythonJson, runPython, SKIP_PYTHON_REASON } from '../support/python.js';
+import { PYTHONS, pythonAvailable, pythonJson, runPython, skipReason, usePython } from '../support/python.js';
 
-const HAVE_PYTHON = pythonAvailable();
 const H = 3_600_000_000;
 const T0 = Date.UTC(2024, 0, 1) * 1000;
 
@@ -64,7 +63,7 @@ for key in a.list_keys():
         'dtype': str(s.dtype),
         'index_type': type(idx).__name__,
         'index_text': [str(v) for v in idx],
-        'index_ns': [str(int(v)) for v in idx.asi8] if dt else None,
+        'index_ns': [str(int(v)) for v in idx.as_unit('ns').asi8] if dt else None,  # pandas 3 reads us
         'tz': str(idx.tz) if dt and idx.tz is not None else None,
         'freq': idx.freqstr if dt else None,
         'metadata': md,
@@ -92,7 +91,10 @@ save('py/A#1/INT#1', pd.Series([1, 2, 3], index=pd.date_range('2024-01-01', peri
 print('ok')
 `;
 
-describe.skipIf(!HAVE_PYTHON)(`SQL interop with Python meteaudata SQLAdapter${HAVE_PYTHON ? '' : ` (${SKIP_PYTHON_REASON})`}`, () => {
+for (const side of PYTHONS) {
+const HAVE_PYTHON = pythonAvailable(side);
+describe.skipIf(!HAVE_PYTHON)(`SQL interop with Python meteaudata SQLAdapter on ${side.label}${HAVE_PYTHON ? '' : ` (${skipReason(side)})`}`, () => {
+  beforeAll(() => usePython(side));
   it('Python SQLAdapter loads what the meteaudata layout wrote', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metaseries-sql-interop-'));
     const file = join(dir, 'meteaudata.db');
@@ -177,3 +179,4 @@ describe.skipIf(!HAVE_PYTHON)(`SQL interop with Python meteaudata SQLAdapter${HA
     expect(out.series['py/A#1/RAW#1']!.index_text).toEqual(['2024-01-01 00:00:00', '2024-01-01 01:00:00']);
   });
 });
+}

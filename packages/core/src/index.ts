@@ -7,3 +7,4 @@ export * from './storage/index.js';
 export * from './archive/index.js';
 export * from './query/index.js';
 export * from './files/index.js';
+export * from './python-compat/index.js';

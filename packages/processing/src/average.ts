@@ -68,7 +68,7 @@ export function averageSeries(series: readonly Series[]): Series {
   }
   const out = new Float64Array(keys.length);
   for (let k = 0; k < keys.length; k++) out[k] = count[k] === 0 ? Number.NaN : sum[k]! / count[k]!;
-  return new Series({ index: new DatetimeIndex(keys, { tz, freq, name: indexes[0]!.name }), values: out, name: 'AVERAGE_RAW', dtype: 'float64' });
+  return new Series({ index: new DatetimeIndex(keys, { tz, freq, name: indexes[0]!.name, unit: indexes[0]!.unit }), values: out, name: 'AVERAGE_RAW', dtype: 'float64' });
 }
 
 /**

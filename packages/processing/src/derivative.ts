@@ -16,6 +16,8 @@ export function derivativeSeries(series: Series, per: RatePer = 's'): Series {
   const perS = PER_SECONDS[per];
   if (perS === undefined) throw invalidInput(`Unknown rate unit ${show(per)}; expected one of ${Object.keys(PER_SECONDS).join(', ')}`);
   const t = requireDatetime(series, 'derivative').values;
+  // A rate between neighbours in time, not in position: unsorted keys are refused.
+  series.requireSorted('derivative');
   const v = requireNumeric(series, 'derivative');
   const out = new Float64Array(v.length);
   if (v.length > 0) out[0] = Number.NaN;

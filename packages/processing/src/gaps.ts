@@ -23,6 +23,8 @@ function isMissing(values: Series['values'], i: number): boolean {
 export function gapFlags(series: Series, maxGap: string, options: GapOptions = {}): Series {
   const limit = durationUs(maxGap, 'maxGap');
   const t = requireDatetime(series, 'detectGaps').values;
+  // Gaps are between neighbours in time: on unsorted keys they would be made up.
+  series.requireSorted('detectGaps');
   const ignoreMissing = options.ignoreMissing ?? true;
   const out = new Uint8Array(t.length);
   let prev = Number.NaN;

@@ -29,7 +29,7 @@ export function resampleSeries(series: Series, frequency: string | Frequency, op
   const bins = resampleBins(index, freq);
   const values = aggregateGroups(sorted.values as Float64Array, bins.starts, aggregation, options.q);
   return new Series({
-    index: new DatetimeIndex(bins.labels, { tz: index.tz, freq: bins.freq, name: index.name }),
+    index: new DatetimeIndex(bins.labels, { tz: index.tz, freq: bins.freq, name: index.name, unit: index.unit }),
     values,
     name: series.name,
     dtype: aggregation === 'count' ? 'int64' : 'float64',

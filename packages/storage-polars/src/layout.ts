@@ -1,4 +1,4 @@
-import { formatTimestamp, IndexMetadata, pyFloatRepr, type Series, type SeriesMetadata } from '@metaseries/core';
+import { fractionDigitsFor, IndexMetadata, pandasTimestampText, pyFloatRepr, pyIntText, type Series, type SeriesMetadata } from '@metaseries/core';
 import { FORMAT_VERSION, type LayoutBlock } from './sidecar.js';
 
 /** The pandas name of a stored index column (what `to_parquet` would call it). */
@@ -62,29 +62,24 @@ export function buildLayout(
 }
 
 /**
- * Python's `[str(v) for v in series.index]`, made parseable in one go: `pd.to_datetime`
- * infers one format from the first value, so every timestamp gets the same fraction
- * width (six digits when any value has a sub-second part, none otherwise) — Python's
- * own mixed widths fail with "unconverted data remains". Floats as Python's repr.
+ * Python's `[str(v) for v in series.index]`, through core's Python formatters, with one
+ * fraction width for the whole column (Python's loader parses the list with one format:
+ * mixed widths fail with `unconverted data remains`).
  */
 export function pythonIndexStrings(series: Series): string[] {
   const index = series.index;
   const n = series.length;
   const out = new Array<string>(n);
   if (index.kind === 'datetime') {
-    let fraction = false;
-    for (let i = 0; i < n && !fraction; i++) {
-      const us = index.values[i]!;
-      fraction = us - Math.floor(us / 1_000_000) * 1_000_000 !== 0;
-    }
-    for (let i = 0; i < n; i++) out[i] = formatTimestamp(index.values[i]!, index.tz, { fractionDigits: fraction ? 6 : 0 });
+    const digits = fractionDigitsFor(index.values) === 0 ? 0 : 6;
+    for (let i = 0; i < n; i++) out[i] = pandasTimestampText(index.values[i]!, index.tz, digits);
   } else if (index.kind === 'string') {
     for (let i = 0; i < n; i++) out[i] = index.values[i]!;
   } else {
     const float = index.kind === 'numeric' && index.dtype === 'float64';
     for (let i = 0; i < n; i++) {
       const v = index.values[i]!;
-      out[i] = float ? pyFloatRepr(v) : String(v);
+      out[i] = float ? pyFloatRepr(v) : pyIntText(v);
     }
   }
   return out;

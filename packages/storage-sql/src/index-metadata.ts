@@ -6,7 +6,7 @@ import {
   RangeIndex,
   StringIndex,
 } from '@metaseries/core';
-import { parsePandasTimestamp, parsePyNumber } from './pandas-text.js';
+import { parseDatetimeDtype, parsePandasTimestamp, parsePyNumber } from '@metaseries/core';
 
 /**
  * meteaudata's `IndexMetadata.extract_index_metadata(index).model_dump()` for one of our
@@ -62,7 +62,9 @@ export function rebuildIndexFromText(meta: IndexMetadataDict | null | undefined,
     } catch {
       freq = null; // an alias we cannot read: keep the data, drop the hint
     }
-    return new DatetimeIndex(out, { tz, freq, name });
+    // The unit pandas wrote (pandas 3: `us`), so the loaded series says what was read.
+    const unit = parseDatetimeDtype(String(meta.dtype ?? ''))?.unit ?? 'ns';
+    return new DatetimeIndex(out, { tz, freq, name, unit });
   }
   if (meta.type === 'RangeIndex') {
     const step = meta.step ?? 1;

@@ -1,4 +1,4 @@
-import { parseLenientJson } from './pandas-text.js';
+import { parseLenientJson } from '@metaseries/core';
 
 const TOKEN = '\u0000metaseries-float:';
 

@@ -16,7 +16,7 @@ import type { Conn, Driver, Param } from './driver.js';
 import { indexMetadataOf, rebuildIndexFromText } from './index-metadata.js';
 import { parseStoredJson, stringifyPythonJson } from './json.js';
 import { type Layout, lockKey, prefixFilter, sortKeys } from './layout.js';
-import { pandasTimestampText, pyFloatRepr, pyIntText } from './pandas-text.js';
+import { pandasTimestampText, pyFloatRepr, pyIntText } from '@metaseries/core';
 
 const T_DATA = 'time_series_data';
 const T_META = 'time_series_metadata';

@@ -3,14 +3,17 @@ import { dirname, join } from 'node:path';
 import { MetaseriesError } from '../errors.js';
 import { fsyncDir, tempPath, writeSynced } from '../files/commit.js';
 
-function ioError(what: string, cause: unknown): MetaseriesError {
+/** An fs failure as our error: ENAMETOOLONG is the caller's input, the rest IO_ERROR. */
+export function ioError(what: string, cause: unknown): MetaseriesError {
+  if (cause instanceof MetaseriesError) return cause;
+  // A name longer than the file system allows is the caller's input, not an I/O failure.
+  if ((cause as NodeJS.ErrnoException).code === 'ENAMETOOLONG') return new MetaseriesError('INVALID_INPUT', `${what}: a name is too long for the file system`, { cause });
   return new MetaseriesError('IO_ERROR', `${what}: ${(cause as Error).message}`, { cause });
 }
 
 /** A hidden fixed-length temp name in the same folder as `path` (so the final rename is atomic). */
 export const tempSibling = tempPath;
-
-export { writeSynced };
+export { fsyncDir, writeSynced };
 
 /**
  * Replace `path` with `data` atomically: write a temp file in the same folder, fsync,

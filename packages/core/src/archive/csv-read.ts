@@ -15,6 +15,11 @@ export interface CsvReadOptions {
   valuesDtype: string;
   /** Force a separator instead of detecting `,` / `;` / tab / `|` from the header. */
   separator?: string;
+  /**
+   * Header rows before the data (default 1; 2 or more for tuple headers). Fixed in
+   * advance: a row that does not parse is an error, never taken for another header.
+   */
+  headerRows?: number;
 }
 
 export interface ParsedCsv {
@@ -48,7 +53,7 @@ export function detectSeparator(firstLine: string): string | null {
 /**
  * Parse a meteaudata archive CSV (pandas `to_csv` of one series) into typed arrays.
  * Lenient like a good reader should be: any of `,` `;` tab `|` as separator, CRLF,
- * several header rows (tuple headers), date-only or fractional timestamps, per-row
+ * several header rows (tuple headers, `headerRows`), date-only or fractional timestamps, per-row
  * offsets, quoted fields. Strict about shape: every row must have two fields, every
  * value must parse as the dtype; otherwise CORRUPT_DATA naming the entry and line.
  *
@@ -56,6 +61,7 @@ export function detectSeparator(firstLine: string): string | null {
  */
 export function parseSeriesCsv(input: string, options: CsvReadOptions): ParsedCsv {
   const { entry, keyKind } = options;
+  const headerRows = options.headerRows ?? 1;
   const tz = options.tz ?? null;
   let text = input;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -122,7 +128,7 @@ export function parseSeriesCsv(input: string, options: CsvReadOptions): ParsedCs
       if (j < 0) j = n;
       const nl = text.indexOf('\n', pos);
       if (nl >= 0 && nl < j) j = nl;
-      if (fastTs !== null && header.length > 0) fastKey = fastTs(text, pos, j);
+      if (fastTs !== null && header.length >= headerRows) fastKey = fastTs(text, pos, j);
       key = fastKey === undefined ? text.slice(pos, j) : '';
       pos = j;
     }
@@ -153,8 +159,7 @@ export function parseSeriesCsv(input: string, options: CsvReadOptions): ParsedCs
     line += 1 + quotedLines;
     quotedLines = 0;
 
-    if (header.length === 0) { header.push([key, value]); continue; }
-    // Parse the row; rows that do not parse before any data row are extra header rows.
+    if (header.length < headerRows) { header.push([key, value]); continue; }
     const k = fastKey ?? parseKey(key);
     let ok = k !== null;
     let num = 0, str: string | null = null;
@@ -171,7 +176,6 @@ export function parseSeriesCsv(input: string, options: CsvReadOptions): ParsedCs
       } else str = value === '' ? null : value;
     }
     if (!ok) {
-      if (count === 0 && header.length < 8) { header.push([key, value]); continue; }
       throw corrupt(entry, thisLine, k === null
         ? `key ${JSON.stringify(key)} is not a valid ${keyKind === 'datetime' ? 'timestamp' : keyKind === 'string' ? 'label' : `${keyKind} number`}`
         : `value ${JSON.stringify(value)} is not a valid ${options.valuesDtype}`);
@@ -189,6 +193,7 @@ export function parseSeriesCsv(input: string, options: CsvReadOptions): ParsedCs
     count++;
   }
   if (header.length === 0) throw corrupt(entry, 1, 'empty file: expected a header row');
+  if (header.length < headerRows) throw corrupt(entry, header.length + 1, `expected ${headerRows} header rows, the file ends after ${header.length}`);
   const keys = numKeys ? numKeys.slice(0, count) : strKeys;
   const values: Values = numVals ? numVals.slice(0, count) : boolVals ? boolVals.slice(0, count) : strVals;
   return { header, keys, values, separator: sep };

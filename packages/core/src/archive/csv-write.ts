@@ -1,7 +1,7 @@
 import { type Index, type Series, civilFromDays, fractionDigitsFor, offsetSecondsAt, US_PER_DAY, US_PER_S } from '../series/index.js';
 import { formatOffset } from '../series/timestamp.js';
 import { ByteWriter } from './byte-writer.js';
-import { pyFloatRepr } from './pyrepr.js';
+import { pyFloatRepr } from '../python-compat/float.js';
 
 /** A CSV header cell: a name, or a tuple of names (one header row per level). */
 export type HeaderName = string | readonly string[];

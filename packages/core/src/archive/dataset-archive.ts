@@ -5,10 +5,10 @@ import { Dataset } from '../model/dataset.js';
 import type { Signal } from '../model/signal.js';
 import { writeFileAtomic } from './atomic.js';
 import { type DatasetOutputValueNames, signalValueNames } from './headers.js';
-import { type ArchiveWriteOptions, pickName, signalFiles, signalFromArchive, signalMetadataDict, strictIso } from './signal-archive.js';
-import { openArchive, utf8 } from './source.js';
-import { dumpYaml } from './yaml-dump.js';
-import { parseArchiveYaml } from './yaml-read.js';
+import { type ArchiveLoadOptions, type ArchiveWriteOptions, checkFileName, checkLoadOptions, pickName, signalFiles, signalFromArchive, signalMetadataDict, strictIso } from './signal-archive.js';
+import { utf8, withArchive } from './source.js';
+import { dumpYaml } from '../python-compat/yaml-dump.js';
+import { parseArchiveYaml } from '../python-compat/yaml-load.js';
 import { zipToBuffer } from './zip.js';
 
 export interface DatasetSaveOptions extends Omit<ArchiveWriteOptions, 'outputValueNames'> {
@@ -42,9 +42,7 @@ export function datasetMetadataDict(dataset: Dataset): Record<string, unknown> {
  * @example await saveDataset(plant, './out') // './out/plant.zip'
  */
 export async function saveDataset(dataset: Dataset, dir: string, options: DatasetSaveOptions = {}): Promise<string> {
-  if (/[/\\\0]/.test(dataset.name) || dataset.name === '' || dataset.name === '.' || dataset.name === '..') {
-    throw new MetaseriesError('INVALID_INPUT', `Dataset name ${show(dataset.name)} cannot be used as a file name`);
-  }
+  checkFileName(dataset.name, 'Dataset name');
   const entries: { name: string; data: Buffer }[] = [];
   const prefix = `${dataset.name}_data/`;
   for (const [name, signal] of dataset.signals) {
@@ -64,41 +62,51 @@ export async function saveDataset(dataset: Dataset, dir: string, options: Datase
  *
  * @example const plant = await loadDataset('./out/plant.zip')
  */
-export async function loadDataset(path: string, name?: string): Promise<Dataset> {
-  const source = await openArchive(path);
-  const candidates = source.names.filter((n) => !n.includes('/') && n.endsWith('_metadata.yaml')).map((n) => n.slice(0, -'_metadata.yaml'.length));
-  const dsName = pickName(candidates, name, 'dataset', source.label);
-  const entry = `${dsName}_metadata.yaml`;
-  const meta = parseArchiveYaml(utf8(await source.read(entry), entry), entry);
-  const signalsMeta = meta.signals ?? {};
-  if (typeof signalsMeta !== 'object' || signalsMeta === null || Array.isArray(signalsMeta)) {
-    throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: signals must be a mapping`);
-  }
-  const signals: Signal[] = [];
-  for (const [sigName, sigMeta] of Object.entries(signalsMeta as Record<string, unknown>)) {
-    if (typeof sigMeta !== 'object' || sigMeta === null) throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: signal ${show(sigName)} is not a mapping`);
-    const m = { ...(sigMeta as Record<string, unknown>) };
-    m.name ??= sigName;
-    signals.push(await signalFromArchive(source, m, `${dsName}_data/${sigName}_data`, entry));
-  }
-  const text = (k: string): string | null => {
-    const v = meta[k];
-    return v == null ? null : v instanceof Date ? v.toISOString() : String(v);
-  };
-  try {
-    const init: ConstructorParameters<typeof Dataset>[0] = {
-      name: String(meta.name ?? dsName), description: text('description'), owner: text('owner'), purpose: text('purpose'), project: text('project'),
+export async function loadDataset(path: string, name?: string, options: ArchiveLoadOptions = {}): Promise<Dataset> {
+  checkLoadOptions(options);
+  return withArchive(path, options.limits ?? {}, async (source) => {
+    const candidates = source.names.filter((n) => !n.includes('/') && n.endsWith('_metadata.yaml')).map((n) => n.slice(0, -'_metadata.yaml'.length));
+    const dsName = pickName(candidates, name, 'dataset', source.label);
+    const entry = `${dsName}_metadata.yaml`;
+    const meta = parseArchiveYaml(utf8(await source.read(entry), entry), entry);
+    const signalsMeta = meta.signals ?? {};
+    if (typeof signalsMeta !== 'object' || signalsMeta === null || Array.isArray(signalsMeta)) {
+      throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: signals must be a mapping`);
+    }
+    if (!('signals' in meta)) throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: dataset ${show(dsName)} has no signals (truncated metadata?)`);
+    const signals: Signal[] = [];
+    for (const [sigName, sigMeta] of Object.entries(signalsMeta as Record<string, unknown>)) {
+      if (typeof sigMeta !== 'object' || sigMeta === null) throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: signal ${show(sigName)} is not a mapping`);
+      const m = { ...(sigMeta as Record<string, unknown>) };
+      m.name ??= sigName;
+      signals.push(await signalFromArchive(source, m, `${dsName}_data/${sigName}_data`, entry, options));
+    }
+    const listed = new Set(Object.keys(signalsMeta as object));
+    const prefix = `${dsName}_data/`;
+    for (const n of source.names) {
+      if (!n.startsWith(prefix) || !n.endsWith('_metadata.yaml') || n.slice(prefix.length).includes('/')) continue;
+      const sig = n.slice(prefix.length, -'_metadata.yaml'.length);
+      if (!listed.has(sig)) throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: signal ${show(sig)} is in the archive (${JSON.stringify(n)}) but not in the dataset metadata (truncated metadata?)`);
+    }
+    const text = (k: string): string | null => {
+      const v = meta[k];
+      return v == null ? null : v instanceof Date ? v.toISOString() : String(v);
     };
-    const createdOn = text('created_on'), lastUpdated = text('last_updated');
-    if (createdOn !== null) init.createdOn = createdOn;
-    if (lastUpdated !== null) init.lastUpdated = lastUpdated;
-    const dataset = new Dataset(init);
-    // Signals keep their stored keys (Python's Dataset would renumber names without '#').
-    for (const s of signals) dataset.signals.set(s.name, s);
-    if (lastUpdated !== null) dataset.lastUpdated = lastUpdated;
-    return dataset;
-  } catch (cause) {
-    if (cause instanceof MetaseriesError && cause.code === 'CORRUPT_DATA') throw cause;
-    throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: ${(cause as Error).message}`, { cause });
-  }
+    try {
+      const init: ConstructorParameters<typeof Dataset>[0] = {
+        name: String(meta.name ?? dsName), description: text('description'), owner: text('owner'), purpose: text('purpose'), project: text('project'),
+      };
+      const createdOn = text('created_on'), lastUpdated = text('last_updated');
+      if (createdOn !== null) init.createdOn = createdOn;
+      if (lastUpdated !== null) init.lastUpdated = lastUpdated;
+      const dataset = new Dataset(init);
+      // Signals keep their stored keys (Python's Dataset would renumber names without '#').
+      for (const s of signals) dataset.signals.set(s.name, s);
+      if (lastUpdated !== null) dataset.lastUpdated = lastUpdated;
+      return dataset;
+    } catch (cause) {
+      if (cause instanceof MetaseriesError && cause.code === 'CORRUPT_DATA') throw cause;
+      throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: ${(cause as Error).message}`, { cause });
+    }
+  });
 }

@@ -1,9 +1,6 @@
-export { pyFloatRepr, yamlFloatText } from './pyrepr.js';
 export { seriesToCsv, seriesToCsvBuffer, csvField, type CsvWriteOptions, type HeaderName } from './csv-write.js';
 export { parseSeriesCsv, detectSeparator, parseNumber, type CsvReadOptions, type ParsedCsv, type KeyKind } from './csv-read.js';
-export { dumpYaml, resolvesToNonString } from './yaml-dump.js';
-export { parseArchiveYaml } from './yaml-read.js';
-export { saveSignal, loadSignal, signalMetadataDict, strictIso, type ArchiveWriteOptions, type SignalSaveOptions } from './signal-archive.js';
+export { saveSignal, loadSignal, signalMetadataDict, strictIso, type ArchiveLoadOptions, type ArchiveWriteOptions, type SignalSaveOptions } from './signal-archive.js';
 export { saveDataset, loadDataset, datasetMetadataDict, type DatasetSaveOptions } from './dataset-archive.js';
 export { type OutputValueNames, type DatasetOutputValueNames } from './headers.js';
-export { isSafeEntryName, readZip } from './zip.js';
+export { isSafeEntryName, readZip, type ArchiveLimits } from './zip.js';

@@ -7,14 +7,15 @@ import { Signal } from '../model/signal.js';
 import { TimeSeries } from '../model/time-series.js';
 import type { SeriesMetadata } from '../model/wire.js';
 import { formatFrequency, formatWall, parseFrequency, parseTimestampText, Series } from '../series/index.js';
-import { writeDirAtomic, writeFileAtomic } from './atomic.js';
-import { type KeyKind, parseSeriesCsv } from './csv-read.js';
+import { writeFileAtomic } from './atomic.js';
+import { commitFolderArchive, recoverFolderCommits } from './folder-commit.js';
+import { detectSeparator, type KeyKind, parseSeriesCsv } from './csv-read.js';
 import { type HeaderName, seriesToCsvBuffer } from './csv-write.js';
 import { type OutputValueNames, resolveValueHeaders } from './headers.js';
-import { type ArchiveSource, openArchive, utf8 } from './source.js';
-import { dumpYaml } from './yaml-dump.js';
-import { parseArchiveYaml } from './yaml-read.js';
-import { zipToBuffer } from './zip.js';
+import { type ArchiveSource, utf8, withArchive } from './source.js';
+import { dumpYaml } from '../python-compat/yaml-dump.js';
+import { parseArchiveYaml } from '../python-compat/yaml-load.js';
+import { type ArchiveLimits, zipToBuffer } from './zip.js';
 
 export interface ArchiveWriteOptions {
   /** CSV separator (default `,`). metaseries reads any of `,` `;` tab `|` back; Python only `,`. */
@@ -23,6 +24,18 @@ export interface ArchiveWriteOptions {
   outputIndexName?: HeaderName | null;
   /** Headers of the value columns; see OutputValueNames. */
   outputValueNames?: OutputValueNames | null;
+}
+
+export interface ArchiveLoadOptions {
+  /** Limits on what may be inflated (a zip bomb is refused by name before it is inflated). */
+  limits?: ArchiveLimits;
+  /**
+   * Header rows of every CSV. By default the archive's own contract decides: one row
+   * (what Python writes and reads), or two when the second is the signal's units under
+   * the series name (`outputValueNames: 'auto'`). Pass it for archives written with other
+   * tuple headers; a data row is never taken for a header.
+   */
+  headerRows?: number;
 }
 
 export interface SignalSaveOptions extends ArchiveWriteOptions {
@@ -59,9 +72,18 @@ export function signalMetadataDict(signal: Signal): Record<string, unknown> {
   };
 }
 
-function checkFileName(name: string, what: string): void {
+/**
+ * A name that becomes a file name: no separators, and short enough for the file system
+ * with what we add to it (`_metadata.yaml`, `.csv`, temp names: `room` bytes), since
+ * file systems allow 255 bytes per name — our error, not a raw ENAMETOOLONG.
+ */
+export function checkFileName(name: string, what: string, room = 24): void {
   if (name === '' || name.includes('/') || name.includes('\\') || name === '.' || name === '..' || name.includes('\0')) {
     throw invalidInput(`${what} ${show(name)} cannot be used as a file name in an archive`);
+  }
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes + room > 255) {
+    throw invalidInput(`${what} ${show(name.length > 60 ? `${name.slice(0, 60)}…` : name)} is too long for a file name in an archive (${bytes} bytes in UTF-8; at most ${255 - room})`);
   }
 }
 
@@ -77,7 +99,7 @@ export async function signalFiles(signal: Signal, options: ArchiveWriteOptions, 
   const files = new Map<string, Buffer>();
   files.set(`${prefix}${signal.name}_metadata.yaml`, Buffer.from(dumpYaml(signalMetadataDict(signal)), 'utf8'));
   for (const [name, ts] of signal.timeSeries) {
-    checkFileName(name, 'Time series name');
+    checkFileName(name, 'Time series name', 4);
     const series = await ts.load();
     const csv = seriesToCsvBuffer(series.rename(name), { separator, indexHeader: options.outputIndexName ?? null, valueHeader: headers.get(name) ?? null });
     files.set(`${prefix}${signal.name}_data/${name}.csv`, csv);
@@ -110,10 +132,8 @@ export async function saveSignal(signal: Signal, dir: string, options: SignalSav
     if (name.startsWith(dataPrefix)) dataFiles.set(name.slice(dataPrefix.length), data);
     else yaml = data;
   }
-  await writeDirAtomic(join(dir, `${signal.name}_data`), dataFiles);
-  const yamlPath = join(dir, `${signal.name}_metadata.yaml`);
-  await writeFileAtomic(yamlPath, yaml!);
-  return yamlPath;
+  await commitFolderArchive(dir, signal.name, yaml!, dataFiles);
+  return join(dir, `${signal.name}_metadata.yaml`);
 }
 
 function corruptEntry(entry: string, what: string, cause?: unknown): MetaseriesError {
@@ -135,8 +155,27 @@ function optionalText(meta: Record<string, unknown>, key: string, entry: string)
   throw corruptEntry(entry, `${key} must be text, got ${show(v)}`);
 }
 
+/**
+ * How many header rows an archive CSV has, from the archive's contract rather than from
+ * whether the rows parse: one, or two when the second row's value cell is the signal's
+ * units — meteaudata's tuple headers are `(name, units)` (`outputValueNames: 'auto'`, or
+ * a `(label, units)` tuple per series).
+ */
+export function archiveHeaderRows(text: string, units: string | null): number {
+  if (units === null || units === '') return 1;
+  const lines = text.replace(/^\uFEFF/, '').split('\n', 3).map((l) => l.replace(/\r$/, ''));
+  if (lines.length < 2) return 1;
+  const sep = detectSeparator(lines[0]!);
+  if (sep === null) return 1;
+  const cell = (line: string): string => {
+    const last = line.slice(line.lastIndexOf(sep) + 1);
+    return last.startsWith('"') && last.endsWith('"') && last.length >= 2 ? last.slice(1, -1).replace(/""/g, '"') : last;
+  };
+  return cell(lines[1]!) === units ? 2 : 1;
+}
+
 /** Read one series' CSV and its metadata into a TimeSeries. */
-export function timeSeriesFromCsv(text: string, entry: string, tsName: string, metadata: SeriesMetadata): TimeSeries {
+export function timeSeriesFromCsv(text: string, entry: string, tsName: string, metadata: SeriesMetadata, headerRows = 1): TimeSeries {
   let indexMeta: IndexMetadata;
   try {
     const im = metadata.index_metadata;
@@ -149,7 +188,7 @@ export function timeSeriesFromCsv(text: string, entry: string, tsName: string, m
     throw corruptEntry(entry, `invalid index_metadata of ${show(tsName)}: ${(cause as Error).message}`, cause);
   }
   const valuesDtype = typeof metadata.values_dtype === 'string' ? metadata.values_dtype : 'float64';
-  const parsed = parseSeriesCsv(text, { entry, keyKind: keyKindOf(indexMeta), tz: indexMeta.zone, valuesDtype });
+  const parsed = parseSeriesCsv(text, { entry, keyKind: keyKindOf(indexMeta), tz: indexMeta.zone, valuesDtype, headerRows });
   try {
     let index = indexMeta.rebuildIndex(parsed.keys);
     if (indexMeta.type === 'RangeIndex' && index.length !== parsed.keys.length) index = new IndexMetadata({ ...indexMeta.toDict(), type: 'Index' }).rebuildIndex(parsed.keys);
@@ -162,11 +201,27 @@ export function timeSeriesFromCsv(text: string, entry: string, tsName: string, m
 }
 
 /** Build a Signal from its metadata mapping, reading each series from `<dataDir>/<ts>.csv`. */
-export async function signalFromArchive(source: ArchiveSource, meta: Record<string, unknown>, dataDir: string, entry: string): Promise<Signal> {
+export async function signalFromArchive(source: ArchiveSource, meta: Record<string, unknown>, dataDir: string, entry: string, options: ArchiveLoadOptions = {}): Promise<Signal> {
   const name = meta.name;
   if (typeof name !== 'string' || name === '') throw corruptEntry(entry, `name must be a non-empty string, got ${show(name)}`);
+  // Python writes every key of metadata_dict(), sorted; `units` comes last, so a file cut
+  // at a line break (a partial copy, a kill) loses it, or a series' `values_dtype`.
+  for (const key of ['time_series', 'units']) {
+    if (!(key in meta)) throw corruptEntry(entry, `signal ${show(name)} has no ${key} (truncated metadata?)`);
+  }
   const tsMeta = meta.time_series ?? {};
   if (typeof tsMeta !== 'object' || tsMeta === null || Array.isArray(tsMeta)) throw corruptEntry(entry, 'time_series must be a mapping');
+  for (const [tsName, m] of Object.entries(tsMeta as Record<string, unknown>)) {
+    if (m === null || typeof m !== 'object') throw corruptEntry(entry, `series ${show(tsName)} of signal ${show(name)} is not a mapping (truncated metadata?)`);
+    for (const key of ['index_metadata', 'values_dtype']) {
+      if (!(key in m)) throw corruptEntry(entry, `series ${show(tsName)} of signal ${show(name)} has no ${key} (truncated metadata?)`);
+    }
+  }
+  const listed = new Set(Object.keys(tsMeta as object).map((ts) => `${dataDir}/${ts}.csv`));
+  const unlisted = source.names.filter((n) => n.startsWith(`${dataDir}/`) && n.endsWith('.csv') && !n.slice(dataDir.length + 1).includes('/') && !listed.has(n));
+  if (unlisted.length > 0) {
+    throw corruptEntry(entry, `signal ${show(name)} lists ${listed.size} series but ${JSON.stringify(unlisted[0])} is in the archive too (truncated metadata?)`);
+  }
   let signal: Signal;
   try {
     const createdOn = optionalText(meta, 'created_on', entry);
@@ -183,12 +238,26 @@ export async function signalFromArchive(source: ArchiveSource, meta: Record<stri
   }
   // Keep the stored name verbatim (Python's default "signal" is un-numbered; "_" is legal there).
   signal.name = name;
-  for (const [tsName, m] of Object.entries(tsMeta as Record<string, SeriesMetadata>)) {
+  const series = Object.entries(tsMeta as Record<string, SeriesMetadata>);
+  for (const [tsName] of series) {
     const csvEntry = `${dataDir}/${tsName}.csv`;
     if (!source.names.includes(csvEntry)) throw new MetaseriesError('CORRUPT_DATA', `Archive ${JSON.stringify(source.label)} lacks ${JSON.stringify(csvEntry)} (series ${show(tsName)} of signal ${show(name)})`);
-    const text = utf8(await source.read(csvEntry), csvEntry);
+  }
+  // Inflate the next entry while this one is parsed (zlib runs on the thread pool), but
+  // never more than one ahead: memory stays at two entries.
+  let next: Promise<Buffer> | null = series.length > 0 ? source.read(`${dataDir}/${series[0]![0]}.csv`) : null;
+  next?.catch(() => undefined);
+  for (let k = 0; k < series.length; k++) {
+    const [tsName, m] = series[k]!;
+    const csvEntry = `${dataDir}/${tsName}.csv`;
+    const data = await next!;
+    next = k + 1 < series.length ? source.read(`${dataDir}/${series[k + 1]![0]}.csv`) : null;
+    next?.catch(() => undefined);
+    const text = utf8(data, csvEntry);
+    const units = meta.units == null ? null : String(meta.units);
+    const headerRows = options.headerRows ?? archiveHeaderRows(text, units);
     // Un-numbered names (Python's overwrite=True bug writes `A#1_RESAMPLED`) are kept as stored.
-    signal.timeSeries.set(tsName, timeSeriesFromCsv(text, csvEntry, tsName, (m ?? {}) as SeriesMetadata));
+    signal.timeSeries.set(tsName, timeSeriesFromCsv(text, csvEntry, tsName, (m ?? {}) as SeriesMetadata, headerRows));
   }
   const lastUpdated = optionalText(meta, 'last_updated', entry);
   if (lastUpdated !== undefined) signal.lastUpdated = lastUpdated;
@@ -227,10 +296,23 @@ export function pickName(candidates: readonly string[], wanted: string | undefin
  *
  * @example const cod = await loadSignal('./out/CODs#1.zip')
  */
-export async function loadSignal(path: string, name?: string): Promise<Signal> {
-  const source = await openArchive(path);
-  const signalName = pickName(archivedNames(source), name, 'signal', source.label);
-  const entry = `${signalName}_metadata.yaml`;
-  const meta = parseArchiveYaml(utf8(await source.read(entry), entry), entry);
-  return signalFromArchive(source, meta, `${signalName}_data`, entry);
+export async function loadSignal(path: string, name?: string, options: ArchiveLoadOptions = {}): Promise<Signal> {
+  checkLoadOptions(options);
+  await recoverFolderCommits(path);
+  return withArchive(path, options.limits ?? {}, async (source) => {
+    const signalName = pickName(archivedNames(source), name, 'signal', source.label);
+    const entry = `${signalName}_metadata.yaml`;
+    const meta = parseArchiveYaml(utf8(await source.read(entry), entry), entry);
+    return signalFromArchive(source, meta, `${signalName}_data`, entry, options);
+  });
+}
+
+/** Refuse unknown load options and a header-row count that is not a positive integer. */
+export function checkLoadOptions(options: ArchiveLoadOptions): void {
+  for (const key of Object.keys(options)) {
+    if (key !== 'limits' && key !== 'headerRows') throw invalidInput(`Unknown archive load option ${show(key)}; known: limits, headerRows`);
+  }
+  if (options.headerRows !== undefined && !(Number.isInteger(options.headerRows) && options.headerRows >= 1 && options.headerRows <= 8)) {
+    throw invalidInput(`headerRows must be an integer from 1 to 8, got ${show(options.headerRows)}`);
+  }
 }

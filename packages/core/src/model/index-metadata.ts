@@ -96,7 +96,10 @@ export class IndexMetadata {
         if (!parsed) throw new MetaseriesError('CORRUPT_DATA', `Index value ${show(r)} at row ${i} is not a timestamp (index_metadata says ${type})`);
         values[i] = resolveParsed(parsed, tz);
       }
-      return new DatetimeIndex(values, { tz, freq: this.frequency ? parseFrequency(this.frequency) : null, name: this.name });
+      // Keep the unit pandas wrote (`datetime64[us]` from pandas 3, `[ns]` from pandas 2), so
+      // the series and every step after it say what was read.
+      const unit = (DATETIME_DTYPE.exec(this.dtype)?.[1] ?? 'ns') as 'ns' | 'us' | 'ms' | 's';
+      return new DatetimeIndex(values, { tz, freq: this.frequency ? parseFrequency(this.frequency) : null, name: this.name, unit });
     }
     if (type === 'RangeIndex') {
       if (this.start === null || this.end === null) throw new MetaseriesError('CORRUPT_DATA', 'RangeIndex metadata lacks start or end');

@@ -76,9 +76,9 @@ export class Signal {
    * `name` may be omitted when the archive holds one signal.
    * @example const cod = await Signal.load('./out/CODs#1.zip')
    */
-  static async load(path: string, name?: string): Promise<Signal> {
+  static async load(path: string, name?: string, options: import('../archive/signal-archive.js').ArchiveLoadOptions = {}): Promise<Signal> {
     const { loadSignal } = await import('../archive/signal-archive.js');
-    return loadSignal(path, name);
+    return loadSignal(path, name, options);
   }
 
   /** Names of all series, in insertion order. */

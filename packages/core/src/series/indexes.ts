@@ -1,7 +1,15 @@
 import { invalidInput, show } from '../errors.js';
 import { checkTimeZone } from './timezone.js';
 import { type Frequency, formatFrequency, parseFrequency } from './frequency.js';
+import { firstOffFrequency, inferFrequency } from './frequency-check.js';
 import { formatTimestamp, type Micros } from './timestamp.js';
+
+/** The unit of a pandas datetime64 dtype: pandas 2 defaults to `ns`, pandas 3 to `us`. */
+export type DatetimeUnit = 's' | 'ms' | 'us' | 'ns';
+const DATETIME_UNITS: readonly DatetimeUnit[] = ['s', 'ms', 'us', 'ns'];
+
+// Set while an index is derived from one already checked (a slice keeps its grid).
+let trustedFrequency = false;
 
 /**
  * The four index kinds a meteaudata series can carry. All are immutable; slicing
@@ -77,13 +85,35 @@ export class DatetimeIndex extends NumberKeyedIndex {
   readonly tz: string | null;
   readonly freq: Frequency | null;
   readonly name: string | null;
+  /** The dtype's unit as pandas would report it (`datetime64[ns]`); values are microseconds either way. */
+  readonly unit: DatetimeUnit;
 
-  constructor(values: Float64Array, options: { tz?: string | null; freq?: Frequency | string | null; name?: string | null } = {}) {
+  /**
+   * `freq` is checked against the keys as pandas does (INVALID_INPUT naming the first key
+   * off the grid); `'infer'` takes it from the keys (none when they are irregular).
+   */
+  constructor(values: Float64Array, options: { tz?: string | null; freq?: Frequency | string | null; name?: string | null; unit?: DatetimeUnit } = {}) {
     super();
     this.values = values;
     this.tz = options.tz == null ? null : checkTimeZone(options.tz);
-    this.freq = options.freq == null ? null : parseFrequency(options.freq);
     this.name = options.name ?? null;
+    const unit = options.unit ?? 'ns';
+    if (!DATETIME_UNITS.includes(unit)) throw invalidInput(`Datetime unit must be one of s, ms, us, ns; got ${show(unit)}`);
+    this.unit = unit;
+    if (options.freq === 'infer') {
+      this.freq = inferFrequency(values, this.tz);
+      return;
+    }
+    this.freq = options.freq == null ? null : parseFrequency(options.freq);
+    if (this.freq !== null && !trustedFrequency) {
+      const bad = firstOffFrequency(values, this.tz, this.freq);
+      if (bad >= 0) {
+        const at = values[bad]!;
+        const text = at !== at ? 'NaT' : formatTimestamp(at, this.tz);
+        const prev = bad > 0 && values[bad - 1] === values[bad - 1] ? ` after ${formatTimestamp(values[bad - 1]!, this.tz)}` : '';
+        throw invalidInput(`Frequency ${show(formatFrequency(this.freq))} does not match the timestamps: ${text} at position ${bad}${prev} is off the grid (pandas refuses such an index); pass freq: 'infer' or null`);
+      }
+    }
   }
 
   get freqstr(): string | null {
@@ -91,15 +121,30 @@ export class DatetimeIndex extends NumberKeyedIndex {
   }
 
   slice(start: number, end: number): DatetimeIndex {
-    return new DatetimeIndex(this.values.subarray(start, end), this);
+    // A contiguous slice of keys on a grid is on the same grid (for anchored calendar
+    // frequencies too: every key of the grid is on its anchor).
+    trustedFrequency = true;
+    try {
+      return new DatetimeIndex(this.values.subarray(start, end), this);
+    } finally {
+      trustedFrequency = false;
+    }
   }
 
-  with(changes: { tz?: string | null; freq?: Frequency | string | null; name?: string | null; values?: Float64Array }): DatetimeIndex {
-    return new DatetimeIndex(changes.values ?? this.values, {
+  with(changes: { tz?: string | null; freq?: Frequency | string | null; name?: string | null; values?: Float64Array; unit?: DatetimeUnit }): DatetimeIndex {
+    const options = {
       tz: 'tz' in changes ? changes.tz : this.tz,
       freq: 'freq' in changes ? changes.freq : this.freq,
       name: 'name' in changes ? changes.name : this.name,
-    });
+      unit: changes.unit ?? this.unit,
+    };
+    // Same keys, same zone and frequency: already checked.
+    trustedFrequency = changes.values === undefined && !('tz' in changes) && !('freq' in changes);
+    try {
+      return new DatetimeIndex(changes.values ?? this.values, options);
+    } finally {
+      trustedFrequency = false;
+    }
   }
 
   /** A `Date` for position `i` (millisecond precision: Date cannot hold microseconds). */
@@ -113,7 +158,7 @@ export class DatetimeIndex extends NumberKeyedIndex {
   }
 
   get dtype(): string {
-    return this.tz === null ? 'datetime64[ns]' : `datetime64[ns, ${this.tz}]`;
+    return this.tz === null ? `datetime64[${this.unit}]` : `datetime64[${this.unit}, ${this.tz}]`;
   }
 }
 

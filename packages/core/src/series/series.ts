@@ -3,6 +3,7 @@ import { type Frequency } from './frequency.js';
 import { DatetimeIndex, type Index, NumericIndex, RangeIndex, renameIndex, StringIndex } from './indexes.js';
 import { labelPeriod } from './partial.js';
 import { type EpochUnit, toMicros } from './timestamp.js';
+import { checkLocalizeOptions, type LocalizeOptions } from './timezone.js';
 import { inferDtype, sameValue, sliceValues, storageOf, storageOfValues, toValues, type Values, valueAt } from './values.js';
 
 export interface SeriesInit {
@@ -13,11 +14,15 @@ export interface SeriesInit {
   dtype?: string;
 }
 
-export interface TimeOptions {
+export interface TimeOptions extends LocalizeOptions {
   name?: string | null;
   /** IANA zone (or fixed offset) of the index; omitted = naive wall-clock times. */
   tz?: string | null;
-  /** pandas frequency alias of a regular index (`5min`, `h`, `D`…). */
+  /**
+   * pandas frequency alias of a regular index (`5min`, `h`, `D`…), checked against the
+   * timestamps as pandas does (INVALID_INPUT naming the first one off the grid), or
+   * `'infer'` to take it from the timestamps (none when they are irregular).
+   */
   freq?: string | Frequency | null;
   /** Unit of epoch numbers: `ms` (JS default), `s` or `us`. */
   unit?: EpochUnit;
@@ -69,7 +74,9 @@ export class Series {
     const tz = options.tz ?? null;
     const us = new Float64Array(times.length);
     const unit = options.unit ?? 'ms';
-    for (let i = 0; i < times.length; i++) us[i] = toMicros(times[i], tz, unit);
+    checkLocalizeOptions(options);
+    const localize: LocalizeOptions = { nonexistent: options.nonexistent ?? 'raise', ambiguous: options.ambiguous ?? 'raise' };
+    for (let i = 0; i < times.length; i++) us[i] = toMicros(times[i], tz, unit, localize);
     const index = new DatetimeIndex(us, { tz, freq: options.freq ?? null, name: options.indexName ?? null });
     const dtype = options.dtype ?? inferDtype(values);
     return new Series({ index, values: toValues(values, dtype), name: options.name ?? null, dtype });
@@ -86,7 +93,8 @@ export class Series {
    */
   static regular(start: Date | string | number, freqUs: number, values: Float64Array, options: TimeOptions = {}): Series {
     const tz = options.tz ?? null;
-    const t0 = toMicros(start, tz, options.unit ?? 'ms');
+    checkLocalizeOptions(options);
+    const t0 = toMicros(start, tz, options.unit ?? 'ms', { nonexistent: options.nonexistent ?? 'raise', ambiguous: options.ambiguous ?? 'raise' });
     const us = new Float64Array(values.length);
     for (let i = 0; i < us.length; i++) us[i] = t0 + i * freqUs;
     return new Series({

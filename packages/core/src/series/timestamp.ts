@@ -1,6 +1,6 @@
 import { invalidInput, show } from '../errors.js';
 import { civilFromDays, daysFromCivil, daysInMonth, US_PER_DAY, US_PER_H, US_PER_MIN, US_PER_MS, US_PER_S } from './calendar.js';
-import { offsetSecondsAt, utcToWall, wallToUtc } from './timezone.js';
+import { type LocalizeOptions, localizeWall, offsetSecondsAt, utcToWall, wallToUtc } from './timezone.js';
 
 /**
  * Timestamps are epoch microseconds in a float64. For a time-zoned index they are
@@ -84,8 +84,15 @@ export function parseTimestampText(text: string): ParsedTimestamp | null {
     if (om < 0) return null;
     rest += 2;
   }
+  // pandas 3 (zoneinfo) writes local mean time offsets with seconds: `+00:09:21`.
+  let os = 0;
+  if (rest < n && text.charCodeAt(rest) === 58) {
+    os = digits(text, rest + 1, 2);
+    if (os < 0 || os > 59) return null;
+    rest += 3;
+  }
   if (rest !== n) return null;
-  return { wallUs: us, offsetS: sign * (oh * 3600 + om * 60) };
+  return { wallUs: us, offsetS: sign * (oh * 3600 + om * 60 + os) };
 }
 
 /**
@@ -94,9 +101,11 @@ export function parseTimestampText(text: string): ParsedTimestamp | null {
  * wall time for a naive index (pandas' `tz_convert(None)`). Text without an offset is
  * a wall-clock time: localised into `tz`.
  */
-export function parseTimestamp(text: string, tz: string | null): Micros {
+export function parseTimestamp(text: string, tz: string | null, localize?: LocalizeOptions): Micros {
   const parsed = parseTimestampText(text.trim());
   if (!parsed) throw invalidInput(`Invalid timestamp ${show(text)}: expected ISO-8601 text such as "2024-03-01 10:00:00" or "2024-03-01T10:00:00+01:00"`);
+  // With `localize`, a wall time skipped or repeated by DST is refused (or resolved) as pandas does.
+  if (localize !== undefined && parsed.offsetS === null && tz !== null) return localizeWall(tz, parsed.wallUs, localize, () => show(text));
   return resolveParsed(parsed, tz);
 }
 
@@ -151,7 +160,11 @@ export function formatOffset(offsetS: number): string {
  */
 export function formatTimestamp(us: Micros, tz: string | null, options: FormatOptions = {}): string {
   if (tz === null) return formatWall(us, options);
-  const offset = offsetSecondsAt(tz, us);
+  // Local mean time (before ~1900) has offsets with seconds (Paris +00:09:21). pandas 2
+  // writes `+00:09` and no pandas reads `+00:09:21` back, so write whole minutes (to the
+  // nearest, as pytz does: Toronto's -05:17:32 is -05:18) with the wall clock that
+  // matches them: the text then names the same instant for every reader.
+  const offset = Math.round(offsetSecondsAt(tz, us) / 60) * 60;
   return formatWall(us + offset * US_PER_S, options) + formatOffset(offset);
 }
 
@@ -169,7 +182,7 @@ export function fractionDigitsFor(values: ArrayLike<number>): 0 | 3 | 6 {
 }
 
 /** Convert a JS value (Date, ISO text, epoch number in `unit`) to stored microseconds. */
-export function toMicros(value: unknown, tz: string | null, unit: EpochUnit = 'ms'): Micros {
+export function toMicros(value: unknown, tz: string | null, unit: EpochUnit = 'ms', localize?: LocalizeOptions): Micros {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw invalidInput(`Invalid timestamp ${show(value)}: epoch numbers must be finite`);
     // Epoch numbers are instants; a naive index reads them as UTC wall time.
@@ -180,7 +193,7 @@ export function toMicros(value: unknown, tz: string | null, unit: EpochUnit = 'm
     if (Number.isNaN(ms)) throw invalidInput('Invalid timestamp: an invalid Date object');
     return ms * US_PER_MS;
   }
-  if (typeof value === 'string') return parseTimestamp(value, tz);
+  if (typeof value === 'string') return parseTimestamp(value, tz, localize);
   throw invalidInput(`Invalid timestamp ${show(value)}: expected a Date, an ISO-8601 string or an epoch number`);
 }
 

@@ -18,11 +18,34 @@ interface Zone {
 const zones = new Map<string, Zone>();
 const BUCKET_S = 900;
 
-const FIXED = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/;
+// Fixed offsets are accepted only in the spellings pandas reads back: `±HH:MM` and
+// `UTC±HH:MM` (pandas writes `UTC-05:00` as `str(tz)`).
+const FIXED = /^(?:UTC)?([+-])(\d{2}):(\d{2})$/;
+// What people type for a fixed offset that pandas/zoneinfo refuse (`GMT-5`, `UTC+1`, `+0500`, `-5`).
+const LOOSE_OFFSET = /^(?:UTC|GMT)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$/i;
+const IANA_SHAPE = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
 
-/** Validate a zone name and return its canonical spelling (e.g. `utc` → `UTC`). */
+/**
+ * Validate a zone name and return its canonical spelling (`utc` → `UTC`,
+ * `-05:00` → `UTC-05:00`). Accepted: IANA names (`America/Toronto`, `Etc/GMT-5`, `UTC`)
+ * spelled as Python's zoneinfo needs them (case matters), and fixed offsets written
+ * `±HH:MM` or `UTC±HH:MM`. Anything Python could not read back is INVALID_INPUT.
+ *
+ * @example checkTimeZone('-05:00') // 'UTC-05:00'
+ */
 export function checkTimeZone(name: string): string {
   return zone(name).name;
+}
+
+function fixedName(offsetS: number): string {
+  if (offsetS === 0) return 'UTC';
+  const abs = Math.abs(offsetS);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `UTC${offsetS < 0 ? '-' : '+'}${p(Math.floor(abs / 3600))}:${p(Math.floor((abs % 3600) / 60))}`;
+}
+
+function refuseZone(name: string, hint: string, cause?: unknown): never {
+  throw invalidInput(`Unknown time zone ${JSON.stringify(name)}: ${hint}`, cause === undefined ? {} : { cause });
 }
 
 function zone(name: string): Zone {
@@ -30,13 +53,26 @@ function zone(name: string): Zone {
   if (cached) return cached;
   let made: Zone;
   const fixed = FIXED.exec(name);
-  if (name === 'UTC' || name === 'Z' || name === 'utc') {
+  if (name === 'UTC' || name === 'utc') {
     made = { name: 'UTC', fixedOffsetS: 0, formatter: null, buckets: new Map() };
   } else if (fixed) {
     const sign = fixed[1] === '-' ? -1 : 1;
-    const seconds = sign * (Number(fixed[2]) * 3600 + Number(fixed[3] ?? 0) * 60);
-    made = { name, fixedOffsetS: seconds, formatter: null, buckets: new Map() };
+    const hours = Number(fixed[2]), minutes = Number(fixed[3]);
+    if (hours > 23 || minutes > 59) refuseZone(name, 'a fixed offset must lie within ±23:59');
+    const seconds = sign * (hours * 3600 + minutes * 60);
+    made = { name: fixedName(seconds), fixedOffsetS: seconds, formatter: null, buckets: new Map() };
   } else {
+    const loose = LOOSE_OFFSET.exec(name);
+    if (loose) {
+      const hh = loose[2]!.padStart(2, '0'), mm = loose[3] ?? '00';
+      const offset = `${loose[1]}${hh}:${mm}`;
+      const opposite = loose[1] === '-' ? '+' : '-';
+      // IANA's Etc/GMT±N zones count the other way round: Etc/GMT-5 is UTC+05:00.
+      const etc = mm === '00' ? `; beware the sign trap: IANA's "Etc/GMT${loose[1]}${Number(hh)}" is UTC${opposite}${hh}:00, and UTC${offset} as an IANA name is "Etc/GMT${opposite}${Number(hh)}"` : '';
+      refuseZone(name, `Python cannot read this zone back; write the fixed offset as "${offset}" (stored as UTC${offset})${etc}`);
+    }
+    if (name === 'Z') refuseZone(name, 'write "UTC"');
+    if (!IANA_SHAPE.test(name)) refuseZone(name, 'expected an IANA name such as "UTC" or "America/Toronto", or a fixed offset such as "+01:00"');
     let formatter: Intl.DateTimeFormat;
     try {
       formatter = new Intl.DateTimeFormat('en-US', {
@@ -51,8 +87,11 @@ function zone(name: string): Zone {
         era: 'short',
       });
     } catch (cause) {
-      throw invalidInput(`Unknown time zone ${JSON.stringify(name)}: expected an IANA name such as "UTC" or "America/Toronto", or a fixed offset such as "+01:00"`, { cause });
+      refuseZone(name, 'expected an IANA name such as "UTC" or "America/Toronto", or a fixed offset such as "+01:00"', cause);
     }
+    const resolved = formatter.resolvedOptions().timeZone;
+    // Intl ignores case; Python's zoneinfo does not.
+    if (resolved !== name && resolved.toLowerCase() === name.toLowerCase()) refuseZone(name, `zone names are case-sensitive in Python; did you mean "${resolved}"?`);
     made = { name, fixedOffsetS: null, formatter, buckets: new Map() };
   }
   zones.set(name, made);
@@ -118,4 +157,70 @@ export function wallToUtc(tz: string, wallUs: number): number {
   }
   // In a gap: apply the offset in force before it, which lands after the gap.
   return wallUs - before * US_PER_S;
+}
+
+/** What to do with a wall-clock time that does not exist (skipped by a DST spring-forward), as pandas' `nonexistent=`. */
+export type Nonexistent = 'raise' | 'shift_forward' | 'shift_backward' | 'NaT';
+/** What to do with a wall-clock time that happens twice (DST fall-back), as pandas' `ambiguous=` (`earliest` = the DST reading). */
+export type Ambiguous = 'raise' | 'earliest' | 'latest' | 'NaT';
+
+export interface LocalizeOptions {
+  /** Default `'raise'` (INVALID_INPUT naming the time), as pandas. */
+  nonexistent?: Nonexistent;
+  /** Default `'raise'` (INVALID_INPUT naming the time), as pandas. */
+  ambiguous?: Ambiguous;
+}
+
+const NONEXISTENT: readonly Nonexistent[] = ['raise', 'shift_forward', 'shift_backward', 'NaT'];
+const AMBIGUOUS: readonly Ambiguous[] = ['raise', 'earliest', 'latest', 'NaT'];
+
+/** Check the localize options (an unknown value is an error, never ignored). */
+export function checkLocalizeOptions(options: LocalizeOptions): void {
+  if (options.nonexistent !== undefined && !NONEXISTENT.includes(options.nonexistent)) {
+    throw invalidInput(`nonexistent must be one of ${NONEXISTENT.map((x) => `"${x}"`).join(', ')}, got ${JSON.stringify(options.nonexistent)}`);
+  }
+  if (options.ambiguous !== undefined && !AMBIGUOUS.includes(options.ambiguous)) {
+    throw invalidInput(`ambiguous must be one of ${AMBIGUOUS.map((x) => `"${x}"`).join(', ')}, got ${JSON.stringify(options.ambiguous)}`);
+  }
+}
+
+/**
+ * The instant of a wall-clock time in `tz`, as pandas' `tz_localize`: a time skipped by
+ * a DST change or one that happens twice is INVALID_INPUT naming it (`describe` gives
+ * its text) unless `options` say how to resolve it. NaN for the `NaT` choices.
+ */
+export function localizeWall(tz: string, wallUs: number, options: LocalizeOptions, describe: () => string): number {
+  const z = zone(tz);
+  if (z.fixedOffsetS !== null) return wallUs - z.fixedOffsetS * US_PER_S;
+  const before = offsetSecondsAt(tz, wallUs - 86_400 * US_PER_S);
+  const after = offsetSecondsAt(tz, wallUs + 86_400 * US_PER_S);
+  const found: number[] = [];
+  for (const off of before === after ? [before] : [before, after]) {
+    const utc = wallUs - off * US_PER_S;
+    if (offsetSecondsAt(tz, utc) === off && !found.includes(utc)) found.push(utc);
+  }
+  if (found.length === 1) return found[0]!;
+  if (found.length === 2) {
+    const choice = options.ambiguous ?? 'raise';
+    if (choice === 'NaT') return Number.NaN;
+    if (choice === 'raise') {
+      throw invalidInput(`Ambiguous time ${describe()} in ${tz}: it happens twice (clocks go back); pass ambiguous: 'earliest' (first occurrence), 'latest' or 'NaT', or give the time with its offset`);
+    }
+    return choice === 'earliest' ? Math.min(found[0]!, found[1]!) : Math.max(found[0]!, found[1]!);
+  }
+  const choice = options.nonexistent ?? 'raise';
+  if (choice === 'NaT') return Number.NaN;
+  if (choice === 'raise') {
+    throw invalidInput(`Nonexistent time ${describe()} in ${tz}: clocks skip it (DST); pass nonexistent: 'shift_forward', 'shift_backward' or 'NaT', or give the time with its offset`);
+  }
+  // The transition instant lies between the two readings of the wall time.
+  let lo = Math.min(wallUs - before * US_PER_S, wallUs - after * US_PER_S);
+  let hi = Math.max(wallUs - before * US_PER_S, wallUs - after * US_PER_S);
+  const offLo = offsetSecondsAt(tz, lo);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (offsetSecondsAt(tz, mid) === offLo) lo = mid; else hi = mid;
+  }
+  // shift_forward: the first instant after the gap; shift_backward: the last one before it.
+  return choice === 'shift_forward' ? hi : hi - 1;
 }

@@ -21,21 +21,33 @@ export function storageOfValues(values: Values): ValueStorage {
   return 'string';
 }
 
-/** The dtype a plain JS array of values implies. */
+/**
+ * The dtype a plain JS array of values implies: `float64` for numbers, `bool` for
+ * booleans, `object` for text. Numbers mixed with text are refused (INVALID_INPUT naming
+ * the first of each) unless a dtype is asked for: silently turning `[1, '2', 3]` into
+ * text is how a numeric column stops being numeric without anyone noticing.
+ */
 export function inferDtype(values: ArrayLike<unknown>): string {
   if (values instanceof Float64Array) return 'float64';
   if (values instanceof Uint8Array) return 'bool';
-  let sawNumber = false, sawBool = false, sawString = false, allInt = true;
+  let firstNumber = -1, firstBool = -1, firstString = -1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === undefined) continue;
-    if (typeof v === 'number') { sawNumber = true; if (!Number.isInteger(v)) allInt = false; }
-    else if (typeof v === 'boolean') sawBool = true;
-    else sawString = true;
+    if (typeof v === 'number') { if (firstNumber < 0) firstNumber = i; }
+    else if (typeof v === 'boolean') { if (firstBool < 0) firstBool = i; }
+    else if (firstString < 0) firstString = i;
   }
-  if (sawString || (sawBool && sawNumber)) return 'object';
-  if (sawBool) return 'bool';
-  void allInt; // integers still default to float64: NaN-able, as pandas does once a value is missing
+  if (firstString >= 0) {
+    const other = firstNumber >= 0 ? firstNumber : firstBool;
+    if (other >= 0) {
+      throw invalidInput(`Values mix ${typeof values[other]}s and text: ${show(values[other])} at position ${other} and ${show(values[firstString])} at position ${firstString}; pass dtype: 'object' to keep them as text, or convert them first`);
+    }
+    return 'object';
+  }
+  if (firstBool >= 0 && firstNumber >= 0) return 'object';
+  if (firstBool >= 0) return 'bool';
+  // Integers still default to float64: NaN-able, as pandas does once a value is missing.
   return 'float64';
 }
 

@@ -72,22 +72,71 @@ const SCHEMA = yaml.CORE_SCHEMA.extend([
   object('sequence'), object('mapping'), object('scalar'),
 ]);
 
+/** Limits on YAML read from files someone else wrote. */
+export interface YamlLimits {
+  /** Largest text accepted, in UTF-16 code units (default 64 Mi). */
+  maxChars?: number;
+  /**
+   * Most nodes the document may hold once aliases are expanded (default 2,000,000). An
+   * alias bomb is tiny as text and loads fast, since aliases share one object, but any
+   * later walk — a save, a copy — expands it past memory.
+   */
+  maxNodes?: number;
+}
+
+const DEFAULT_MAX_CHARS = 64 * 1024 * 1024;
+const DEFAULT_MAX_NODES = 2_000_000;
+
+/** Count nodes with aliases expanded; stop as soon as the limit is passed. */
+function expandedNodesWithin(doc: unknown, limit: number): boolean {
+  let count = 0;
+  const stack: unknown[] = [doc];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (++count > limit) return false;
+    if (x === null || typeof x !== 'object' || ArrayBuffer.isView(x) || x instanceof Date) continue;
+    if (Array.isArray(x)) { for (const v of x) stack.push(v); continue; }
+    for (const v of Object.values(x)) stack.push(v);
+  }
+  return true;
+}
+
 /**
- * Parse archive YAML; CORRUPT_DATA naming `entry` (and the line) when it is not YAML
- * or not a mapping.
+ * Parse YAML written by Python (PyYAML's full or safe Dumper) with the lenient schema
+ * above and limits on size and alias expansion; CORRUPT_DATA naming `label` (and the
+ * line) when it is not YAML or breaks a limit.
  *
- * @example parseArchiveYaml('shape: !!python/tuple [2]\n', 'a.yaml') // { shape: [2] }
+ * @example loadPythonYaml('shape: !!python/tuple [2]\n', 'a.yaml') // { shape: [2] }
  */
-export function parseArchiveYaml(text: string, entry: string): Record<string, unknown> {
+export function loadPythonYaml(text: string, label: string, limits: YamlLimits = {}): unknown {
+  const maxChars = limits.maxChars ?? DEFAULT_MAX_CHARS;
+  if (text.length > maxChars) {
+    throw new MetaseriesError('CORRUPT_DATA', `${label}: YAML of ${text.length} characters is larger than the limit of ${maxChars}`);
+  }
   let doc: unknown;
   try {
-    doc = yaml.load(text, { schema: SCHEMA, filename: entry });
+    doc = yaml.load(text, { schema: SCHEMA, filename: label });
   } catch (cause) {
     const mark = (cause as { mark?: { line?: number } }).mark;
     const where = mark?.line !== undefined ? `, line ${mark.line + 1}` : '';
     const reason = (cause as { reason?: string }).reason ?? String(cause);
-    throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}${where}: invalid YAML (${reason})`, { cause });
+    throw new MetaseriesError('CORRUPT_DATA', `${label}${where}: invalid YAML (${reason})`, { cause });
   }
+  const maxNodes = limits.maxNodes ?? DEFAULT_MAX_NODES;
+  if (text.includes('*') && !expandedNodesWithin(doc, maxNodes)) {
+    throw new MetaseriesError('CORRUPT_DATA', `${label}: YAML aliases expand to more than ${maxNodes} nodes (an alias bomb?); refusing to read it`);
+  }
+  return doc;
+}
+
+/**
+ * Parse archive YAML; CORRUPT_DATA naming `entry` (and the line) when it is not YAML
+ * or not a mapping. Limits as `loadPythonYaml`.
+ *
+ * @example parseArchiveYaml('shape: !!python/tuple [2]\n', 'a.yaml') // { shape: [2] }
+ */
+export function parseArchiveYaml(text: string, entry: string, limits: YamlLimits = {}): Record<string, unknown> {
+  const doc = loadPythonYaml(text, `Archive entry ${JSON.stringify(entry)}`, limits);
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: expected a YAML mapping, got ${doc === null ? 'nothing' : Array.isArray(doc) ? 'a list' : typeof doc}`);
   }

@@ -44,3 +44,17 @@ export function yamlFloatText(x: number): string {
   if (r.indexOf('.') < 0 && r.indexOf('e') >= 0) return r.replace('e', '.0e');
   return r;
 }
+
+/** `str(v)` of a Python int (exact beyond 2^53 through BigInt). */
+export function pyIntText(x: number): string {
+  return Number.isSafeInteger(x) ? String(x) : BigInt(Math.trunc(x)).toString();
+}
+
+/** Parse Python's number text (`1.0`, `1e+16`, `nan`, `inf`, `-inf`); empty text is NaN. */
+export function parsePyNumber(text: string): number {
+  const t = text.trim().toLowerCase();
+  if (t === 'nan') return Number.NaN;
+  if (t === 'inf' || t === 'infinity' || t === '+inf') return Infinity;
+  if (t === '-inf' || t === '-infinity') return -Infinity;
+  return t === '' ? Number.NaN : Number(t);
+}

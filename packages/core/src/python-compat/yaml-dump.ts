@@ -1,5 +1,5 @@
 import { invalidInput } from '../errors.js';
-import { yamlFloatText } from './pyrepr.js';
+import { yamlFloatText } from './float.js';
 
 /**
  * A YAML dumper that writes byte-for-byte what PyYAML's `yaml.dump(data)` writes with
@@ -14,8 +14,8 @@ import { yamlFloatText } from './pyrepr.js';
  *
  * @example dumpYaml({ b: 'x: y', a: [1, 'yes'] }) // "a:\n- 1\n- 'yes'\nb: 'x: y'\n"
  */
-export function dumpYaml(data: unknown): string {
-  const e = new Emitter();
+export function dumpYaml(data: unknown, options: { sortKeys?: boolean } = {}): string {
+  const e = new Emitter(options.sortKeys ?? true);
   e.node(data, 'root');
   e.writeIndent();
   return e.out;
@@ -120,6 +120,7 @@ const WIDTH = 80;
 const INDENT = 2;
 
 class Emitter {
+  constructor(private readonly sortKeys: boolean) {}
   out = '';
   column = 0;
   whitespace = true;
@@ -192,7 +193,9 @@ class Emitter {
 
   private mapping(map: Record<string, unknown>, ctx: Ctx): void {
     void ctx;
-    const keys = Object.keys(map).filter((k) => map[k] !== undefined).sort(compareCodePoints);
+    const keys = Object.keys(map).filter((k) => map[k] !== undefined);
+    // PyYAML sorts by default; `sort_keys=False` keeps insertion order.
+    if (this.sortKeys) keys.sort(compareCodePoints);
     if (keys.length === 0) {
       this.indicator('{', true, true);
       this.increaseIndent(true);
