@@ -1,5 +1,6 @@
 import { invalidInput, ProcessingType, show, type Series, type Transform } from '@metaseries/core';
 import { makeStep, outputName, requireNumeric } from './common.js';
+import { exactExp } from './exp.js';
 
 /** Exactly one decay parameter, as pandas `ewm(span= | halflife= | alpha= | com=)`; counted in points. */
 export interface EwmOptions {
@@ -32,7 +33,7 @@ function centerOfMass(o: EwmOptions): { com: number; given: Record<string, numbe
       return { com: (x - 1) / 2, given };
     case 'halflife':
       if (x <= 0) throw invalidInput(`ewm halflife must be > 0, got ${x}`);
-      return { com: 1 / (1 - Math.exp(Math.log(0.5) / x)) - 1, given };
+      return { com: 1 / (1 - exactExp(Math.log(0.5) / x)) - 1, given };
     case 'alpha':
       if (x <= 0 || x > 1) throw invalidInput(`ewm alpha must be in (0, 1], got ${x}`);
       return { com: 1 / x - 1, given };

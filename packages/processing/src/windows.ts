@@ -33,9 +33,9 @@ export function windowBounds(series: Series, window: Window, center = false, wha
     positiveInteger(window, what);
     const offset = center ? (window - 1) >> 1 : 0;
     for (let i = 0; i < n; i++) {
-      const e = Math.min(n, i + 1 + offset);
-      end[i] = e;
-      start[i] = Math.max(0, e - window);
+      const e = i + 1 + offset;
+      end[i] = Math.min(n, e);
+      start[i] = Math.min(n, Math.max(0, e - window));
     }
     return { start, end, minPeriodsDefault: window };
   }
