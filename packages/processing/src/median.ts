@@ -7,62 +7,56 @@
  * two middle values).
  */
 class IndexedHeap {
+  /** Position (in the series) held at each heap slot, and its value (kept here to save an indirection). */
   readonly ids: Int32Array;
+  readonly vals: Float64Array;
   size = 0;
-  constructor(capacity: number, private readonly v: Float64Array, private readonly slot: Int32Array, private readonly tag: Uint8Array, private readonly mark: number, private readonly isMax: boolean) {
+  constructor(capacity: number, private readonly slot: Int32Array, private readonly tag: Uint8Array, private readonly mark: number, private readonly sign: number) {
     this.ids = new Int32Array(Math.max(1, capacity));
+    this.vals = new Float64Array(Math.max(1, capacity));
   }
-  private above(a: number, b: number): boolean {
-    return this.isMax ? this.v[a]! > this.v[b]! : this.v[a]! < this.v[b]!;
+  /** Value at the top (largest of a max-heap, smallest of a min-heap). */
+  topValue(): number {
+    return this.vals[0]!;
   }
-  private put(k: number, id: number): void {
-    this.ids[k] = id;
-    this.slot[id] = k;
-    this.tag[id] = this.mark;
+  push(id: number, x: number): void {
+    this.up(this.size++, id, x);
   }
-  top(): number {
-    return this.ids[0]!;
-  }
-  push(id: number): void {
-    this.put(this.size, id);
-    this.up(this.size++);
-  }
-  /** Remove the id at heap slot k. */
+  /** Remove the entry at heap slot k; returns its position. */
   removeAt(k: number): number {
     const id = this.ids[k]!;
-    const last = this.ids[--this.size]!;
-    if (k < this.size) {
-      this.put(k, last);
-      if (!this.up(k)) this.down(k);
+    const n = --this.size;
+    if (k < n) {
+      const lid = this.ids[n]!, lx = this.vals[n]!;
+      if (k > 0 && this.sign * lx > this.sign * this.vals[(k - 1) >> 1]!) this.up(k, lid, lx);
+      else this.down(k, lid, lx);
     }
     return id;
   }
-  private up(k: number): boolean {
-    const id = this.ids[k]!;
-    const start = k;
+  /** Sift (id, x) up from slot k. `sign` turns the min-heap into a max-heap on −x. */
+  private up(k: number, id: number, x: number): void {
+    const sx = this.sign * x;
+    const ids = this.ids, vals = this.vals, slot = this.slot;
     while (k > 0) {
       const p = (k - 1) >> 1;
-      const pid = this.ids[p]!;
-      if (!this.above(id, pid)) break;
-      this.put(k, pid);
+      if (!(sx > this.sign * vals[p]!)) break;
+      ids[k] = ids[p]!; vals[k] = vals[p]!; slot[ids[k]!] = k;
       k = p;
     }
-    this.put(k, id);
-    return k !== start;
+    ids[k] = id; vals[k] = x; slot[id] = k; this.tag[id] = this.mark;
   }
-  private down(k: number): void {
-    const id = this.ids[k]!;
-    const n = this.size;
+  private down(k: number, id: number, x: number): void {
+    const sx = this.sign * x, sign = this.sign;
+    const ids = this.ids, vals = this.vals, slot = this.slot, n = this.size;
     for (;;) {
       let c = 2 * k + 1;
       if (c >= n) break;
-      if (c + 1 < n && this.above(this.ids[c + 1]!, this.ids[c]!)) c++;
-      const cid = this.ids[c]!;
-      if (!this.above(cid, id)) break;
-      this.put(k, cid);
+      if (c + 1 < n && sign * vals[c + 1]! > sign * vals[c]!) c++;
+      if (!(sign * vals[c]! > sx)) break;
+      ids[k] = ids[c]!; vals[k] = vals[c]!; slot[ids[k]!] = k;
       k = c;
     }
-    this.put(k, id);
+    ids[k] = id; vals[k] = x; slot[id] = k; this.tag[id] = this.mark;
   }
 }
 
@@ -75,17 +69,17 @@ export function rollingMedianKernel(v: Float64Array, start: Int32Array, end: Int
   for (let i = 0; i < n; i++) widest = Math.max(widest, end[i]! - start[i]!);
   const slot = new Int32Array(v.length);
   const tag = new Uint8Array(v.length);
-  const low = new IndexedHeap(widest, v, slot, tag, LOW, true);
-  const high = new IndexedHeap(widest, v, slot, tag, HIGH, false);
+  const low = new IndexedHeap(widest, slot, tag, LOW, 1);
+  const high = new IndexedHeap(widest, slot, tag, HIGH, -1);
   const rebalance = (): void => {
-    if (low.size > high.size + 1) high.push(low.removeAt(0));
-    else if (high.size > low.size) low.push(high.removeAt(0));
+    if (low.size > high.size + 1) { const x = low.topValue(); high.push(low.removeAt(0), x); }
+    else if (high.size > low.size) { const x = high.topValue(); low.push(high.removeAt(0), x); }
   };
   const add = (j: number): void => {
     const x = v[j]!;
     if (x !== x) return;
-    if (low.size === 0 || x <= v[low.top()]!) low.push(j);
-    else high.push(j);
+    if (low.size === 0 || x <= low.topValue()) low.push(j, x);
+    else high.push(j, x);
     rebalance();
   };
   const remove = (j: number): void => {
@@ -104,7 +98,7 @@ export function rollingMedianKernel(v: Float64Array, start: Int32Array, end: Int
     if (added < s) added = s;
     for (; added < e; added++) add(added);
     const m = low.size + high.size;
-    out[i] = m === 0 || m < minp ? Number.NaN : m % 2 === 1 ? v[low.top()]! : (v[low.top()]! + v[high.top()]!) / 2;
+    out[i] = m === 0 || m < minp ? Number.NaN : m % 2 === 1 ? low.topValue() : (low.topValue() + high.topValue()) / 2;
   }
   return out;
 }

@@ -5,79 +5,70 @@
  * restart when a window shares nothing with the previous one, so results are bit-equal.
  */
 
-/** True when window i must be computed afresh (pandas' setup branch). */
-function restart(i: number, s: number, end: Int32Array): boolean {
-  return i === 0 || s >= end[i - 1]!;
-}
-
-/** Running Kahan sum/mean state, as pandas' add_sum/add_mean/remove_sum/remove_mean. */
-class KahanWindow {
-  nobs = 0; sum = 0; neg = 0; compAdd = 0; compRemove = 0; same = 0; prev = Number.NaN;
-  reset(first: number): void {
-    this.nobs = 0; this.sum = 0; this.neg = 0; this.compAdd = 0; this.compRemove = 0;
-    this.prev = first; this.same = 0;
-  }
-  add(x: number): void {
-    if (x !== x) return;
-    this.nobs++;
-    const y = x - this.compAdd;
-    const t = this.sum + y;
-    this.compAdd = t - this.sum - y;
-    this.sum = t;
-    if (x < 0 || Object.is(x, -0)) this.neg++;
-    if (x === this.prev) this.same++;
-    else this.same = 1;
-    this.prev = x;
-  }
-  remove(x: number): void {
-    if (x !== x) return;
-    this.nobs--;
-    const y = -x - this.compRemove;
-    const t = this.sum + y;
-    this.compRemove = t - this.sum - y;
-    this.sum = t;
-    if (x < 0 || Object.is(x, -0)) this.neg--;
-  }
-}
-
-function slide(v: Float64Array, start: Int32Array, end: Int32Array, w: { reset(first: number): void; add(x: number): void; remove(x: number): void }, i: number): void {
-  const s = start[i]!, e = end[i]!;
-  if (restart(i, s, end)) {
-    w.reset(v[s]!);
-    for (let j = s; j < e; j++) w.add(v[j]!);
-  } else {
-    for (let j = start[i - 1]!; j < s; j++) w.remove(v[j]!);
-    for (let j = end[i - 1]!; j < e; j++) w.add(v[j]!);
-  }
-}
-
-/** pandas `rolling().mean()`. */
-export function rollingMeanKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number): Float64Array {
-  const out = new Float64Array(start.length);
-  const w = new KahanWindow();
-  for (let i = 0; i < out.length; i++) {
-    slide(v, start, end, w, i);
-    let r = Number.NaN;
-    if (w.nobs >= minp && w.nobs > 0) {
-      r = w.sum / w.nobs;
-      if (w.same >= w.nobs) r = w.prev;
-      else if (w.neg === 0 && r < 0) r = 0;
-      else if (w.neg === w.nobs && r > 0) r = 0;
+/**
+ * pandas' roll_sum / roll_mean (add_sum/remove_sum, add_mean/remove_mean): one pass with
+ * Kahan-compensated adds and removes, written out inline (a hot loop: no calls).
+ */
+function kahanKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number, mean: boolean): Float64Array {
+  const n = start.length;
+  const out = new Float64Array(n);
+  let nobs = 0, sum = 0, neg = 0, compAdd = 0, compRemove = 0, same = 0, prev = Number.NaN;
+  for (let i = 0; i < n; i++) {
+    const s = start[i]!, e = end[i]!;
+    let from: number;
+    if (i === 0 || s >= end[i - 1]!) {
+      nobs = 0; sum = 0; neg = 0; compAdd = 0; compRemove = 0;
+      prev = v[s]!; same = 0;
+      from = s;
+    } else {
+      for (let j = start[i - 1]!; j < s; j++) {
+        const x = v[j]!;
+        if (x !== x) continue;
+        nobs--;
+        const y = -x - compRemove;
+        const t = sum + y;
+        compRemove = t - sum - y;
+        sum = t;
+        if (x < 0 || (x === 0 && 1 / x < 0)) neg--;
+      }
+      from = end[i - 1]!;
     }
+    for (let j = from; j < e; j++) {
+      const x = v[j]!;
+      if (x !== x) continue;
+      nobs++;
+      const y = x - compAdd;
+      const t = sum + y;
+      compAdd = t - sum - y;
+      sum = t;
+      if (x < 0 || (x === 0 && 1 / x < 0)) neg++;
+      if (x === prev) same++;
+      else same = 1;
+      prev = x;
+    }
+    let r = Number.NaN;
+    if (mean) {
+      if (nobs >= minp && nobs > 0) {
+        r = sum / nobs;
+        if (same >= nobs) r = prev;
+        else if (neg === 0 && r < 0) r = 0;
+        else if (neg === nobs && r > 0) r = 0;
+      }
+    } else if (nobs === 0 && minp === 0) r = 0;
+    else if (nobs >= minp) r = same >= nobs ? prev * nobs : sum;
     out[i] = r;
   }
   return out;
 }
 
+/** pandas `rolling().mean()`. */
+export function rollingMeanKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number): Float64Array {
+  return kahanKernel(v, start, end, minp, true);
+}
+
 /** pandas `rolling().sum()`: 0 for an empty window when minPeriods is 0. */
 export function rollingSumKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number): Float64Array {
-  const out = new Float64Array(start.length);
-  const w = new KahanWindow();
-  for (let i = 0; i < out.length; i++) {
-    slide(v, start, end, w, i);
-    out[i] = w.nobs === 0 && minp === 0 ? 0 : w.nobs >= minp ? (w.same >= w.nobs ? w.prev * w.nobs : w.sum) : Number.NaN;
-  }
-  return out;
+  return kahanKernel(v, start, end, minp, false);
 }
 
 /** pandas `rolling().count()`: the window's non-NaN values (NaN where the window has fewer than minPeriods points). */
@@ -87,52 +78,57 @@ export function rollingCountKernel(v: Float64Array, start: Int32Array, end: Int3
   return rollingSumKernel(present, start, end, minp);
 }
 
-/** Welford variance with Kahan compensation, as pandas' add_var/remove_var. */
-class VarWindow {
-  nobs = 0; mean = 0; ssqdm = 0; compAdd = 0; compRemove = 0; same = 0; prev = Number.NaN;
-  reset(first: number): void {
-    this.nobs = 0; this.mean = 0; this.ssqdm = 0; this.compAdd = 0; this.compRemove = 0;
-    this.prev = first; this.same = 0;
-  }
-  add(x: number): void {
-    if (x !== x) return;
-    if (x === this.prev) this.same++;
-    else this.same = 1;
-    this.prev = x;
-    this.nobs++;
-    const prevMean = this.mean - this.compAdd;
-    const y = x - this.compAdd;
-    const t = y - this.mean;
-    this.compAdd = t + this.mean - y;
-    this.mean = this.nobs ? this.mean + t / this.nobs : 0;
-    this.ssqdm += (x - prevMean) * (x - this.mean);
-  }
-  remove(x: number): void {
-    if (x !== x) return;
-    this.nobs--;
-    if (this.nobs) {
-      const prevMean = this.mean - this.compRemove;
-      const y = x - this.compRemove;
-      const t = y - this.mean;
-      this.compRemove = t + this.mean - y;
-      this.mean -= t / this.nobs;
-      this.ssqdm -= (x - prevMean) * (x - this.mean);
-    } else {
-      this.mean = 0;
-      this.ssqdm = 0;
-    }
-  }
-}
-
-/** pandas `rolling().var(ddof)`; `std` takes the square root (negative rounding noise → 0, as pandas' zsqrt). */
+/**
+ * pandas `rolling().var(ddof)` (Welford with Kahan compensation, add_var/remove_var);
+ * `std` takes the square root (negative rounding noise → 0, as pandas' zsqrt).
+ */
 export function rollingVarKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number, ddof = 1, sqrt = false): Float64Array {
-  const out = new Float64Array(start.length);
-  const w = new VarWindow();
+  const n = start.length;
+  const out = new Float64Array(n);
   const m = Math.max(minp, 1);
-  for (let i = 0; i < out.length; i++) {
-    slide(v, start, end, w, i);
+  let nobs = 0, mean = 0, ssqdm = 0, compAdd = 0, compRemove = 0, same = 0, prev = Number.NaN;
+  for (let i = 0; i < n; i++) {
+    const s = start[i]!, e = end[i]!;
+    let from: number;
+    if (i === 0 || s >= end[i - 1]!) {
+      nobs = 0; mean = 0; ssqdm = 0; compAdd = 0; compRemove = 0;
+      prev = v[s]!; same = 0;
+      from = s;
+    } else {
+      for (let j = start[i - 1]!; j < s; j++) {
+        const x = v[j]!;
+        if (x !== x) continue;
+        nobs--;
+        if (nobs) {
+          const prevMean = mean - compRemove;
+          const y = x - compRemove;
+          const t = y - mean;
+          compRemove = t + mean - y;
+          mean -= t / nobs;
+          ssqdm -= (x - prevMean) * (x - mean);
+        } else {
+          mean = 0;
+          ssqdm = 0;
+        }
+      }
+      from = end[i - 1]!;
+    }
+    for (let j = from; j < e; j++) {
+      const x = v[j]!;
+      if (x !== x) continue;
+      if (x === prev) same++;
+      else same = 1;
+      prev = x;
+      nobs++;
+      const prevMean = mean - compAdd;
+      const y = x - compAdd;
+      const t = y - mean;
+      compAdd = t + mean - y;
+      mean = nobs ? mean + t / nobs : 0;
+      ssqdm += (x - prevMean) * (x - mean);
+    }
     let r = Number.NaN;
-    if (w.nobs >= m && w.nobs > ddof) r = w.nobs === 1 || w.same >= w.nobs ? 0 : w.ssqdm / (w.nobs - ddof);
+    if (nobs >= m && nobs > ddof) r = nobs === 1 || same >= nobs ? 0 : ssqdm / (nobs - ddof);
     out[i] = sqrt ? (r < 0 ? 0 : Math.sqrt(r)) : r;
   }
   return out;
@@ -151,7 +147,8 @@ export function rollingExtremeKernel(v: Float64Array, start: Int32Array, end: In
       const x = v[added]!;
       if (x !== x) continue;
       nobs++;
-      while (tail > head && (max ? v[dq[tail - 1]!]! <= x : v[dq[tail - 1]!]! >= x)) tail--;
+      if (max) while (tail > head && v[dq[tail - 1]!]! <= x) tail--;
+      else while (tail > head && v[dq[tail - 1]!]! >= x) tail--;
       dq[tail++] = added;
     }
     for (; removed < s; removed++) if (v[removed] === v[removed]) nobs--;
