@@ -18,6 +18,7 @@ export * from './interpolate.js';
 export * from './normalize.js';
 export * from './order.js';
 export * from './predict.js';
+export * from './ranges.js';
 export * from './replace.js';
 export * from './report.js';
 export * from './resample.js';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Series, Signal } from '@metaseries/core';
+import { MemoryBackend, Series, Signal, Storage } from '@metaseries/core';
 import {
-  combineFlags, ewm, flagNames, flatlineCheck, gapCheck, qualityReport, QualityFlag, rangeCheck, rateOfChangeCheck, removeDuplicates, rollingCount,
+  combineFlags, ewm, flagsByRange, gapCheckFlags, rangeFlags, rateOfChangeFlags, spikeFlags, type RangedCheck, flagNames, flatlineCheck, gapCheck, qualityReport, QualityFlag, rangeCheck, rateOfChangeCheck, removeDuplicates, rollingCount,
   rollingMax, rollingMin, rollingSeries, rollingStd, rollingSum, savgol, sortIndex, spikeCheck, stuckValue,
 } from '@metaseries/processing';
 import { decode, expectInvalid, ROOT, type EncodedSeries } from './fixtures.js';
@@ -116,5 +116,39 @@ describe('bad parameters are INVALID_INPUT naming them', () => {
       t([s], undefined);
     }
     expect(s.values).toEqual(before);
+  });
+});
+
+describe('checks on a stored series, one range at a time (flagsByRange)', () => {
+  it('equal the whole-series flags without loading the series', async () => {
+    for (const name of ['faults', 'zoned', 'irregular']) {
+      const s = input(name);
+      const signal = new Signal({ name: 'X', data: s.rename('RAW') });
+      signal.useBackend(new Storage(new MemoryBackend()));
+      await signal.saveAll();
+      const ts = signal.get('X#1_RAW#1');
+      ts.unload();
+      const t = s.index.values as Float64Array;
+      const whole = { from: t[0]! / 1000, to: t[t.length - 1]! / 1000 };
+      const specs: [RangedCheck, Float64Array][] = [
+        [{ check: 'range', options: { min: 10, max: 100 } }, rangeFlags(s, { min: 10, max: 100 })],
+        [{ check: 'rate', options: { maxPerSecond: 0.01 } }, rateOfChangeFlags(s, { maxPerSecond: 0.01 })],
+        [{ check: 'gap', options: { maxGap: '10min' } }, gapCheckFlags(s, { maxGap: '10min' })],
+        [{ check: 'spike', options: { window: '1h', k: 3 } }, spikeFlags(s, { window: '1h', k: 3 })],
+      ];
+      for (const [spec, expected] of specs) {
+        const got = await flagsByRange(ts, spec, { ...whole, chunk: '3h' });
+        expect(Array.from(got.index.values as Float64Array), `${name} ${spec.check} index`).toEqual(Array.from(t));
+        expect(Array.from(got.values as Float64Array), `${name} ${spec.check}`).toEqual(Array.from(expected));
+        expect(got.dtype).toBe('int8');
+      }
+      expect(ts.isLoaded, 'read by ranges only').toBe(false);
+    }
+  });
+
+  it('a count-window spike check cannot be read by time range', async () => {
+    const signal = new Signal({ name: 'X', data: input('faults').rename('RAW') });
+    await expect(flagsByRange(signal.get('X#1_RAW#1'), { check: 'spike', options: { window: 9 } }, { from: '2024-06-01', to: '2024-06-01' })).rejects.toThrow(/needs a time window/);
+    await expect(flagsByRange(signal.get('X#1_RAW#1'), { check: 'range', options: { min: 1 } }, { from: '2024-06-02', to: '2024-06-01' })).rejects.toThrow(/is after to/);
   });
 });
