@@ -334,7 +334,9 @@ def combined_cases(inputs):
             per_day.append({"day": str(d), "points": int(len(c)), "ok": int((c == 0).sum()), "flags": flags_of_day})
         valid = s.dropna()
         vt = valid.index
-        gaps = [(i, (vt[i + 1] - vt[i]).total_seconds()) for i in range(len(vt) - 1) if vt[i + 1] > vt[i]]
+        steps_us = np.diff(vt.as_unit("us").asi8)
+        typical = np.median(steps_us[steps_us > 0]) if (steps_us > 0).any() else 0
+        gaps = [(i, (vt[i + 1] - vt[i]).total_seconds()) for i in range(len(vt) - 1) if steps_us[i] > typical]
         gaps.sort(key=lambda g: (-g[1], g[0]))
         longest = [{"from": vt[i].isoformat(sep=" "), "to": vt[i + 1].isoformat(sep=" "), "seconds": sec} for i, sec in gaps[:5]]
         out.append({"id": name, "input": name, "checks": [{"check": c, **a} for c, a in checks],
@@ -428,6 +430,12 @@ def main():
         text = json.dumps(content, indent=None, separators=(",", ":"), ensure_ascii=False, allow_nan=False) + "\n"
         with open(os.path.join(OUT, fname), "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+    # the real-data example of docs/quality-control.md: July dry-bulb with the injected faults
+    tmy = inputs["tmy3"]
+    with open(os.path.join(OUT, "tmy3-greensboro-july.csv"), "w", encoding="utf-8", newline="\n") as fh:
+        fh.write("time,dry_bulb_C\n")
+        for t, x in zip(tmy.index, tmy.to_numpy()):
+            fh.write(f"{t.strftime('%Y-%m-%d %H:%M:%S')},{'' if np.isnan(x) else repr(float(x))}\n")
     print(f"wrote {len(files)} files to {OUT}")
 
 

@@ -29,7 +29,7 @@ export interface QualityReport {
   /** Points per flag; OK counts points without any flag. */
   counts: Record<QualityFlagName, number>;
   perDay: DayQuality[];
-  /** The longest stretches without valid data, longest first. */
+  /** The longest stretches without valid data (steps between valid points longer than the median step), longest first. */
   longestGaps: DataGap[];
   /** The report as printable text. */
   text: string;
@@ -82,13 +82,16 @@ export function qualityReportOf(data: Series, flags: Series | null, options: { l
       d.flags[f] = (d.flags[f] ?? 0) + 1;
     }
   }
-  const gaps: { a: number; b: number }[] = [];
+  // Gaps: steps between consecutive valid points longer than the typical (median) step.
+  const steps: { a: number; b: number }[] = [];
   let prev = -1;
   for (let i = 0; i < n; i++) {
     if (v[i] !== v[i]) continue;
-    if (prev >= 0 && t[i]! > t[prev]!) gaps.push({ a: prev, b: i });
+    if (prev >= 0 && t[i]! > t[prev]!) steps.push({ a: prev, b: i });
     prev = i;
   }
+  const typical = median(Float64Array.from(steps, ({ a, b }) => t[b]! - t[a]!));
+  const gaps = steps.filter(({ a, b }) => t[b]! - t[a]! > typical);
   const top = options.longestGaps ?? 5;
   gaps.sort((x, y) => (t[y.b]! - t[y.a]!) - (t[x.b]! - t[x.a]!) || x.a - y.a);
   const longestGaps = gaps.slice(0, top).map(({ a, b }) => ({ from: formatTimestamp(t[a]!, tz), to: formatTimestamp(t[b]!, tz), seconds: (t[b]! - t[a]!) / 1e6 }));
@@ -106,6 +109,14 @@ export function qualityReportOf(data: Series, flags: Series | null, options: { l
   return { ...report, text: formatReport(report) };
 }
 
+/** numpy's median (mean of the middle two for an even count); 0 for none. */
+function median(x: Float64Array): number {
+  if (x.length === 0) return 0;
+  x.sort();
+  const h = x.length >> 1;
+  return x.length % 2 ? x[h]! : (x[h - 1]! + x[h]!) / 2;
+}
+
 function formatReport(r: Omit<QualityReport, 'text'>): string {
   const lines = [`quality of ${r.series ?? '(unnamed)'}: ${r.points} points, ${r.first ?? '-'} .. ${r.last ?? '-'}`];
   lines.push(`flags from: ${r.flagSeries.length ? r.flagSeries.join(', ') : '(none: missing values only)'}`);
@@ -115,7 +126,7 @@ function formatReport(r: Omit<QualityReport, 'text'>): string {
   for (const d of r.perDay) {
     lines.push([d.day.padEnd(10), String(d.points).padStart(7), String(d.ok).padStart(7), ...used.map((f) => String(d.flags[f] ?? 0).padStart(Math.max(7, f.length)))].join(' '));
   }
-  lines.push('longest gaps between valid points:');
+  lines.push(r.longestGaps.length ? 'longest gaps between valid points:' : 'no gaps longer than the usual spacing');
   for (const g of r.longestGaps) lines.push(`  ${g.from} -> ${g.to}  (${formatSeconds(g.seconds)})`);
   return lines.join('\n');
 }
