@@ -221,6 +221,7 @@ export function flatlineFlags(series: Series, options: FlatlineOptions): Float64
   if (typeof w === 'number') return runFlags(v, (i) => Math.abs(v[i]! - v[i - 1]!) <= tol, (a, b) => b - a + 1 >= w, () => true, FLATLINE);
   const span = durationUs(w, 'flatlineCheck window');
   const t = requireDatetime(series, 'flatlineCheck with a time window').values;
+  series.requireSorted('flatlineCheck with a time window');
   return runFlags(v, (i) => Math.abs(v[i]! - v[i - 1]!) <= tol, (a, b) => t[b]! - t[a]! >= span, () => true, FLATLINE);
 }
 

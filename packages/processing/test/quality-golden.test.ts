@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Series } from '@metaseries/core';
@@ -9,7 +7,7 @@ import {
   savgolSeries, sortedSeries, spikeFlags, stuckFlags, type EwmOptions, type KeepDuplicate, type RollingStatistic, type Window,
 } from '@metaseries/processing';
 import { PYTHON, pythonAvailable, SKIP_PYTHON_REASON } from '../../../test/support/python.js';
-import { decode, expectSeries, isError, ROOT, type EncodedSeries, type PyError } from './fixtures.js';
+import { decode, expectFixturesCurrent, expectSeries, isError, ROOT, type EncodedSeries, type PyError } from './fixtures.js';
 
 const QUALITY = join(ROOT, 'test', 'fixtures', 'quality');
 const load = <T>(file: string): T => JSON.parse(readFileSync(join(QUALITY, file), 'utf8')) as T;
@@ -117,17 +115,7 @@ describe('combineFlags and qualityReport on known faults and the TMY3 file', () 
 
 describe.skipIf(!pythonAvailable())('quality golden vectors are current (regenerated with pandas + scipy + the pvlib TMY3 file)', () => {
   it('scripts/gen_quality_fixtures.py reproduces test/fixtures/quality byte for byte', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metaseries-quality-'));
-    try {
-      execFileSync(PYTHON, [join(ROOT, 'scripts', 'gen_quality_fixtures.py'), dir], { stdio: 'pipe', timeout: 300_000 });
-      const committed = readdirSync(QUALITY).sort();
-      expect(readdirSync(dir).sort()).toEqual(committed);
-      for (const f of committed) {
-        expect(readFileSync(join(dir, f), 'utf8') === readFileSync(join(QUALITY, f), 'utf8'), `${f} drifted: re-run scripts/gen_quality_fixtures.py and review the diff`).toBe(true);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expectFixturesCurrent(PYTHON, 'gen_quality_fixtures.py', QUALITY, 300_000);
   }, 320_000);
 });
 if (!pythonAvailable()) describe.skip(SKIP_PYTHON_REASON, () => { it('skipped', () => {}); });
