@@ -80,10 +80,13 @@ export function savgolSeries(series: Series, options: SavgolOptions): Series {
   if (w > n) throw invalidInput(`savgol windowLength ${w} is longer than series ${show(series.name)} (${n} points)`);
   const h = (w - 1) / 2;
   const out = new Float64Array(n);
+  // The centred weights are symmetric (c[h−k] = c[h+k]): pair the points, half the products.
   const centre = fitWeights(w, p, 0);
+  const half = Float64Array.from({ length: h }, (_, k) => (centre[h + 1 + k]! + centre[h - 1 - k]!) / 2);
+  const mid = centre[h]!;
   for (let i = h; i < n - h; i++) {
-    let s = 0;
-    for (let k = 0; k < w; k++) s += centre[k]! * v[i - h + k]!;
+    let s = mid * v[i]!;
+    for (let k = 0; k < h; k++) s += half[k]! * (v[i - 1 - k]! + v[i + 1 + k]!);
     out[i] = s;
   }
   for (let j = 0; j < h; j++) {

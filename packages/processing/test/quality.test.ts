@@ -106,6 +106,7 @@ describe('bad parameters are INVALID_INPUT naming them', () => {
 
   it('order-dependent checks refuse unsorted data and say how to fix it', () => {
     expectInvalid(() => spikeCheck({ window: '5min' })([input('shuffled')], undefined), /unsorted timestamps; sort it first/);
+    expectInvalid(() => flatlineCheck({ window: '5min' })([input('shuffled')], undefined), /flatlineCheck with a time window needs a sorted index/);
     expectInvalid(() => combineFlags()([input('regular').withValues(new Float64Array(300), 'int8'), input('smooth').withValues(new Float64Array(400), 'int8')], undefined), /does not have the same index/);
   });
 
