@@ -140,5 +140,15 @@ ${storeSection}
 - \`ts_peak_rss_mb\` / \`py_peak_rss_mb\` in the other rows are each process's peak RSS *so far* (peaks only grow), so they
   show the running high-water mark, not the cost of that row alone.
 `;
-writeFileSync(join(ROOT, 'docs', 'performance.md'), md);
+// Sections measured by their own scripts, kept in bench/results/<name>.md (written by those scripts).
+const QUALITY = join(ROOT, 'bench', 'results', 'quality.md');
+const quality = existsSync(QUALITY) ? `
+## Quality control (\`bench/quality-measure.ts\`)
+
+\`npx tsc -b packages/processing && npx tsx bench/quality-measure.ts\` — the data-quality transforms of
+\`@metaseries/processing\` (docs/quality-control.md) against pandas 2.3.3 / scipy on the same values, each
+operation timed on both sides in turn so both see the same machine load.
+
+${readFileSync(QUALITY, 'utf8')}` : '';
+writeFileSync(join(ROOT, 'docs', 'performance.md'), md + quality);
 process.stdout.write('wrote docs/performance.md\n');

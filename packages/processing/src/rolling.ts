@@ -1,133 +1,34 @@
 import { invalidInput, ProcessingType, show, type Series, type Transform } from '@metaseries/core';
-import { makeStep, outputName, positiveInteger, requireDatetime, requireNumeric } from './common.js';
-import { durationUs } from './duration.js';
+import { makeStep, outputName, requireNumeric } from './common.js';
+import { rollingMedianKernel } from './median.js';
+import { rollingCountKernel, rollingExtremeKernel, rollingMeanKernel, rollingSumKernel, rollingVarKernel } from './rolling-kernels.js';
+import { checkMinPeriods, checkWindow, windowBounds, type Window } from './windows.js';
 
-export type RollingStatistic = 'mean' | 'median';
+export type RollingStatistic = 'mean' | 'median' | 'min' | 'max' | 'sum' | 'std' | 'var' | 'count';
+const STATISTICS: readonly RollingStatistic[] = ['mean', 'median', 'min', 'max', 'sum', 'std', 'var', 'count'];
 
 export interface RollingOptions {
   /** Fewest non-NaN values a window needs for a result; default: the window size for a count window, 1 for a time window (pandas' defaults). */
   minPeriods?: number;
+  /** Centre a count window on each point (pandas `center=True`); default false (trailing). */
+  center?: boolean;
 }
 
-/**
- * Window bounds as pandas computes them: a count window `w` ends at each point and holds
- * the `w` positions before it; a time window `"30min"` holds the points in (t − 30min, t].
- */
-function windowBounds(series: Series, window: number | string): { start: Int32Array; minPeriodsDefault: number } {
-  const n = series.length;
-  const start = new Int32Array(n);
-  if (typeof window === 'number') {
-    positiveInteger(window, 'Rolling window');
-    for (let i = 0; i < n; i++) start[i] = Math.max(0, i - window + 1);
-    return { start, minPeriodsDefault: window };
+function kernel(statistic: RollingStatistic, v: Float64Array, start: Int32Array, end: Int32Array, minp: number): Float64Array {
+  switch (statistic) {
+    case 'mean': return rollingMeanKernel(v, start, end, minp);
+    case 'median': return rollingMedianKernel(v, start, end, minp);
+    case 'min': return rollingExtremeKernel(v, start, end, minp, false);
+    case 'max': return rollingExtremeKernel(v, start, end, minp, true);
+    case 'sum': return rollingSumKernel(v, start, end, minp);
+    case 'std': return rollingVarKernel(v, start, end, minp, 1, true);
+    case 'var': return rollingVarKernel(v, start, end, minp, 1, false);
+    case 'count': return rollingCountKernel(v, start, end, minp);
   }
-  const w = durationUs(window, 'Rolling window');
-  const index = requireDatetime(series, `A time-based rolling window (${show(window)})`);
-  series.requireSorted('A time-based rolling window');
-  const t = index.values;
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    while (t[s]! <= t[i]! - w) s++;
-    start[i] = s;
-  }
-  return { start, minPeriodsDefault: 1 };
 }
 
-function checkMinPeriods(minPeriods: unknown, window: number | string): void {
-  if (minPeriods === undefined) return;
-  if (typeof minPeriods !== 'number' || !Number.isInteger(minPeriods) || minPeriods < 0) throw invalidInput(`minPeriods must be a non-negative integer, got ${show(minPeriods)}`);
-  if (typeof window === 'number' && minPeriods > window) throw invalidInput(`minPeriods ${minPeriods} must be <= window ${window}`);
-}
-
-/**
- * pandas' rolling mean: running Kahan-compensated sums with the same add/remove order,
- * the same "all values equal" and sign guards, so results match `Series.rolling().mean()`.
- */
-function rollingMeanKernel(v: Float64Array, start: Int32Array, minp: number): Float64Array {
-  const n = v.length;
-  const out = new Float64Array(n);
-  let nobs = 0, sum = 0, neg = 0, compAdd = 0, compRemove = 0, same = 0, prev = Number.NaN;
-  const add = (x: number): void => {
-    if (x !== x) return;
-    nobs++;
-    const y = x - compAdd;
-    const t = sum + y;
-    compAdd = t - sum - y;
-    sum = t;
-    if (x < 0) neg++;
-    if (x === prev) same++;
-    else same = 1;
-    prev = x;
-  };
-  const remove = (x: number): void => {
-    if (x !== x) return;
-    nobs--;
-    const y = -x - compRemove;
-    const t = sum + y;
-    compRemove = t - sum - y;
-    sum = t;
-    if (x < 0) neg--;
-  };
-  for (let i = 0; i < n; i++) {
-    const s = start[i]!;
-    if (i === 0 || s >= i) {
-      // A window that shares nothing with the previous one starts afresh (as pandas' Cython kernel).
-      nobs = 0; sum = 0; neg = 0; compAdd = 0; compRemove = 0;
-      prev = v[s]!;
-      same = 0;
-      for (let j = s; j <= i; j++) add(v[j]!);
-    } else {
-      for (let j = start[i - 1]!; j < s; j++) remove(v[j]!);
-      add(v[i]!);
-    }
-    let r = Number.NaN;
-    if (nobs >= minp && nobs > 0) {
-      r = sum / nobs;
-      if (same >= nobs) r = prev;
-      else if (neg === 0 && r < 0) r = 0;
-      else if (neg === nobs && r > 0) r = 0;
-    }
-    out[i] = r;
-  }
-  return out;
-}
-
-/** Rolling median: a sorted buffer of the window's non-NaN values (mean of the middle two when even). */
-function rollingMedianKernel(v: Float64Array, start: Int32Array, minp: number): Float64Array {
-  const n = v.length;
-  const out = new Float64Array(n);
-  let widest = 0;
-  for (let i = 0; i < n; i++) widest = Math.max(widest, i - start[i]! + 1);
-  const buf = new Float64Array(widest);
-  let m = 0;
-  const find = (x: number): number => {
-    let lo = 0, hi = m;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (buf[mid]! < x) lo = mid + 1; else hi = mid; }
-    return lo;
-  };
-  for (let i = 0; i < n; i++) {
-    if (i > 0) {
-      for (let j = start[i - 1]!; j < start[i]!; j++) {
-        const x = v[j]!;
-        if (x !== x) continue;
-        const p = find(x);
-        buf.copyWithin(p, p + 1, m);
-        m--;
-      }
-    }
-    const lo = i === 0 ? start[0]! : i;
-    for (let j = lo; j <= i; j++) {
-      const x = v[j]!;
-      if (x !== x) continue;
-      const p = find(x);
-      buf.copyWithin(p + 1, p, m);
-      buf[p] = x;
-      m++;
-    }
-    const h = m >> 1;
-    out[i] = m === 0 || m < minp ? Number.NaN : m % 2 === 1 ? buf[h]! : (buf[h - 1]! + buf[h]!) / 2;
-  }
-  return out;
+function checkStatistic(statistic: unknown): asserts statistic is RollingStatistic {
+  if (!STATISTICS.includes(statistic as RollingStatistic)) throw invalidInput(`Unknown rolling statistic ${show(statistic)}; expected one of ${STATISTICS.join(', ')}`);
 }
 
 /**
@@ -138,19 +39,19 @@ function rollingMedianKernel(v: Float64Array, start: Int32Array, minp: number): 
  * @example rollingSeries(s, 5, 'mean')
  * @example rollingSeries(s, '30min', 'median')
  */
-export function rollingSeries(series: Series, window: number | string, statistic: RollingStatistic, options: RollingOptions = {}): Series {
+export function rollingSeries(series: Series, window: Window, statistic: RollingStatistic, options: RollingOptions = {}): Series {
+  checkStatistic(statistic);
   checkMinPeriods(options.minPeriods, window);
   const v = requireNumeric(series, `rolling ${statistic}`);
-  const { start, minPeriodsDefault } = windowBounds(series, window);
+  const { start, end, minPeriodsDefault } = windowBounds(series, window, options.center ?? false);
   const minp = options.minPeriods ?? minPeriodsDefault;
-  const out = statistic === 'mean' ? rollingMeanKernel(v, start, minp) : rollingMedianKernel(v, start, minp);
-  return series.withValues(out, 'float64');
+  return series.withValues(kernel(statistic, v, start, end, minp), 'float64');
 }
 
-function rolling(statistic: RollingStatistic, window: number | string, options: RollingOptions, fn: (...args: never[]) => unknown): Transform<unknown> {
-  if (typeof window === 'number') positiveInteger(window, 'Rolling window');
-  else durationUs(window, 'Rolling window');
+function rolling(statistic: RollingStatistic, window: Window, options: RollingOptions, fn: (...args: never[]) => unknown): Transform<unknown> {
+  checkWindow(window);
   checkMinPeriods(options.minPeriods, window);
+  if (options.center && typeof window !== 'number') throw invalidInput(`center needs a count window; Rolling window is the duration ${show(window)}`);
   const suffix = `ROLLING-${statistic.toUpperCase()}`;
   return (inputs) => {
     const step = makeStep({
@@ -159,7 +60,7 @@ function rolling(statistic: RollingStatistic, window: number | string, options: 
       suffix,
       name: `rolling_${statistic}`,
       fn,
-      parameters: { window, min_periods: options.minPeriods ?? null },
+      parameters: { window, min_periods: options.minPeriods ?? null, ...(options.center ? { center: true } : {}) },
       inputs,
     });
     return inputs.map((s) => ({ series: rollingSeries(s, window, statistic, options).rename(outputName(s, suffix)), steps: [step] }));
@@ -170,14 +71,39 @@ function rolling(statistic: RollingStatistic, window: number | string, options: 
  * Rolling-mean smoothing: SMOOTHING step, suffix `ROLLING-MEAN`, parameters `{window, min_periods}`.
  * @example await signal.process(['A#1_RAW#1'], rollingMean('30min'))   // A#1_ROLLING-MEAN#1
  */
-export function rollingMean(window: number | string, options: RollingOptions = {}): Transform<unknown> {
+export function rollingMean(window: Window, options: RollingOptions = {}): Transform<unknown> {
   return rolling('mean', window, options, rollingMean);
 }
 
 /**
- * Rolling-median smoothing: SMOOTHING step, suffix `ROLLING-MEDIAN`, parameters `{window, min_periods}`.
+ * Rolling-median smoothing (O(n log w)): SMOOTHING step, suffix `ROLLING-MEDIAN`, parameters `{window, min_periods}`.
  * @example await signal.process(['A#1_RAW#1'], rollingMedian(5))   // A#1_ROLLING-MEDIAN#1
  */
-export function rollingMedian(window: number | string, options: RollingOptions = {}): Transform<unknown> {
+export function rollingMedian(window: Window, options: RollingOptions = {}): Transform<unknown> {
   return rolling('median', window, options, rollingMedian);
+}
+
+/** Rolling minimum (pandas `rolling().min()`): suffix `ROLLING-MIN`. @example await signal.process(['A#1_RAW#1'], rollingMin('1h')) */
+export function rollingMin(window: Window, options: RollingOptions = {}): Transform<unknown> {
+  return rolling('min', window, options, rollingMin);
+}
+
+/** Rolling maximum (pandas `rolling().max()`): suffix `ROLLING-MAX`. @example await signal.process(['A#1_RAW#1'], rollingMax(10)) */
+export function rollingMax(window: Window, options: RollingOptions = {}): Transform<unknown> {
+  return rolling('max', window, options, rollingMax);
+}
+
+/** Rolling sum (pandas `rolling().sum()`): suffix `ROLLING-SUM`. @example await signal.process(['A#1_RAW#1'], rollingSum('1D')) */
+export function rollingSum(window: Window, options: RollingOptions = {}): Transform<unknown> {
+  return rolling('sum', window, options, rollingSum);
+}
+
+/** Rolling sample standard deviation (pandas `rolling().std()`, ddof 1): suffix `ROLLING-STD`. @example await signal.process(['A#1_RAW#1'], rollingStd('30min')) */
+export function rollingStd(window: Window, options: RollingOptions = {}): Transform<unknown> {
+  return rolling('std', window, options, rollingStd);
+}
+
+/** Rolling count of non-NaN values (pandas `rolling().count()`): suffix `ROLLING-COUNT`. @example await signal.process(['A#1_RAW#1'], rollingCount('1h')) */
+export function rollingCount(window: Window, options: RollingOptions = {}): Transform<unknown> {
+  return rolling('count', window, options, rollingCount);
 }

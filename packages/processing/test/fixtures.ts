@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DatetimeIndex, MetaseriesError, NumericIndex, RangeIndex, Series, type Index, type ProcessingStep } from '@metaseries/core';
@@ -101,4 +103,22 @@ export function input(name: string): Series {
   const e = inputs.inputs[name];
   if (!e) throw new Error(`no fixture input ${name}`);
   return decode(e);
+}
+
+/**
+ * Regenerate a fixture folder with its Python script into a temp folder and fail on any
+ * drift from the committed files (the drift tests of the golden vectors).
+ */
+export function expectFixturesCurrent(python: string, script: string, fixtures: string, timeoutMs: number): void {
+  const dir = mkdtempSync(join(tmpdir(), 'metaseries-fixtures-'));
+  try {
+    execFileSync(python, [join(ROOT, 'scripts', script), dir], { stdio: 'pipe', timeout: timeoutMs });
+    const committed = readdirSync(fixtures).sort();
+    expect(readdirSync(dir).sort()).toEqual(committed);
+    for (const f of committed) {
+      expect(readFileSync(join(dir, f), 'utf8') === readFileSync(join(fixtures, f), 'utf8'), `${f} drifted: re-run scripts/${script} and review the diff`).toBe(true);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,7 +1,3 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { MetaseriesError, Series, Signal } from '@metaseries/core';
 import {
@@ -9,7 +5,7 @@ import {
   resampleSeries, rollingMean, rollingMedian, rollingSeries, subset,
 } from '@metaseries/processing';
 import { PYTHON, pythonAvailable, SKIP_PYTHON_REASON } from '../../../test/support/python.js';
-import { expectInvalid, FIXTURES, input, ROOT } from './fixtures.js';
+import { expectFixturesCurrent, expectInvalid, FIXTURES, input } from './fixtures.js';
 
 const raw = () => input('regular'); // A#1_RAW#1, 1-minute, NaN runs
 
@@ -105,17 +101,7 @@ describe('bad input', () => {
 
 describe.skipIf(!pythonAvailable())('golden vectors are current (regenerated with pandas + meteaudata)', () => {
   it('scripts/gen_processing_fixtures.py reproduces test/fixtures/processing byte for byte', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metaseries-processing-'));
-    try {
-      execFileSync(PYTHON, [join(ROOT, 'scripts', 'gen_processing_fixtures.py'), dir], { stdio: 'pipe', timeout: 120_000 });
-      const committed = readdirSync(FIXTURES).sort();
-      expect(readdirSync(dir).sort()).toEqual(committed);
-      for (const f of committed) {
-        expect(readFileSync(join(dir, f), 'utf8') === readFileSync(join(FIXTURES, f), 'utf8'), `${f} drifted: re-run scripts/gen_processing_fixtures.py and review the diff`).toBe(true);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expectFixturesCurrent(PYTHON, 'gen_processing_fixtures.py', FIXTURES, 120_000);
   });
 });
 if (!pythonAvailable()) describe.skip(SKIP_PYTHON_REASON, () => { it('skipped', () => {}); });
