@@ -6,7 +6,9 @@
  *   METASERIES_DEMO_STORE=parquet:./store npm run demo   # any backend URL
  *
  * Steps: build a Dataset with provenance → process (7-day rolling mean, a transform
- * defined right here) → save to the backend → reopen lazily → read one week by range.
+ * defined right here) → save to the backend → reopen lazily → read one week by range →
+ * write an HTML report (summary, raw vs rolling mean plots, lineage) with @metaseries/plot.
+ *   METASERIES_DEMO_REPORT=./report.html npm run demo   # where the report goes
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -25,6 +27,8 @@ import {
   type Transform,
 } from '@metaseries/core';
 import '@metaseries/storage-sql';
+// Adds plot(), summary(), lineage() and saveReport() to the core classes.
+import '@metaseries/plot';
 
 // The package exports only its JS entry (build/index.js); its data folder sits beside build/.
 const require = createRequire(import.meta.url);
@@ -117,6 +121,14 @@ async function main(): Promise<void> {
   }
   const raw = await reopened.get('temp-max#1').get('temp-max#1_RAW#1').load();
   console.log(`  temp-max#1_RAW#1: ${raw.length} daily points, ${(raw.index as { textAt(i: number): string }).textAt(0)} … ${(raw.index as { textAt(i: number): string }).textAt(raw.length - 1)}`);
+
+  // The report reads the lazily reopened dataset through the store (range reads and
+  // min/max aggregates), without loading every series first.
+  const reportPath = process.env.METASERIES_DEMO_REPORT ?? join(demoDir, 'seattle-weather-report.html');
+  await reopened.saveReport(reportPath, { plot: { start: '2014', end: '2015' } });
+  const graph = reopened.lineage(['temp-max#1_ROLLING-MEAN#1']);
+  console.log(`  lineage of temp-max#1_ROLLING-MEAN#1: ${graph.edges.map((e) => `${e.from} → ${e.to} (${e.function})`).join('; ')}`);
+  console.log(`Report (summary, raw vs 7-day rolling mean for 2014–2015, lineage): ${reportPath}`);
   await store.close();
   await reopened.backend?.close();
 }

@@ -74,7 +74,8 @@ export function layoutLineage(graph: LineageGraphData): LineageLayout {
   const processedOrder = graph.nodes.filter((n) => n.kind === 'processed').map((n) => n.id).sort();
   const colorOf = (n: LineageNode): string =>
     n.kind === 'raw' ? RAW : n.kind === 'external' ? EXTERNAL : PROCESSED[processedOrder.indexOf(n.id) % PROCESSED.length]!;
-  const widthOf = (n: LineageNode): number => Math.max(n.id.length, (n.step?.function.length ?? 0) + 2, 8) * CHAR_W + 24;
+  // Names are bold (≈10% wider); the second line is smaller.
+  const widthOf = (n: LineageNode): number => Math.max(n.id.length * CHAR_W * 1.12, (n.step ? n.step.function.length + n.step.type.length + 3 : 8) * CHAR_W * 0.85, 8 * CHAR_W) + 24;
   const placed = new Map<string, Placed>();
   let x = MARGIN;
   let height = 0;

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { type Dataset, MetaseriesError, show } from '@metaseries/core';
-import { lineage } from './lineage.js';
+import { lineage, LineageGraph } from './lineage.js';
 import { plotSignal, type PlotOptions } from './plots.js';
 import { escapeHtml, htmlPage, vegaScriptTag } from './render.js';
 import { summarizeDataset } from './summary.js';
@@ -39,7 +39,8 @@ export async function buildReport(dataset: Dataset, options: ReportOptions = {})
   }
   sections.push('</section>');
   const tsNames = options.tsNames ?? signals.flatMap((s) => s.allTimeSeries);
-  const graph = lineage(dataset, tsNames);
+  const traced = lineage(dataset, tsNames);
+  const graph = new LineageGraph({ ...traced, title: options.tsNames || options.signalNames ? traced.title : `Lineage of dataset ${dataset.name}` });
   sections.push(`<section id="lineage"><h2>Lineage</h2>${graph.toHtmlFragment('ms-lineage')}</section>`);
   return htmlPage(`Dataset ${dataset.name}`, sections.join('\n'), '<style>.ms-summary{background:#f6f8fa;padding:12px;border-radius:6px;overflow:auto;font-size:12px}</style>');
 }
