@@ -53,8 +53,8 @@ function checkOptions(options: PlotOptions): { width: number; rowHeight: number 
 }
 
 async function makeTrace(ts: TimeSeries, name: string, options: PlotOptions, width: number, colorIndex: number): Promise<Trace> {
-  const data = await readTraceData(ts, { start: options.start ?? null, end: options.end ?? null, columns: width });
   const style = styleOf(ts);
+  const data = await readTraceData(ts, { start: options.start ?? null, end: options.end ?? null, columns: width, markersOnly: style.mode === 'markers' });
   return { ...data, name, seriesName: ts.name, symbol: style.symbol, mode: style.mode, color: COLORWAY[colorIndex % COLORWAY.length]! };
 }
 

@@ -25,6 +25,8 @@ export interface TraceData {
 }
 
 export interface ReadOptions {
+  /** Markers only (no line between points): decimation keeps min and max per column, not the column ends. */
+  markersOnly?: boolean;
   start?: TimeInput | null;
   end?: TimeInput | null;
   /** Pixel columns available; beyond 4 points per column the series is decimated. */
@@ -72,8 +74,8 @@ export async function readTraceData(ts: TimeSeries, options: ReadOptions): Promi
   }
   let keys: Float64Array = index.kind === 'range' ? Float64Array.from({ length: index.length }, (_, i) => index.start + i * index.step) : index.values;
   let y = numeric(series);
-  if (keys.length > options.columns * 4) {
-    const d = minMaxDecimate(keys, y, options.columns);
+  if (keys.length > options.columns * (options.markersOnly ? 2 : 4)) {
+    const d = minMaxDecimate(keys, y, options.columns, { keepEnds: !options.markersOnly });
     keys = d.x; y = d.y;
     reduction = 'min-max';
   }
