@@ -14,6 +14,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   createBackend,
   DataProvenance,
@@ -37,7 +38,7 @@ const CSV = join(dirname(require.resolve('vega-datasets')), '..', 'data', 'seatt
 /** Columns of the CSV we turn into signals, with their units. */
 const COLUMNS = { temp_max: '°C', temp_min: '°C', precipitation: 'mm', wind: 'm/s' } as const;
 
-async function readWeather(): Promise<{ dates: string[]; columns: Record<string, number[]> }> {
+export async function readWeather(): Promise<{ dates: string[]; columns: Record<string, number[]> }> {
   const [header, ...rows] = (await readFile(CSV, 'utf8')).trim().split('\n');
   const names = header!.split(',');
   const dates: string[] = [];
@@ -79,10 +80,8 @@ export function rollingMean(window: number): Transform {
   return transform;
 }
 
-async function main(): Promise<void> {
-  const demoDir = join(tmpdir(), 'metaseries-demo');
-  await mkdir(demoDir, { recursive: true });
-  const storeUrl = process.env.METASERIES_DEMO_STORE ?? `sqlite:${join(demoDir, 'seattle.db')}`;
+/** The four weather signals, with provenance, in one dataset (raw data only). */
+export async function weatherDataset(): Promise<Dataset> {
   const { dates, columns } = await readWeather();
 
   const signals = Object.entries(COLUMNS).map(([column, units]) => new Signal({
@@ -98,7 +97,14 @@ async function main(): Promise<void> {
     }),
     data: Series.fromTimes(dates, columns[column]!, { name: 'RAW', freq: 'D' }),
   }));
-  const dataset = new Dataset({ name: 'seattle-weather', description: 'Daily weather in Seattle, 2012–2015', owner: 'metaseries', project: 'demo', signals });
+  return new Dataset({ name: 'seattle-weather', description: 'Daily weather in Seattle, 2012–2015', owner: 'metaseries', project: 'demo', signals });
+}
+
+async function main(): Promise<void> {
+  const demoDir = join(tmpdir(), 'metaseries-demo');
+  await mkdir(demoDir, { recursive: true });
+  const storeUrl = process.env.METASERIES_DEMO_STORE ?? `sqlite:${join(demoDir, 'seattle.db')}`;
+  const dataset = await weatherDataset();
 
   const store = await createBackend(storeUrl);
   await store.clear();
@@ -133,7 +139,10 @@ async function main(): Promise<void> {
   await reopened.backend?.close();
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+// Run as a program (npm run demo), not when imported (scripts/plot-docs.ts reuses the data).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
