@@ -138,6 +138,19 @@ describe('decimation', () => {
     }), { numRuns: 200 });
   });
 
+  it('markers-only decimation (keepEnds: false) keeps the global extremes, the ends, ≤ 2 points per column', () => {
+    fc.assert(fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 100, maxLength: 3000 }), fc.integer({ min: 1, max: 20 }), (ys, columns) => {
+      const x = Float64Array.from(ys, (_, i) => i);
+      const d = minMaxDecimate(x, Float64Array.from(ys), columns, { keepEnds: false });
+      if (ys.length <= columns * 2) return;
+      expect(d.x.length).toBeLessThanOrEqual(columns * 2 + 2);
+      expect(d.x[0]).toBe(0);
+      expect(d.x[d.x.length - 1]).toBe(ys.length - 1);
+      expect(Math.max(...d.y)).toBe(Math.max(...ys));
+      expect(Math.min(...d.y)).toBe(Math.min(...ys));
+    }), { numRuns: 100 });
+  });
+
   it('a 1M-point spike survives into the figure; NaN-only columns become gaps', async () => {
     const n = 1_000_000;
     const v = new Float64Array(n).fill(1);
