@@ -52,7 +52,8 @@ export async function readTraceData(ts: TimeSeries, options: ReadOptions): Promi
     series = range ? sliceByKeyRange(ts.series, range) : ts.series;
     sourcePoints = series.length;
   } else {
-    const counted = await countPoints(ts, range);
+    // Without a range the store's statistics give the count (no scan where it keeps them).
+    const counted = range ? await countPoints(ts, range) : await ts.extent().then((e) => e.length, () => countPoints(ts, null));
     if (counted === null) {
       // No aggregation on this index (string labels): small by nature, read it.
       series = range ? await loadRangeKeys(ts, range) : await ts.load();
@@ -64,8 +65,14 @@ export async function readTraceData(ts: TimeSeries, options: ReadOptions): Promi
       const ext = await ts.extent();
       const spacing = ext.length > 1 && ext.first !== null && ext.last !== null ? (ext.last - ext.first) / (ext.length - 1) : 0;
       const delta = shiftSteps === 0 ? 0 : stepSize(ts, spacing);
-      const { x, y } = await storeMinMax(ts, { from: range?.from ?? ext.first ?? 0, to: range?.to ?? ext.last ?? 0 }, options.columns, (k) => toX(k + delta * shiftSteps, isTime, tz));
-      return { x, y, xType: isTime ? 'time' : 'number', timeZone: tz, sourcePoints: counted, reduction: 'store-min-max', shiftSteps };
+      const reduced = await storeMinMax(ts, { from: range?.from ?? ext.first ?? 0, to: range?.to ?? ext.last ?? 0 }, options.columns, (k) => toX(k + delta * shiftSteps, isTime, tz)).catch((e: unknown) => {
+        if (e instanceof MetaseriesError && e.code === 'UNSUPPORTED') return null;
+        throw e;
+      });
+      if (reduced) return { ...reduced, xType: isTime ? 'time' : 'number', timeZone: tz, sourcePoints: counted, reduction: 'store-min-max', shiftSteps };
+      // Values or index the store cannot aggregate (text labels): read them.
+      series = range ? await loadRangeKeys(ts, range) : await ts.load();
+      sourcePoints = series.length;
     }
   }
   const index = series.index;
