@@ -39,6 +39,7 @@ export async function openFile(browser: Browser, path: string): Promise<OpenedPa
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url()); });
   await page.goto(`file://${path}`);
-  await page.evaluate(() => Promise.all((window as unknown as { metaseriesViews?: Promise<unknown>[] }).metaseriesViews ?? []).then((views) => views.length));
+  // Runs in the page: `globalThis` is its window.
+  await page.evaluate(() => Promise.all((globalThis as { metaseriesViews?: Promise<unknown>[] }).metaseriesViews ?? []).then((views) => views.length));
   return { page, errors, requests };
 }
