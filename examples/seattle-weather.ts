@@ -6,12 +6,15 @@
  *   METASERIES_DEMO_STORE=parquet:./store npm run demo   # any backend URL
  *
  * Steps: build a Dataset with provenance → process (7-day rolling mean, a transform
- * defined right here) → save to the backend → reopen lazily → read one week by range.
+ * defined right here) → save to the backend → reopen lazily → read one week by range →
+ * write an HTML report (summary, raw vs rolling mean plots, lineage) with @metaseries/plot.
+ *   METASERIES_DEMO_REPORT=./report.html npm run demo   # where the report goes
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   createBackend,
   DataProvenance,
@@ -25,6 +28,8 @@ import {
   type Transform,
 } from '@metaseries/core';
 import '@metaseries/storage-sql';
+// Adds plot(), summary(), lineage() and saveReport() to the core classes.
+import '@metaseries/plot';
 
 // The package exports only its JS entry (build/index.js); its data folder sits beside build/.
 const require = createRequire(import.meta.url);
@@ -33,7 +38,7 @@ const CSV = join(dirname(require.resolve('vega-datasets')), '..', 'data', 'seatt
 /** Columns of the CSV we turn into signals, with their units. */
 const COLUMNS = { temp_max: '°C', temp_min: '°C', precipitation: 'mm', wind: 'm/s' } as const;
 
-async function readWeather(): Promise<{ dates: string[]; columns: Record<string, number[]> }> {
+export async function readWeather(): Promise<{ dates: string[]; columns: Record<string, number[]> }> {
   const [header, ...rows] = (await readFile(CSV, 'utf8')).trim().split('\n');
   const names = header!.split(',');
   const dates: string[] = [];
@@ -75,10 +80,8 @@ export function rollingMean(window: number): Transform {
   return transform;
 }
 
-async function main(): Promise<void> {
-  const demoDir = join(tmpdir(), 'metaseries-demo');
-  await mkdir(demoDir, { recursive: true });
-  const storeUrl = process.env.METASERIES_DEMO_STORE ?? `sqlite:${join(demoDir, 'seattle.db')}`;
+/** The four weather signals, with provenance, in one dataset (raw data only). */
+export async function weatherDataset(): Promise<Dataset> {
   const { dates, columns } = await readWeather();
 
   const signals = Object.entries(COLUMNS).map(([column, units]) => new Signal({
@@ -94,7 +97,14 @@ async function main(): Promise<void> {
     }),
     data: Series.fromTimes(dates, columns[column]!, { name: 'RAW', freq: 'D' }),
   }));
-  const dataset = new Dataset({ name: 'seattle-weather', description: 'Daily weather in Seattle, 2012–2015', owner: 'metaseries', project: 'demo', signals });
+  return new Dataset({ name: 'seattle-weather', description: 'Daily weather in Seattle, 2012–2015', owner: 'metaseries', project: 'demo', signals });
+}
+
+async function main(): Promise<void> {
+  const demoDir = join(tmpdir(), 'metaseries-demo');
+  await mkdir(demoDir, { recursive: true });
+  const storeUrl = process.env.METASERIES_DEMO_STORE ?? `sqlite:${join(demoDir, 'seattle.db')}`;
+  const dataset = await weatherDataset();
 
   const store = await createBackend(storeUrl);
   await store.clear();
@@ -117,11 +127,22 @@ async function main(): Promise<void> {
   }
   const raw = await reopened.get('temp-max#1').get('temp-max#1_RAW#1').load();
   console.log(`  temp-max#1_RAW#1: ${raw.length} daily points, ${(raw.index as { textAt(i: number): string }).textAt(0)} … ${(raw.index as { textAt(i: number): string }).textAt(raw.length - 1)}`);
+
+  // The report reads the lazily reopened dataset through the store (range reads and
+  // min/max aggregates), without loading every series first.
+  const reportPath = process.env.METASERIES_DEMO_REPORT ?? join(demoDir, 'seattle-weather-report.html');
+  await reopened.saveReport(reportPath, { plot: { start: '2014', end: '2015' } });
+  const graph = reopened.lineage(['temp-max#1_ROLLING-MEAN#1']);
+  console.log(`  lineage of temp-max#1_ROLLING-MEAN#1: ${graph.edges.map((e) => `${e.from} → ${e.to} (${e.function})`).join('; ')}`);
+  console.log(`Report (summary, raw vs 7-day rolling mean for 2014–2015, lineage): ${reportPath}`);
   await store.close();
   await reopened.backend?.close();
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+// Run as a program (npm run demo), not when imported (scripts/plot-docs.ts reuses the data).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}

@@ -2,7 +2,7 @@ import { MetaseriesError, invalidInput, show } from '../errors.js';
 import { labelPeriod } from '../series/partial.js';
 import type { Series } from '../series/series.js';
 import type { EpochUnit } from '../series/timestamp.js';
-import type { AsOf, KeyRange } from '../storage/backend.js';
+import type { AggregateRequest, AsOf, KeyRange, SeriesSummary } from '../storage/backend.js';
 import { SeriesContainer } from '../storage/container.js';
 import type { Storage } from '../storage/storage.js';
 import { canonicalJson } from './canonical.js';
@@ -136,6 +136,22 @@ export class TimeSeries {
     if (to !== null) range.to = isDatetime ? labelPeriod(to, tz, unit)[1] : Number(to);
     const s = await this.container.loadRange(range);
     return s.rename(this.name_);
+  }
+
+  /**
+   * Aggregates of the values per bucket of `every` (index units: microseconds for a
+   * datetime index) — in memory when loaded, else computed by the store without
+   * loading the series (pushed down where the backend can).
+   * @example const daily = await ts.aggregate({ fn: 'max', every: 86_400_000_000 })
+   */
+  async aggregate(request: AggregateRequest): Promise<Series> {
+    return (await this.container.aggregate(request)).rename(this.name_);
+  }
+
+  /** Number of points and first/last index key (microseconds for datetime), without loading stored values. */
+  async extent(): Promise<Pick<SeriesSummary, 'length' | 'first' | 'last'>> {
+    const { length, first, last } = await this.container.summary();
+    return { length, first, last };
   }
 
   /** meteaudata's `metadata_dict()`: what backends store next to the values. */

@@ -1,8 +1,10 @@
 import { MetaseriesError, show } from '../errors.js';
 import { resampleBins } from '../series/bins.js';
 import { aggregateGroups } from '../series/group-aggregate.js';
-import type { DatetimeIndex } from '../series/indexes.js';
-import type { Series } from '../series/series.js';
+import { DatetimeIndex, NumericIndex } from '../series/indexes.js';
+import { Series } from '../series/series.js';
+import type { AggregateRequest } from '../storage/backend.js';
+import { planQuery } from './spec.js';
 import type { QueryFill, QueryPlan, ResolvedAgg } from './spec.js';
 
 /** One series reduced to buckets: labels (epoch µs, the index's representation) and a column per aggregation. */
@@ -91,4 +93,18 @@ export function reindex(column: Float64Array, labels: Float64Array, target: Floa
     out[j] = column[i]!;
   }
   return out;
+}
+
+/**
+ * One series aggregated as `aggregate` answers it: per bucket of `request.every` (a pandas
+ * frequency) or as one bucket, as a Series indexed by bucket label. `range` is applied by
+ * the caller (it is in stored units).
+ */
+export function aggregateSeries(series: Series, request: AggregateRequest, key = series.name ?? ''): Series {
+  const plan = planQuery({ series: [key], agg: request.fn, ...(request.every === undefined ? {} : { every: request.every }), ...(request.tz === undefined ? {} : { tz: request.tz }) });
+  const buckets = bucketSeries(series, plan, key);
+  const index = series.index.kind === 'datetime' || plan.every !== null
+    ? new DatetimeIndex(buckets.labels, { tz: buckets.tz, name: series.index.name })
+    : new NumericIndex(buckets.labels, 'float64', series.index.name);
+  return new Series({ index, values: buckets.columns[0]!, name: series.name, dtype: plan.aggs[0]!.kernel === 'count' ? 'int64' : 'float64' });
 }

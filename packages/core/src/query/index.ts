@@ -1,4 +1,4 @@
-export { bucketSeries, type Buckets } from './engine.js';
+export { aggregateSeries, bucketSeries, type Buckets } from './engine.js';
 export { QueryResult, type QueryColumn, type QueryError, type QuerySource } from './result.js';
 export { runQuery, storedRange, type QueryReader, type StoredRange } from './run.js';
 export {

@@ -1,7 +1,8 @@
 import { MetaseriesError, show } from '../errors.js';
 import type { Series } from '../series/series.js';
-import type { AsOf, KeyRange } from './backend.js';
-import { sliceByKeyRange } from './slice.js';
+import { aggregateSeries } from '../query/engine.js';
+import type { AggregateRequest, AsOf, KeyRange, SeriesSummary } from './backend.js';
+import { sliceByKeyRange, summarize } from './slice.js';
 import type { Storage } from './storage.js';
 
 /**
@@ -90,5 +91,21 @@ export class SeriesContainer {
     if (this.series) return sliceByKeyRange(this.series, range);
     if (!this.storage || !this.key) throw new MetaseriesError('INVALID_INPUT', `No values and no storage for key ${show(this.key)}`);
     return (await this.storage.loadRange(this.key, range, this.asOf === undefined ? {} : { asOf: this.asOf })).series;
+  }
+
+  /** Aggregates per bucket: computed in memory if loaded, else by the store (pushed down when it can). */
+  async aggregate(request: AggregateRequest): Promise<Series> {
+    if (this.series) return aggregateSeries(request.range ? sliceByKeyRange(this.series, request.range) : this.series, request, this.key ?? undefined);
+    if (!this.storage || !this.key) throw new MetaseriesError('INVALID_INPUT', `No values and no storage for key ${show(this.key)}`);
+    return this.storage.aggregate(this.key, request);
+  }
+
+  /** Length and first/last key: from memory if loaded, else from the store's `describe` (no values read where it keeps statistics). */
+  async summary(): Promise<SeriesSummary> {
+    if (this.series) return summarize(this.key ?? '', this.series);
+    if (!this.storage || !this.key) throw new MetaseriesError('INVALID_INPUT', `No values and no storage for key ${show(this.key)}`);
+    const found = (await this.storage.describe(this.key)).find((s) => s.key === this.key);
+    if (!found) throw new MetaseriesError('NOT_FOUND', `No stored series ${show(this.key)}`);
+    return found;
   }
 }

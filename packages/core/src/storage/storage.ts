@@ -1,12 +1,10 @@
 import { MetaseriesError, show } from '../errors.js';
 import type { SeriesMetadata } from '../model/wire.js';
 import type { Series } from '../series/series.js';
-import { bucketSeries } from '../query/engine.js';
+import { aggregateSeries } from '../query/engine.js';
 import type { QueryResult } from '../query/result.js';
 import { runQuery } from '../query/run.js';
 import { planQuery, type QueryOptions } from '../query/spec.js';
-import { DatetimeIndex, NumericIndex } from '../series/indexes.js';
-import { Series as SeriesClass } from '../series/series.js';
 import {
   type AsOf,
   type AggregateRequest,
@@ -280,14 +278,11 @@ export class Storage {
    */
   aggregate(key: string, request: AggregateRequest): Promise<Series> {
     return this.run('aggregate', key, async () => {
-      const plan = planQuery({ series: [key], agg: request.fn, ...(request.every === undefined ? {} : { every: request.every }), ...(request.tz === undefined ? {} : { tz: request.tz }) });
+      // Validate before reading (unknown functions, bare-number widths…).
+      planQuery({ series: [key], agg: request.fn, ...(request.every === undefined ? {} : { every: request.every }), ...(request.tz === undefined ? {} : { tz: request.tz }) });
       if (request.range) checkRange(request.range, this.kind);
       const { series } = request.range ? await this.loadRange(key, request.range) : await this.backend.load(key);
-      const buckets = bucketSeries(series, plan, key);
-      const index = series.index.kind === 'datetime' || plan.every !== null
-        ? new DatetimeIndex(buckets.labels, { tz: buckets.tz, name: series.index.name })
-        : new NumericIndex(buckets.labels, 'float64', series.index.name);
-      return new SeriesClass({ index, values: buckets.columns[0]!, name: series.name, dtype: plan.aggs[0]!.kernel === 'count' ? 'int64' : 'float64' });
+      return aggregateSeries(series, request, key);
     });
   }
 
