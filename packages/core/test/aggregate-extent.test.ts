@@ -14,7 +14,7 @@ describe('TimeSeries.aggregate / extent (read without loading the values)', () =
     const t0 = Date.UTC(2024, 0, 1) * 1000;
     for (const ts of [loaded, stored]) {
       expect(await ts.extent()).toEqual({ length: 6, first: t0, last: t0 + 5 * 3_600_000_000 });
-      const max = await ts.aggregate({ fn: 'max', every: 2 * 3_600_000_000 });
+      const max = await ts.aggregate({ fn: 'max', every: '2h' });
       expect(Array.from(max.values as Float64Array)).toEqual([3, 8, 5]);
       expect(max.name).toBe('A#1_RAW#1');
       const count = await ts.aggregate({ fn: 'count', range: { from: t0 + 3_600_000_000 } });
