@@ -5,3 +5,5 @@ export * from './process/index.js';
 export * from './series/index.js';
 export * from './storage/index.js';
 export * from './archive/index.js';
+export * from './progress.js';
+export * from './ingest/index.js';

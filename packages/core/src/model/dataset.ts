@@ -17,6 +17,7 @@ import {
   writeCatalog,
 } from './persistence.js';
 import { Signal } from './signal.js';
+import { type ProgressOptions, throwIfAborted } from '../progress.js';
 
 export interface DatasetInit {
   name: string;
@@ -139,11 +140,19 @@ export class Dataset {
   }
 
   /** Write every series and the dataset's own metadata (or only what changed, with `onlyChanged`). */
-  async saveAll(options: { onlyChanged?: boolean } = {}): Promise<void> {
+  async saveAll(options: { onlyChanged?: boolean } & ProgressOptions = {}): Promise<void> {
     this.requireStorage();
+    const total = [...this.signals.values()].reduce((n, s) => n + s.timeSeries.size, 0);
+    let done = 0;
     for (const signal of this.signals.values()) {
-      for (const ts of signal.timeSeries.values()) await saveSeries(signal.binding!, signal, ts, options.onlyChanged ?? false);
+      for (const ts of signal.timeSeries.values()) {
+        // Checked between series: each key is written whole, and the catalog (last) keeps its old state.
+        throwIfAborted(options.signal, `saveAll of dataset ${show(this.name)}`, `${done} of ${total} series saved, catalog not updated`);
+        await saveSeries(signal.binding!, signal, ts, options.onlyChanged ?? false);
+        options.onProgress?.({ done: ++done, total, unit: 'series', key: `${this.name}/${signal.name}/${ts.name}` });
+      }
     }
+    throwIfAborted(options.signal, `saveAll of dataset ${show(this.name)}`, `${done} of ${total} series saved, catalog not updated`);
     await this.saveCatalog();
   }
 
@@ -151,13 +160,14 @@ export class Dataset {
    * Attach every series stored under this dataset — also series and signals that only
    * the backend has — lazily: metadata now, values on first use.
    */
-  async loadAll(): Promise<this> {
+  async loadAll(options: ProgressOptions = {}): Promise<this> {
     const storage = this.requireStorage();
     const catalog = await readCatalog(storage, this.name);
     const stored = await storedSignalNames(storage, this.name);
     // Catalog order first (the order signals were added), then any the catalog does not know.
     const ordered = [...Object.keys(catalog.signals).filter((n) => stored.includes(n)), ...stored.filter((n) => !(n in catalog.signals))];
-    for (const name of ordered) {
+    for (const [i, name] of ordered.entries()) {
+      throwIfAborted(options.signal, `loadAll of dataset ${show(this.name)}`, `${i} of ${ordered.length} signals attached`);
       let signal = this.signals.get(name);
       if (!signal) {
         const entry = catalog.signals[name];
@@ -169,6 +179,7 @@ export class Dataset {
         this.bindSignal(signal);
       }
       await loadSignalSeries(signal.binding!, signal, catalog.signals[name]?.time_series ?? []);
+      options.onProgress?.({ done: i + 1, total: ordered.length, unit: 'signals', key: `${this.name}/${name}` });
     }
     return this;
   }
@@ -178,7 +189,7 @@ export class Dataset {
    * first use.
    * @example const ds = await Dataset.fromBackend(await createBackend('sqlite:./plant.db'), 'plant');
    */
-  static async fromBackend(backend: StorageBackend | Storage, name: string, options: { autoSave?: boolean } = {}): Promise<Dataset> {
+  static async fromBackend(backend: StorageBackend | Storage, name: string, options: { autoSave?: boolean } & ProgressOptions = {}): Promise<Dataset> {
     const storage = Storage.from(backend);
     const catalog = await readCatalog(storage, name);
     const d: Partial<DatasetCatalogEntry> = catalog.dataset ?? {};
@@ -190,8 +201,8 @@ export class Dataset {
       name, description: d.description ?? null, owner: d.owner ?? null, purpose: d.purpose ?? null, project: d.project ?? null,
       createdOn: d.created_on, lastUpdated: d.last_updated,
     });
-    dataset.useBackend(storage, options);
-    await dataset.loadAll();
+    dataset.useBackend(storage, { autoSave: options.autoSave });
+    await dataset.loadAll({ onProgress: options.onProgress, signal: options.signal });
     if (d.last_updated) dataset.lastUpdated = d.last_updated;
     return dataset;
   }
