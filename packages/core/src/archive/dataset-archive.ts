@@ -10,8 +10,9 @@ import { openArchive, utf8 } from './source.js';
 import { dumpYaml } from './yaml-dump.js';
 import { parseArchiveYaml } from './yaml-read.js';
 import { zipToBuffer } from './zip.js';
+import { type ProgressOptions, throwIfAborted } from '../progress.js';
 
-export interface DatasetSaveOptions extends Omit<ArchiveWriteOptions, 'outputValueNames'> {
+export interface DatasetSaveOptions extends Omit<ArchiveWriteOptions, 'outputValueNames'>, ProgressOptions {
   /** `'auto'` or a string for every signal, or signal name → that signal's headers. */
   outputValueNames?: DatasetOutputValueNames | null;
 }
@@ -47,10 +48,16 @@ export async function saveDataset(dataset: Dataset, dir: string, options: Datase
   }
   const entries: { name: string; data: Buffer }[] = [];
   const prefix = `${dataset.name}_data/`;
+  let done = 0;
   for (const [name, signal] of dataset.signals) {
-    const files = await signalFiles(signal as Signal, { ...options, outputValueNames: signalValueNames(name, options.outputValueNames) }, prefix);
+    // Nothing is written before the final rename, so a cancel leaves any old archive as it was.
+    throwIfAborted(options.signal, `save of dataset ${show(dataset.name)}`, `${done} of ${dataset.signals.size} signals serialised, nothing written`);
+    const { onProgress: _p, signal: _s, ...write } = options;
+    const files = await signalFiles(signal as Signal, { ...write, outputValueNames: signalValueNames(name, options.outputValueNames) }, prefix);
     for (const [entry, data] of files) entries.push({ name: entry, data });
+    options.onProgress?.({ done: ++done, total: dataset.signals.size, unit: 'signals', key: name });
   }
+  throwIfAborted(options.signal, `save of dataset ${show(dataset.name)}`, `${done} of ${dataset.signals.size} signals serialised, nothing written`);
   entries.push({ name: `${dataset.name}_metadata.yaml`, data: Buffer.from(dumpYaml(datasetMetadataDict(dataset)), 'utf8') });
   await mkdir(dir, { recursive: true });
   const zipPath = join(dir, `${dataset.name}.zip`);
@@ -64,7 +71,7 @@ export async function saveDataset(dataset: Dataset, dir: string, options: Datase
  *
  * @example const plant = await loadDataset('./out/plant.zip')
  */
-export async function loadDataset(path: string, name?: string): Promise<Dataset> {
+export async function loadDataset(path: string, name?: string, options: ProgressOptions = {}): Promise<Dataset> {
   const source = await openArchive(path);
   const candidates = source.names.filter((n) => !n.includes('/') && n.endsWith('_metadata.yaml')).map((n) => n.slice(0, -'_metadata.yaml'.length));
   const dsName = pickName(candidates, name, 'dataset', source.label);
@@ -79,7 +86,9 @@ export async function loadDataset(path: string, name?: string): Promise<Dataset>
     if (typeof sigMeta !== 'object' || sigMeta === null) throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: signal ${show(sigName)} is not a mapping`);
     const m = { ...(sigMeta as Record<string, unknown>) };
     m.name ??= sigName;
+    throwIfAborted(options.signal, `load of archive ${show(path)}`, `${signals.length} signals read`);
     signals.push(await signalFromArchive(source, m, `${dsName}_data/${sigName}_data`, entry));
+    options.onProgress?.({ done: signals.length, total: Object.keys(signalsMeta).length, unit: 'signals', key: sigName });
   }
   const text = (k: string): string | null => {
     const v = meta[k];

@@ -222,9 +222,9 @@ export class Dataset {
    * when the archive holds one dataset).
    * @example const plant = await Dataset.load('./out/plant.zip')
    */
-  static async load(path: string, name?: string): Promise<Dataset> {
+  static async load(path: string, name?: string, options: ProgressOptions = {}): Promise<Dataset> {
     const { loadDataset } = await import('../archive/dataset-archive.js');
-    return loadDataset(path, name);
+    return loadDataset(path, name, options);
   }
 
   /** @internal bump last_updated. */
