@@ -48,7 +48,10 @@ export async function readableStore(spec: string): Promise<Storage> {
 /** A dataset archive, or a signal archive wrapped in a dataset named after the file. */
 export async function loadArchiveDataset(path: string): Promise<Dataset> {
   try {
-    return await Dataset.load(path);
+    const dataset = await Dataset.load(path);
+    // A signal archive's metadata reads as a dataset without signals.
+    if (dataset.signals.size > 0) return dataset;
+    throw new MetaseriesError('CORRUPT_DATA', `Archive ${show(path)} holds no dataset with signals`);
   } catch (datasetError) {
     let signal: Signal;
     try {
