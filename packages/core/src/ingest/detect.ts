@@ -60,7 +60,8 @@ const DELIMITERS = ['\t', ';', '|', ','];
  * semicolon and pipe win over comma, which may be a decimal mark.
  */
 function detectDelimiter(lines: readonly string[]): string {
-  const tail = lines.slice(Math.floor(lines.length / 2));
+  // The tail: files may start with a preamble; tiny samples keep all but the first line.
+  const tail = lines.length > 10 ? lines.slice(Math.floor(lines.length / 2)) : lines.length > 1 ? lines.slice(1) : lines;
   for (const d of DELIMITERS) {
     const counts = new Map<number, number>();
     for (const line of tail) {
@@ -68,7 +69,7 @@ function detectDelimiter(lines: readonly string[]): string {
       counts.set(n, (counts.get(n) ?? 0) + 1);
     }
     const [mode, hits] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]!;
-    if (mode > 1 && hits >= tail.length * 0.9) return d;
+    if (mode > 1 && hits >= tail.length * 0.6) return d;
   }
   throw invalidInput(`Cannot tell the delimiter of the file: none of tab, ";", "|", "," splits its lines into the same number of fields (first line ${show(lines[0]?.slice(0, 80) ?? '')}); pass delimiter`);
 }
@@ -91,7 +92,7 @@ export function detectCsv({ lines, mapping, missing }: CsvDetectInput): { detect
   const delimiter = mapping.delimiter ?? detectDelimiter(nonBlank);
   const split = lines.map((l) => splitLine(l, delimiter));
   // The data's field count: the most common count over the second half of the sample.
-  const tail = split.slice(Math.floor(split.length / 2)).filter((f) => f.length > 1 || f[0] !== '');
+  const tail = (split.length > 10 ? split.slice(Math.floor(split.length / 2)) : split.length > 1 ? split.slice(1) : split).filter((f) => f.length > 1 || f[0] !== '');
   const counts = new Map<number, number>();
   for (const f of tail) counts.set(f.length, (counts.get(f.length) ?? 0) + 1);
   const width = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? split[0]!.length;
@@ -164,7 +165,9 @@ export function detectCsv({ lines, mapping, missing }: CsvDetectInput): { detect
     if (pinned) { columns[n] = pinned; continue; }
     const own = new Set([...missing, ...(mapping.columns?.[n]?.missing ?? [])]);
     const values = dataRows.map((f) => f[i]!.trim()).filter((v) => !own.has(v));
-    const numeric = values.every((v) => !Number.isNaN(parseDecimal(v, 0, v.length, dec)) || /^[+-]?nan$/i.test(v));
+    // One stray text in a numeric column is a bad cell (reported), not a text column.
+    const failures = values.filter((v) => Number.isNaN(parseDecimal(v, 0, v.length, dec)) && !/^[+-]?nan$/i.test(v)).length;
+    const numeric = failures <= Math.max(1, Math.floor(values.length * 0.01)) && failures < values.length / 2;
     columns[n] = numeric ? 'float64' : 'str';
   }
   const detection: Omit<IngestDetection, 'timezone'> = { format: 'csv', delimiter, decimal, skipRows, headerRows, timeColumn, timeFormat: format, columns };

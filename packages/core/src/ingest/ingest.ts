@@ -136,10 +136,22 @@ function datasetNameFrom(label: string): string {
   return label.replace(/\.[^.]*$/, '').replace(/[/\\]/g, '-') || 'ingest';
 }
 
+/** The sample's first records (a quoted field may span lines), without a cut-off last one. */
 function sampleLines(sample: string, ended: boolean): string[] {
-  const lines = sample.split('\n');
-  if (!ended && lines.length > 1) lines.pop();
-  return lines.slice(0, SAMPLE_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  const lines: string[] = [];
+  let pos = 0;
+  while (pos < sample.length && lines.length < SAMPLE_LINES) {
+    let end = sample.indexOf('"', pos) >= 0 ? recordEnd(sample, pos) : sample.indexOf('\n', pos);
+    if (end < 0 || (end === sample.length && !ended)) {
+      if (!ended) break;
+      end = sample.length;
+    }
+    const line = sample.slice(pos, end);
+    lines.push(line.endsWith('\r') ? line.slice(0, -1) : line);
+    pos = end + 1;
+  }
+  if (lines.length === 0) lines.push(sample);
+  return lines;
 }
 
 interface TextChunk { text: string; bytes: number }
@@ -376,7 +388,7 @@ class RowSink {
   }
 
   private fieldCount(got: number, text: string): void {
-    this.reject(this.names[Math.min(got, this.names.length) - 1] ?? '', text, `expected ${this.names.length} fields, got ${got}`, true);
+    this.reject(this.names[Math.min(got, this.names.length - 1)] ?? '', text, `expected ${this.names.length} fields, got ${got}`, true);
   }
 
   /** One cell; false when the row is dropped. */

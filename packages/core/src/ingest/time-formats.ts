@@ -197,7 +197,7 @@ export interface TimeDetection {
 }
 
 /**
- * Pick the format that parses every non-empty sample value. Day-first vs month-first
+ * Pick the format that parses the non-empty sample values (all but one, or 10%, of them). Day-first vs month-first
  * is decided by a part above 12; when no value tells, `dayFirst` must say, else
  * INVALID_INPUT. Numbers are epochs when `numericIsTime` (by magnitude: s, ms, µs,
  * ns), or Excel serial days when they lie between 1 and 100 000 and the column name says so.
@@ -207,7 +207,11 @@ export function detectTimeFormat(sample: readonly string[], options: { dayFirst?
   const values = sample.map((v) => v.trim()).filter((v) => v !== '');
   if (values.length === 0) return null;
   const off = [Number.NaN];
-  const all = (fn: (v: string) => boolean): boolean => values.every(fn);
+  // Most, not all: a sample may hold a bad row, which ingestion then reports with its line.
+  const all = (fn: (v: string) => boolean): boolean => {
+    const failures = values.length - values.filter(fn).length;
+    return failures <= Math.max(1, Math.floor(values.length * 0.1)) && failures < values.length / 2;
+  };
   if (all((v) => !Number.isNaN(numericDate(v, 0, v.length, 'ymd', off)))) {
     const hasOffset = values.some((v) => { numericDate(v, 0, v.length, 'ymd', off); return !Number.isNaN(off[0]!); });
     return { format: 'iso', hasOffset };
@@ -216,7 +220,7 @@ export function detectTimeFormat(sample: readonly string[], options: { dayFirst?
   const mdy = all((v) => !Number.isNaN(numericDate(v, 0, v.length, 'mdy', off)));
   if (dmy && mdy) {
     if (options.dayFirst === undefined) {
-      throw invalidInput(`Time column ${show(options.column ?? '')}: dates such as ${show(values[0])} read both day-first and month-first; pass dayFirst: true or false (or time.format 'dmy' / 'mdy')`);
+      throw invalidInput(`Time column ${show(options.column ?? '')}: dates such as ${show(values[0])} read both day-first and month-first; pass dayFirst: true or false (or timeFormat 'dmy' / 'mdy')`);
     }
     return { format: options.dayFirst ? 'dmy' : 'mdy', hasOffset: false };
   }
