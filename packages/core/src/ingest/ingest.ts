@@ -250,6 +250,7 @@ class RowSink {
   private readonly badFirst: BadRow[] = [];
   private rowBad = false;
   private line = 0;
+  private capacity = 0;
 
   constructor(
     readonly names: string[],
@@ -354,6 +355,7 @@ class RowSink {
   private addLine(text: string, s: number, e: number): void {
     const n = this.kinds.length;
     const row = this.count;
+    if (row >= this.capacity) this.grow(row);
     this.rowBad = false;
     let pos = s;
     for (let c = 0; c < n; c++) {
@@ -377,6 +379,7 @@ class RowSink {
     const save = this.line;
     this.line = line;
     const row = this.count;
+    if (row >= this.capacity) this.grow(row);
     this.rowBad = false;
     if (fields.length !== this.kinds.length) { this.fieldCount(fields.length, fields.join(this.delim)); this.line = save; return; }
     for (let c = 0; c < fields.length; c++) {
@@ -396,7 +399,6 @@ class RowSink {
     switch (this.kinds[c]) {
       case NUM: {
         const col = this.numbers[c]!;
-        if (row >= col.data.length) col.ensure(row);
         let x = parseDecimal(text, s, e, this.dec);
         if (x !== x) {
           const t = text.slice(s, e).trim();
@@ -415,13 +417,11 @@ class RowSink {
       }
       case TEXT: {
         const col = this.texts[c]!;
-        col.ensure(row);
         const t = text.slice(s, e);
         col.data[row] = this.missingText[c]!.has(t.trim()) ? null : t;
         return true;
       }
       case TIME: {
-        if (row >= this.times.data.length) this.times.ensure(row);
         const us = this.parse(text, s, e);
         if (us !== us) return this.reject(this.names[c]!, text.slice(s, e), `is not a ${this.detection.timeFormat} timestamp`, true);
         this.times.data[row] = us;
@@ -432,7 +432,6 @@ class RowSink {
         if (this.parts.length === this.partCount) {
           const joined = this.parts.join(' ');
           this.parts.length = 0;
-          if (row >= this.times.data.length) this.times.ensure(row);
           const us = this.parse(joined, 0, joined.length);
           if (us !== us) return this.reject([this.detection.timeColumn].flat().join(' + '), joined, `is not a ${this.detection.timeFormat} timestamp`, true);
           this.times.data[row] = us;
@@ -444,8 +443,17 @@ class RowSink {
   }
 
   private finishRow(_row: number): void {
-    this.parts.length = 0;
+    // Setting an array's length costs per row: only the date+time case collects parts.
+    if (this.partCount > 1 && this.parts.length > 0) this.parts.length = 0;
     this.count++;
+  }
+
+  /** Room for row `row` in every column, checked once per row. */
+  private grow(row: number): void {
+    this.times.ensure(row);
+    for (const c of this.numbers) c?.ensure(row);
+    for (const c of this.texts) c?.ensure(row);
+    this.capacity = this.times.data.length;
   }
 
   /**
@@ -453,7 +461,7 @@ class RowSink {
    * (`nan` keeps it with NaN, unless the whole row is unusable).
    */
   private reject(column: string, text: string, reason: string, wholeRow: boolean): boolean {
-    this.parts.length = 0;
+    if (this.parts.length > 0) this.parts.length = 0;
     if (this.onBad === 'error') {
       throw invalidInput(`${this.label}, line ${this.line}, column ${show(column)}: ${show(text.length > 80 ? `${text.slice(0, 77)}...` : text)} ${reason.startsWith('expected') ? `— ${reason}` : reason} (pass onBadRow: 'skip' or 'nan', or list the text under missing)`);
     }
