@@ -46,7 +46,7 @@ function shape(v: unknown): unknown {
 const SERIES = ['precipitation#1', 'temp-max#1', 'temp-min#1', 'weather#1', 'wind#1'];
 
 beforeAll(async () => {
-  const r = await run(['ingest', SEATTLE, 'sqlite:./src.db', '--dataset', 'seattle']);
+  const r = await run(['ingest', SEATTLE, 'sqlite:./src.db', '--dataset', 'seattle', '--quiet']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
 }, 60_000);

@@ -37,7 +37,7 @@ export function makePrinter(json: boolean, write: (text: string) => void = (t) =
     record(value) {
       if (json) return;
       const width = Math.max(0, ...Object.keys(value).map((k) => k.length));
-      for (const [k, v] of Object.entries(value)) write(`${`${k}:`.padEnd(width + 1)} ${cellText(v)}\n`);
+      for (const [k, v] of Object.entries(value)) write(`${`${`${k}:`.padEnd(width + 1)} ${cellText(v)}`.trimEnd()}\n`);
     },
     result(value) {
       if (json) write(`${JSON.stringify(value, null, 2)}\n`);

@@ -5,14 +5,17 @@
  */
 export class NumberColumn {
   data: Float64Array;
-  constructor(capacity = 1024) {
+  /** Growth factor: 2 from a small start; 1.25 when the capacity was estimated from the file size. */
+  private readonly factor: number;
+  constructor(capacity = 1024, estimated = false) {
     this.data = new Float64Array(capacity);
+    this.factor = estimated ? 1.25 : 2;
   }
 
   /** Make room for row `i`. */
   ensure(i: number): void {
     if (i < this.data.length) return;
-    const next = new Float64Array(Math.max(this.data.length * 2, i + 1));
+    const next = new Float64Array(Math.max(Math.ceil(this.data.length * this.factor), i + 1));
     next.set(this.data);
     this.data = next;
   }

@@ -1,6 +1,6 @@
 import { invalidInput, show } from '../errors.js';
 import { parseDecimal } from './columns.js';
-import type { IngestFormat, IngestMapping } from './mapping.js';
+import type { CheckedMapping, IngestFormat } from './mapping.js';
 import { detectTimeFormat, type TimeFormat } from './time-formats.js';
 
 /** What ingestion chose for a file; pass it back as options to pin the choice. */
@@ -78,7 +78,7 @@ const TIME_NAME = /time|date|stamp|epoch|datetime|jour|datum|fecha|^t$/i;
 
 export interface CsvDetectInput {
   lines: readonly string[];
-  mapping: IngestMapping;
+  mapping: CheckedMapping;
   missing: ReadonlySet<string>;
 }
 

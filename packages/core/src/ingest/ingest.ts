@@ -11,7 +11,7 @@ import type { StorageBackend } from '../storage/backend.js';
 import { Storage } from '../storage/storage.js';
 import { isNanText, NumberColumn, parseDecimal, TextColumn } from './columns.js';
 import { DEFAULT_MISSING, detectCsv, detectFormat, type IngestDetection, splitLine } from './detect.js';
-import { checkMapping, type IngestMapping, readMapping } from './mapping.js';
+import { type CheckedMapping, checkMapping, type IngestMapping, readMapping } from './mapping.js';
 import { type TimeParser, timeParser } from './time-formats.js';
 
 /** Where the text comes from: a file, a string, or any (async) iterable of text or bytes (Node streams are). */
@@ -104,7 +104,9 @@ export async function ingest(source: IngestSource, options: IngestOptions = {}):
   if (format === 'csv') {
     const lines = sampleLines(sample, ended);
     const { detection, names, hasOffset } = detectCsv({ lines, mapping, missing });
-    sink = new RowSink(names, { ...detection, timezone: zoneFor(mapping, detection.timeFormat, hasOffset) }, mapping, missing, label);
+    const sampled = lines.reduce((n, l) => n + l.length + 1, 0);
+    const expectedRows = total !== null && lines.length > 1 && sampled > 0 ? (total * lines.length) / sampled : undefined;
+    sink = new RowSink(names, { ...detection, timezone: zoneFor(mapping, detection.timeFormat, hasOffset) }, mapping, missing, label, expectedRows);
     await sink.readCsv(sample, rest());
   } else {
     const records = format === 'json' ? await jsonRecords(sample, rest(), label) : ndjsonRecords(sample, rest(), label);
@@ -118,7 +120,7 @@ export async function ingest(source: IngestSource, options: IngestOptions = {}):
   return { dataset, signals, rows: sink.count, detected: sink.detection, badRows: sink.report(), savedKeys };
 }
 
-async function resolveMapping(options: IngestOptions): Promise<IngestMapping> {
+async function resolveMapping(options: IngestOptions): Promise<CheckedMapping> {
   const base = options.mapping === undefined ? {} : typeof options.mapping === 'string' ? await readMapping(options.mapping) : checkMapping(options.mapping);
   const direct: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) {
@@ -127,7 +129,7 @@ async function resolveMapping(options: IngestOptions): Promise<IngestMapping> {
   return checkMapping({ ...base, ...direct }, 'ingest options');
 }
 
-function zoneFor(mapping: IngestMapping, format: string, hasOffset: boolean): string | null {
+function zoneFor(mapping: CheckedMapping, format: string, hasOffset: boolean): string | null {
   if (mapping.timezone !== undefined) return mapping.timezone;
   return hasOffset || format.startsWith('epoch') ? 'UTC' : null;
 }
@@ -239,7 +241,7 @@ class RowSink {
   private readonly ints: boolean[];
   private readonly missingText: Set<string>[];
   private readonly missingNum: number[][];
-  private readonly times = new NumberColumn();
+  private readonly times: NumberColumn;
   private readonly parse: TimeParser;
   private readonly parts: string[] = [];
   private readonly partCount: number;
@@ -255,14 +257,19 @@ class RowSink {
   constructor(
     readonly names: string[],
     readonly detection: IngestDetection,
-    private readonly mapping: IngestMapping,
+    private readonly mapping: CheckedMapping,
     missing: ReadonlySet<string>,
     private readonly label: string,
+    /** Rows expected (from the file size and the sample's bytes per row): columns start that big, so the peak stays near the result. */
+    expectedRows?: number,
   ) {
+    const capacity = expectedRows === undefined ? 1024 : Math.max(16, Math.ceil(expectedRows * 1.02) + 16);
+    const estimated = expectedRows !== undefined;
+    this.times = new NumberColumn(capacity, estimated);
     const timeCols = [detection.timeColumn].flat();
     this.partCount = timeCols.length;
     this.kinds = names.map((n) => (timeCols.includes(n) ? (timeCols.length > 1 ? PART : TIME) : detection.columns[n] === undefined ? SKIP : detection.columns[n] === 'str' ? TEXT : NUM));
-    this.numbers = names.map((_, i) => (this.kinds[i] === NUM ? new NumberColumn() : null));
+    this.numbers = names.map((_, i) => (this.kinds[i] === NUM ? new NumberColumn(capacity, estimated) : null));
     this.texts = names.map((_, i) => (this.kinds[i] === TEXT ? new TextColumn() : null));
     this.ints = names.map((n) => detection.columns[n] === 'int64');
     this.missingText = names.map((n) => new Set([...missing, ...(mapping.columns?.[n]?.missing ?? [])]));
@@ -274,7 +281,7 @@ class RowSink {
   }
 
   /** Rows from JSON records: the same detection as CSV, over the records' values. */
-  static async fromRecords(records: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>, format: 'json' | 'ndjson', mapping: IngestMapping, missing: ReadonlySet<string>, label: string): Promise<RowSink> {
+  static async fromRecords(records: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>, format: 'json' | 'ndjson', mapping: CheckedMapping, missing: ReadonlySet<string>, label: string): Promise<RowSink> {
     const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
     const D = '\u0001';
     let sink: RowSink | null = null;

@@ -28,7 +28,7 @@ export type IngestFormat = 'csv' | 'json' | 'ndjson';
 export interface IngestMapping {
   format?: IngestFormat;
   /** Field delimiter of CSV text (`,` `;` tab `|`). */
-  delimiter?: string;
+  delimiter?: string | null;
   /** Decimal mark of numbers: `.` or `,`. */
   decimal?: '.' | ',';
   /** Lines before the header line (e.g. a station line on top of a TMY3 file). */
@@ -46,12 +46,17 @@ export interface IngestMapping {
   missing?: readonly string[];
   /** Columns to leave out. */
   skip?: readonly string[];
-  /** Per-column settings, by column name. */
-  columns?: Record<string, ColumnMapping>;
+  /** Per-column settings, by column name (a dtype string alone is short for `{ dtype }`). */
+  columns?: Record<string, ColumnMapping | ColumnMapping['dtype']>;
   /** Dataset name (default: the file name without extension). */
   dataset?: string;
   /** What to do with a row that does not parse: fail (default), drop it, or store NaN in the bad cell. */
   onBadRow?: 'error' | 'skip' | 'nan';
+}
+
+/** A mapping after `checkMapping`: every column setting is an object. */
+export interface CheckedMapping extends Omit<IngestMapping, 'columns'> {
+  columns?: Record<string, ColumnMapping>;
 }
 
 const MAPPING_KEYS = new Set(['format', 'delimiter', 'decimal', 'skipRows', 'headerRows', 'timeColumn', 'timeFormat', 'dayFirst', 'timezone', 'missing', 'skip', 'columns', 'dataset', 'onBadRow']);
@@ -72,13 +77,14 @@ function strings(value: unknown, where: string): readonly string[] {
  * Check a mapping (from code or YAML): unknown keys and wrong types are INVALID_INPUT
  * naming the key, never ignored.
  */
-export function checkMapping(raw: unknown, origin = 'mapping'): IngestMapping {
+export function checkMapping(raw: unknown, origin = 'mapping'): CheckedMapping {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalidInput(`The ${origin} must be a mapping, got ${show(raw)}`);
   const m = raw as Record<string, unknown>;
   for (const k of Object.keys(m)) if (!MAPPING_KEYS.has(k)) throw invalidInput(`Unknown key ${show(k)} in the ${origin}; known keys: ${[...MAPPING_KEYS].join(', ')}`);
-  const out: IngestMapping = { ...(m as IngestMapping) };
+  const out: CheckedMapping = { ...(m as CheckedMapping) };
   if (m.format !== undefined && !['csv', 'json', 'ndjson'].includes(m.format as string)) throw invalidInput(`${origin}: format must be csv, json or ndjson, got ${show(m.format)}`);
-  if (m.delimiter !== undefined && (typeof m.delimiter !== 'string' || m.delimiter.length !== 1)) throw invalidInput(`${origin}: delimiter must be one character, got ${show(m.delimiter)}`);
+  if (m.delimiter === null) delete out.delimiter; // JSON detections report no delimiter
+  if (m.delimiter != null && (typeof m.delimiter !== 'string' || m.delimiter.length !== 1)) throw invalidInput(`${origin}: delimiter must be one character, got ${show(m.delimiter)}`);
   if (m.decimal !== undefined && m.decimal !== '.' && m.decimal !== ',') throw invalidInput(`${origin}: decimal must be "." or ",", got ${show(m.decimal)}`);
   for (const k of ['skipRows', 'headerRows'] as const) {
     if (m[k] !== undefined && (!Number.isInteger(m[k]) || (m[k] as number) < 0)) throw invalidInput(`${origin}: ${k} must be a non-negative integer, got ${show(m[k])}`);
@@ -96,6 +102,8 @@ export function checkMapping(raw: unknown, origin = 'mapping'): IngestMapping {
     const columns: Record<string, ColumnMapping> = {};
     for (const [name, c] of Object.entries(m.columns as Record<string, unknown>)) {
       const where = `${origin}: columns[${show(name)}]`;
+      // A dtype alone (the shape of IngestDetection.columns), so a detection can be passed back as options.
+      if (typeof c === 'string' && ['float64', 'int64', 'str'].includes(c)) { columns[name] = { dtype: c as ColumnMapping['dtype'] }; continue; }
       if (c === null || typeof c !== 'object' || Array.isArray(c)) throw invalidInput(`${where} must be a mapping, got ${show(c)}`);
       const col = c as Record<string, unknown>;
       for (const k of Object.keys(col)) if (!COLUMN_KEYS.has(k)) throw invalidInput(`Unknown key ${show(k)} in ${where}; known keys: ${[...COLUMN_KEYS].join(', ')}`);
@@ -118,7 +126,7 @@ export function checkMapping(raw: unknown, origin = 'mapping'): IngestMapping {
  * Read a mapping from a YAML (or JSON) file.
  * @example const mapping = await readMapping('./logger.mapping.yaml');
  */
-export async function readMapping(path: string): Promise<IngestMapping> {
+export async function readMapping(path: string): Promise<CheckedMapping> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
