@@ -1,10 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
   Dataset, formatTimestamp, ingest, isCatalogKey, MetaseriesError, readCatalog, type Series, type SeriesMetadata, show, type Storage, toMicros,
 } from '@metaseries/core';
-import { convert, datasetNames, saveAs } from './convert.js';
+import { convert, saveAs } from './convert.js';
 import { openEndpoint, readableStore } from './endpoint.js';
 import { exportCsv, valueText } from './export-csv.js';
 import { makePrinter, type Printer } from './output.js';
@@ -68,7 +68,7 @@ function parseWhere(items: readonly string[]): [string, string][] {
   });
 }
 
-async function listCommand(ctx: CliContext, out: Printer, spec: string | undefined, o: { dataset?: string; where: string[]; range?: boolean }): Promise<void> {
+async function listCommand(out: Printer, spec: string | undefined, o: { dataset?: string; where: string[]; range?: boolean }): Promise<void> {
   await withStore(spec, async (store) => {
     const where = parseWhere(o.where);
     const keys = (await store.listKeys(o.dataset ? `${o.dataset}/` : undefined)).filter((k) => !isCatalogKey(k) && (!o.dataset || k.startsWith(`${o.dataset}/`)));
@@ -96,7 +96,6 @@ async function listCommand(ctx: CliContext, out: Printer, spec: string | undefin
     out.result({ series: rows });
     if (!out.json) out.table(rows, o.range ? ['dataset', 'signal', 'series', 'length', 'first', 'last'] : ['dataset', 'signal', 'series']);
   });
-  void ctx;
 }
 
 async function infoCommand(out: Printer, spec: string, target: string): Promise<void> {
@@ -148,7 +147,7 @@ async function infoCommand(out: Printer, spec: string, target: string): Promise<
 
 type CatFormat = 'csv' | 'json' | 'ndjson';
 
-/** Print points of one series; `pick` chooses head/tail/range. */
+/** Print points of one series: a range, the first `head` or the last `tail` points. */
 async function catCommand(ctx: CliContext, spec: string, key: string, o: { from?: string; to?: string; format: CatFormat; head?: number; tail?: number }): Promise<void> {
   await withStore(spec, async (store) => {
     const metadata = await store.loadMetadata(key);
@@ -293,7 +292,7 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--dataset <name>', 'only this dataset')
     .option('--where <field=value>', 'only signals whose units or provenance field has this value (repeatable)', collect, [])
     .option('--range', 'add length, first and last timestamp')
-    .action((store: string | undefined, o) => listCommand(ctx, printer(), store, o));
+    .action((store: string | undefined, o) => listCommand(printer(), store, o));
 
   program.command('info').argument('<store>').argument('<target>', 'a dataset, dataset/signal, or a key dataset/signal/series')
     .description('metadata of a dataset, a signal, or one series (length, range, zone, processing steps)')
@@ -342,10 +341,3 @@ export function buildProgram(ctx: CliContext): Command {
 
   return program;
 }
-
-/** Whether `path` names an existing folder (for messages). */
-export function isDir(path: string): boolean {
-  try { return statSync(path).isDirectory(); } catch { return false; }
-}
-
-export { datasetNames };

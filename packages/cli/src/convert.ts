@@ -1,8 +1,7 @@
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Dataset, isCatalogKey, MetaseriesError, type ProgressOptions, show, type Storage, throwIfAborted } from '@metaseries/core';
+import { createBackend, Dataset, isCatalogKey, MetaseriesError, type ProgressOptions, show, type Storage, throwIfAborted } from '@metaseries/core';
 import { isArchivePath, loadArchiveDataset, readableStore } from './endpoint.js';
-import { createBackend } from '@metaseries/core';
 
 export interface ConvertOptions extends ProgressOptions {
   /** Only this dataset (default: every dataset of the source). */
@@ -39,14 +38,24 @@ export async function datasetNames(storage: Storage, only?: string): Promise<str
  * @example await convert('sqlite:./plant.db', 'parquet:./plant-parquet', { onProgress: console.log })
  */
 export async function convert(source: string | Storage, destination: string | Storage, options: ConvertOptions = {}): Promise<ConvertReport> {
-  const src = typeof source === 'string' ? await readableStore(source) : source;
-  const srcLabel = typeof source === 'string' ? source : source.kind;
-  const datasets = await datasetNames(src, options.dataset);
-  if (typeof destination === 'string' && isArchivePath(destination)) {
-    return toArchive(src, srcLabel, destination, datasets, options);
+  // Stores opened here from a URL are closed here; stores passed in stay open.
+  const opened: Storage[] = [];
+  try {
+    const src = typeof source === 'string' ? await readableStore(source) : source;
+    if (typeof source === 'string') opened.push(src);
+    const srcLabel = typeof source === 'string' ? source : source.kind;
+    const datasets = await datasetNames(src, options.dataset);
+    if (typeof destination === 'string' && isArchivePath(destination)) return await toArchive(src, srcLabel, destination, datasets, options);
+    const dst = typeof destination === 'string' ? await createBackend(destination) : destination;
+    if (typeof destination === 'string') opened.push(dst);
+    return await toStore(src, srcLabel, dst, typeof destination === 'string' ? destination : dst.kind, datasets, options);
+  } finally {
+    for (const store of opened) await store.close().catch(() => undefined);
   }
-  const dst = typeof destination === 'string' ? await createBackend(destination) : destination;
-  const report: ConvertReport = { source: srcLabel, destination: typeof destination === 'string' ? destination : dst.kind, datasets, copied: [], skipped: [], verified: 0 };
+}
+
+async function toStore(src: Storage, srcLabel: string, dst: Storage, dstLabel: string, datasets: string[], options: ConvertOptions): Promise<ConvertReport> {
+  const report: ConvertReport = { source: srcLabel, destination: dstLabel, datasets, copied: [], skipped: [], verified: 0 };
   const keys: string[] = [];
   for (const d of datasets) keys.push(...(await src.listKeys(`${d}/`)).filter((k) => k.split('/')[0] === d));
   // Data first, catalog records last: a reader of the destination never sees a catalog naming missing series.
