@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -179,12 +180,20 @@ async function openChunks(source: IngestSource): Promise<{ chunks: AsyncIterable
     throw invalidInput(`ingest: expected { path }, { text } or an iterable of text, got ${show(source)}`);
   }
   const decoder = new TextDecoder('utf-8');
+  // ASCII chunks (most logger files) decode ~4× faster as latin1; from the first other
+  // byte on, the streaming UTF-8 decoder takes over (no ASCII chunk leaves a partial character).
+  let utf8 = false;
   return {
     total,
     chunks: (async function* () {
       for await (const part of iterable) {
-        if (typeof part === 'string') yield { text: part, bytes: part.length };
-        else yield { text: decoder.decode(part, { stream: true }), bytes: part.byteLength };
+        if (typeof part === 'string') { yield { text: part, bytes: part.length }; continue; }
+        const buf = Buffer.isBuffer(part) ? part : Buffer.from(part.buffer, part.byteOffset, part.byteLength);
+        if (!utf8 && isAscii(buf)) yield { text: buf.toString('latin1'), bytes: buf.length };
+        else {
+          utf8 = true;
+          yield { text: decoder.decode(buf, { stream: true }), bytes: buf.length };
+        }
       }
       const tail = decoder.decode();
       if (tail) yield { text: tail, bytes: 0 };
