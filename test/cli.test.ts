@@ -59,6 +59,20 @@ describe('metaseries on SQLite', () => {
     expect(shape(out)).toMatchSnapshot();
   });
 
+  it('a config file names the store; ls without a store reads ./metaseries.yaml', async () => {
+    writeFileSync(join(dir, 'metaseries.yaml'), 'storage:\n  kind: sqlite\n  path: ./src.db\n');
+    try {
+      const viaFile = await json<{ series: unknown[] }>(['ls', 'metaseries.yaml']);
+      expect(viaFile.series.length).toBe(5);
+      expect(await json(['ls'])).toEqual(viaFile);
+    } finally {
+      rmSync(join(dir, 'metaseries.yaml'));
+    }
+    const none = await run(['ls']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('No store given');
+  });
+
   it('info on a dataset, a signal and a key', async () => {
     expect(shape(await json(['info', 'sqlite:./src.db', 'seattle']))).toMatchSnapshot();
     expect(await json(['info', 'sqlite:./src.db', 'seattle/wind#1'])).toEqual({ dataset: 'seattle', signal: 'wind#1', units: 'unit', provenance: {}, series: ['RAW#1'] });
