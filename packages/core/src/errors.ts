@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'CLOSED'
   | 'BACKEND_UNAVAILABLE'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  /** A long operation was cancelled through its AbortSignal; the message says what completed. */
+  | 'ABORTED';
 
 export interface ErrorOptions {
   backend?: string;

@@ -8,3 +8,5 @@ export * from './archive/index.js';
 export * from './query/index.js';
 export * from './files/index.js';
 export * from './python-compat/index.js';
+export * from './progress.js';
+export * from './ingest/index.js';

@@ -203,7 +203,7 @@ export function parseSeriesCsv(input: string, options: CsvReadOptions): ParsedCs
  * Fast path for `YYYY-MM-DD[ HH:MM:SS[.f…]][±HH:MM]` inside `text[s, e)`, without slicing;
  * returns undefined for anything else (the caller falls back to parseTimestampText).
  */
-function makeFastTimestamp(tz: string | null): (text: string, s: number, e: number) => number | undefined {
+export function makeFastTimestamp(tz: string | null): (text: string, s: number, e: number) => number | undefined {
   let lastYmd = -1, lastDayUs = 0;
   const dig = (text: string, at: number): number => text.charCodeAt(at) - 48;
   return (text, s, e) => {

@@ -10,8 +10,9 @@ import { utf8, withArchive } from './source.js';
 import { dumpYaml } from '../python-compat/yaml-dump.js';
 import { parseArchiveYaml } from '../python-compat/yaml-load.js';
 import { zipToBuffer } from './zip.js';
+import { type ProgressOptions, throwIfAborted } from '../progress.js';
 
-export interface DatasetSaveOptions extends Omit<ArchiveWriteOptions, 'outputValueNames'> {
+export interface DatasetSaveOptions extends Omit<ArchiveWriteOptions, 'outputValueNames'>, ProgressOptions {
   /** `'auto'` or a string for every signal, or signal name → that signal's headers. */
   outputValueNames?: DatasetOutputValueNames | null;
 }
@@ -45,10 +46,16 @@ export async function saveDataset(dataset: Dataset, dir: string, options: Datase
   checkFileName(dataset.name, 'Dataset name');
   const entries: { name: string; data: Buffer }[] = [];
   const prefix = `${dataset.name}_data/`;
+  let done = 0;
   for (const [name, signal] of dataset.signals) {
-    const files = await signalFiles(signal as Signal, { ...options, outputValueNames: signalValueNames(name, options.outputValueNames) }, prefix);
+    // Nothing is written before the final rename, so a cancel leaves any old archive as it was.
+    throwIfAborted(options.signal, `save of dataset ${show(dataset.name)}`, `${done} of ${dataset.signals.size} signals serialised, nothing written`);
+    const { onProgress: _p, signal: _s, ...write } = options;
+    const files = await signalFiles(signal as Signal, { ...write, outputValueNames: signalValueNames(name, options.outputValueNames) }, prefix);
     for (const [entry, data] of files) entries.push({ name: entry, data });
+    options.onProgress?.({ done: ++done, total: dataset.signals.size, unit: 'signals', key: name });
   }
+  throwIfAborted(options.signal, `save of dataset ${show(dataset.name)}`, `${done} of ${dataset.signals.size} signals serialised, nothing written`);
   entries.push({ name: `${dataset.name}_metadata.yaml`, data: Buffer.from(dumpYaml(datasetMetadataDict(dataset)), 'utf8') });
   await mkdir(dir, { recursive: true });
   const zipPath = join(dir, `${dataset.name}.zip`);
@@ -62,7 +69,7 @@ export async function saveDataset(dataset: Dataset, dir: string, options: Datase
  *
  * @example const plant = await loadDataset('./out/plant.zip')
  */
-export async function loadDataset(path: string, name?: string, options: ArchiveLoadOptions = {}): Promise<Dataset> {
+export async function loadDataset(path: string, name?: string, options: ArchiveLoadOptions & ProgressOptions = {}): Promise<Dataset> {
   checkLoadOptions(options);
   return withArchive(path, options.limits ?? {}, async (source) => {
     const candidates = source.names.filter((n) => !n.includes('/') && n.endsWith('_metadata.yaml')).map((n) => n.slice(0, -'_metadata.yaml'.length));
@@ -79,7 +86,9 @@ export async function loadDataset(path: string, name?: string, options: ArchiveL
       if (typeof sigMeta !== 'object' || sigMeta === null) throw new MetaseriesError('CORRUPT_DATA', `Archive entry ${JSON.stringify(entry)}: signal ${show(sigName)} is not a mapping`);
       const m = { ...(sigMeta as Record<string, unknown>) };
       m.name ??= sigName;
+      throwIfAborted(options.signal, `load of archive ${show(path)}`, `${signals.length} signals read`);
       signals.push(await signalFromArchive(source, m, `${dsName}_data/${sigName}_data`, entry, options));
+      options.onProgress?.({ done: signals.length, total: Object.keys(signalsMeta).length, unit: 'signals', key: sigName });
     }
     const listed = new Set(Object.keys(signalsMeta as object));
     const prefix = `${dsName}_data/`;

@@ -21,6 +21,7 @@ import {
   storedSignalNames,
 } from './persistence.js';
 import { Signal } from './signal.js';
+import { type ProgressOptions, throwIfAborted } from '../progress.js';
 
 export interface DatasetInit {
   name: string;
@@ -151,11 +152,12 @@ export class Dataset {
   }
 
   /** Write every series and the dataset's own metadata (or only what changed, with `onlyChanged`). */
-  async saveAll(options: { onlyChanged?: boolean } = {}): Promise<void> {
+  async saveAll(options: { onlyChanged?: boolean } & ProgressOptions = {}): Promise<void> {
     const storage = this.requireStorage();
     if (this.asOf !== undefined) requireWritable(this.binding()!, `Dataset ${show(this.name)}`);
     const items = [...this.signals.values()].flatMap((signal) => [...signal.timeSeries.values()].map((ts) => ({ signal, ts })));
-    await commitSeries(storage, this.name, items, options.onlyChanged ?? false, (c) => this.fillCatalog(c));
+    // One commit: a cancel before it leaves the store exactly as it was (progress counts series prepared).
+    await commitSeries(storage, this.name, items, options.onlyChanged ?? false, (c) => this.fillCatalog(c), { ...options, what: `saveAll of dataset ${show(this.name)}` });
   }
 
   /** Close the store this dataset uses (a SQLite/PostgreSQL connection, so the script can exit). Idempotent. */
@@ -172,13 +174,14 @@ export class Dataset {
    * Attach every series stored under this dataset — also series and signals that only
    * the backend has — lazily: metadata now, values on first use.
    */
-  async loadAll(): Promise<this> {
+  async loadAll(options: ProgressOptions = {}): Promise<this> {
     const storage = this.requireStorage();
     const catalog = await readCatalog(storage, this.name, this.asOf);
     const stored = await storedSignalNames(storage, this.name, this.asOf);
     // Catalog order first (the order signals were added), then any the catalog does not know.
     const ordered = [...Object.keys(catalog.signals).filter((n) => stored.includes(n)), ...stored.filter((n) => !(n in catalog.signals))];
-    for (const name of ordered) {
+    for (const [i, name] of ordered.entries()) {
+      throwIfAborted(options.signal, `loadAll of dataset ${show(this.name)}`, `${i} of ${ordered.length} signals attached`);
       let signal = this.signals.get(name);
       if (!signal) {
         const entry = catalog.signals[name];
@@ -190,6 +193,7 @@ export class Dataset {
         this.bindSignal(signal);
       }
       await loadSignalSeries(signal.binding!, signal, catalog.signals[name]?.time_series ?? []);
+      options.onProgress?.({ done: i + 1, total: ordered.length, unit: 'signals', key: `${this.name}/${name}` });
     }
     return this;
   }
@@ -199,7 +203,7 @@ export class Dataset {
    * first use.
    * @example const ds = await Dataset.fromBackend(await createBackend('sqlite:./plant.db'), 'plant');
    */
-  static async fromBackend(backend: StorageBackend | Storage, name: string, options: { autoSave?: boolean; asOf?: AsOf } = {}): Promise<Dataset> {
+  static async fromBackend(backend: StorageBackend | Storage, name: string, options: { autoSave?: boolean; asOf?: AsOf } & ProgressOptions = {}): Promise<Dataset> {
     const storage = Storage.from(backend);
     const asOf = options.asOf;
     if (asOf !== undefined && options.autoSave) throw invalidInput(`Dataset ${show(name)} opened as of ${show(asOf)} is read-only: autoSave cannot be on`);
@@ -215,7 +219,7 @@ export class Dataset {
     });
     dataset.asOf = asOf;
     dataset.useBackend(storage, { autoSave: options.autoSave ?? false });
-    await dataset.loadAll();
+    await dataset.loadAll({ onProgress: options.onProgress, signal: options.signal });
     if (d.last_updated) dataset.lastUpdated = d.last_updated;
     return dataset;
   }
@@ -264,7 +268,7 @@ export class Dataset {
    * when the archive holds one dataset).
    * @example const plant = await Dataset.load('./out/plant.zip')
    */
-  static async load(path: string, name?: string, options: import('../archive/signal-archive.js').ArchiveLoadOptions = {}): Promise<Dataset> {
+  static async load(path: string, name?: string, options: import('../archive/signal-archive.js').ArchiveLoadOptions & ProgressOptions = {}): Promise<Dataset> {
     const { loadDataset } = await import('../archive/dataset-archive.js');
     return loadDataset(path, name, options);
   }

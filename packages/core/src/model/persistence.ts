@@ -2,6 +2,7 @@ import { MetaseriesError, show } from '../errors.js';
 import { parseTsName } from '../naming.js';
 import { Series } from '../series/series.js';
 import { CATALOG_SEGMENT, catalogKey, seriesKey } from '../storage/keys.js';
+import { type ProgressOptions, throwIfAborted } from '../progress.js';
 import type { AsOf } from '../storage/backend.js';
 import { CATALOG_FIELD, catalogFromRecords, catalogRecords, parseCatalogMetadata, type Catalog, type SignalCatalogEntry } from '../storage/catalog.js';
 import type { SaveEntry } from '../storage/segments/store.js';
@@ -85,10 +86,15 @@ export async function commitSeries(
   items: ReadonlyArray<{ signal: Signal; ts: TimeSeries }>,
   onlyChanged: boolean,
   updateCatalog: (c: Catalog) => void,
+  progress: ProgressOptions & { what?: string } = {},
 ): Promise<void> {
   const entries: SaveEntry[] = [];
   const saved: Array<{ ts: TimeSeries; key: string }> = [];
+  let done = 0;
   for (const { signal, ts } of items) {
+    // Nothing is written until the one commit below: a cancel here leaves the store as it was.
+    throwIfAborted(progress.signal, progress.what ?? `save of dataset ${show(datasetName)}`, `0 of ${items.length} series saved (nothing written: the series commit together)`);
+    progress.onProgress?.({ done: ++done, total: items.length, unit: 'series', key: seriesKey(datasetName, signal.name, ts.name) });
     const state = ts.storageState();
     const key = seriesKey(datasetName, signal.name, ts.name);
     if (onlyChanged && state.savedTo.has(storage) && state.container.storageKey === key) continue;
