@@ -113,6 +113,28 @@ describe('combineFlags and qualityReport on known faults and the TMY3 file', () 
   });
 });
 
+describe('the TMY3 month (a real file, faults injected by the fixture script)', () => {
+  const s = input('tmy3');
+  const t = s.index.values as Float64Array;
+  const at = (text: string): number => t.indexOf(Date.parse(`${text}Z`) * 1000);
+  const hits = (f: Float64Array, code: number): number[] => [...f.keys()].filter((i) => (f[i]! & code) !== 0);
+
+  it('each injected fault is found by its check', () => {
+    // positions shift by one after the duplicated 07-09 09:00
+    expect(hits(rangeFlags(s, { min: -30, max: 50 }), 1)).toEqual([501, 502, 503, 504, 505]);
+    expect(spikeFlags(s, { window: '6h', k: 5 })[at('2023-07-05T05:00:00')]).toBe(4);
+    expect(rateOfChangeFlags(s, { maxPerSecond: 0.002 })[at('2023-07-05T05:00:00')]).toBe(2);
+    const stuck = hits(stuckFlags(s, { minRepeats: 7 }), 16).filter((i) => i > 290 && i < 320); // real still nights are stuck too
+    expect(stuck).toEqual(expect.arrayContaining([301, 302, 303, 304, 305, 306, 307])); // (the real 12:00 reading already equals 13:00)
+    expect([301, 302, 303, 304, 305, 306, 307].map((i) => new Date(t[i]! / 1000).toISOString().slice(0, 16))).toEqual(
+      ['13T13:00', '13T14:00', '13T15:00', '13T16:00', '13T17:00', '13T18:00', '13T19:00'].map((x) => `2023-07-${x}`),
+    );
+    expect(hits(gapCheckFlags(s, { maxGap: '1h' }), 32)).toEqual([at('2023-07-26T05:00:00')]);
+    expect(hits(gapCheckFlags(s, { maxGap: '1h' }), 64)).toHaveLength(4);
+    expect(s.length - dedupedSeries(s).length).toBe(1);
+  });
+});
+
 describe.skipIf(!pythonAvailable())('quality golden vectors are current (regenerated with pandas + scipy + the pvlib TMY3 file)', () => {
   it('scripts/gen_quality_fixtures.py reproduces test/fixtures/quality byte for byte', () => {
     expectFixturesCurrent(PYTHON, 'gen_quality_fixtures.py', QUALITY, 300_000);
