@@ -3,7 +3,8 @@ import {
   createBackend, DatetimeIndex, FunctionInfo, MetaseriesError, ProcessingStep, ProcessingType, Series, Signal, TimeSeries, type Transform,
 } from '@metaseries/core';
 import {
-  derivative, detectGaps, linearInterpolation, replaceRanges, resample, rollingMean, rollingMedian, subset,
+  derivative, detectGaps, ewm, linearInterpolation, rangeCheck, removeDuplicates, replaceRanges, resample, rollingCount, rollingMax, rollingMean,
+  rollingMedian, rollingMin, rollingStd, savgol, sortIndex, spikeCheck, subset,
 } from '@metaseries/processing';
 import { describe, expect, it } from 'vitest';
 
@@ -54,6 +55,15 @@ const CHAINS: Array<[string, Array<() => Transform<unknown>>]> = [
   ['replace ranges', [() => replaceRanges([[new Date(T0 / 1000 + 3_600_000).toISOString(), new Date(T0 / 1000 + 7_200_000).toISOString()]], 'maintenance')]],
   ['subset (full recompute)', [() => subset(new Date(T0 / 1000).toISOString(), new Date(T0 / 1000 + 86_400_000).toISOString())]],
   ['resample → interpolate → rolling mean', [() => resample('5min'), () => linearInterpolation(), () => rollingMean(3)]],
+  // Issue 18's transforms, registered for refresh.
+  ['rolling min 5 / max 30min / count', [() => rollingMin(5), () => rollingMax('30min'), () => rollingCount(4)]],
+  ['rolling std (full)', [() => rollingStd(6)]],
+  ['centred rolling median (full)', [() => rollingMedian(5, { center: true })]],
+  ['range check with mask', [() => rangeCheck({ min: 1, max: 9, mode: 'mask' })]],
+  ['spike check', [() => spikeCheck({ window: 7, k: 3 })]],
+  ['ewm', [() => ewm({ span: 5 })]],
+  ['savgol', [() => savgol({ windowLength: 5, polyorder: 2 })]],
+  ['sort + dedup', [() => sortIndex(), () => removeDuplicates({ keep: 'mean' })]],
 ];
 
 async function build(raw: Series, chain: Array<() => Transform<unknown>>): Promise<{ signal: Signal; names: string[] }> {

@@ -1,4 +1,4 @@
-import { fixedDurationUs, parseFrequency, registerTransformFactory, type Incremental, type Transform } from '@metaseries/core';
+import { fixedDurationUs, parseFrequency, registerTransformFactory, type Incremental, type IncrementalSpec, type Transform } from '@metaseries/core';
 import { VERSION } from './common.js';
 import { derivative, type RatePer } from './derivative.js';
 import { durationUs } from './duration.js';
@@ -8,7 +8,13 @@ import { normalizeIndex } from './normalize.js';
 import { predictFromPreviousPoint } from './predict.js';
 import { replaceRanges, type IndexPair } from './replace.js';
 import { resample, type ResampleOptions } from './resample.js';
-import { rollingMean, rollingMedian } from './rolling.js';
+import { rollingCount, rollingMax, rollingMean, rollingMedian, rollingMin, rollingStd, rollingSum, type RollingOptions } from './rolling.js';
+import { ewm } from './ewm.js';
+import { savgol } from './savgol.js';
+import { removeDuplicates, sortIndex, type KeepDuplicate } from './order.js';
+import { flatlineCheck, gapCheck, rangeCheck, rateOfChangeCheck, spikeCheck, stuckValue } from './checks.js';
+import { combineFlags, type CheckMode } from './flags.js';
+import type { Window } from './windows.js';
 import { subset, type Position } from './subset.js';
 
 /**
@@ -19,7 +25,7 @@ import { subset, type Position } from './subset.js';
 type Params = Record<string, unknown> | null;
 const p = (params: Params): Record<string, unknown> => params ?? {};
 
-function register(name: string, make: (params: Record<string, unknown>) => Transform<unknown>, incremental: Incremental = { kind: 'full' }): void {
+function register(name: string, make: (params: Record<string, unknown>) => Transform<unknown>, incremental: IncrementalSpec = { kind: 'full' }): void {
   registerTransformFactory({ name, version: VERSION, fromParameters: (params) => ({ transform: make(p(params)), params: undefined }), incremental });
 }
 
@@ -32,15 +38,41 @@ register('resample', (q) => {
 
 register('linear interpolation', () => linearInterpolation(), { kind: 'lastValid' });
 
-// A rolling median is an order statistic: a tail recompute equals the full one exactly.
-register('rolling_median', (q) => rollingMedian(q.window as number | string, q.min_periods == null ? {} : { minPeriods: q.min_periods as number }), {
-  kind: 'lookback',
-  points: (q) => (typeof p(q).window === 'number' ? (p(q).window as number) : 1),
-  duration: (q) => (typeof p(q).window === 'string' ? durationUs(p(q).window as string, 'Rolling window') : 0),
+const rollingOptions = (q: Record<string, unknown>): RollingOptions => ({
+  ...(q.min_periods == null ? {} : { minPeriods: q.min_periods as number }),
+  ...(q.center ? { center: true } : {}),
 });
-// pandas' rolling mean keeps a running (compensated) sum from the first point, so its
-// last bits depend on everything before the window: only a full recompute is exact.
-register('rolling_mean', (q) => rollingMean(q.window as number | string, q.min_periods == null ? {} : { minPeriods: q.min_periods as number }));
+// Order statistics and extremes are exact on a tail; a centred window also looks ahead, so it recomputes fully.
+const window = (q: Params): Incremental => (p(q).center ? { kind: 'full' } : {
+  kind: 'lookback',
+  points: () => (typeof p(q).window === 'number' ? (p(q).window as number) : 1),
+  duration: () => (typeof p(q).window === 'string' ? durationUs(p(q).window as string, 'Rolling window') : 0),
+});
+for (const [name, factory] of [['rolling_median', rollingMedian], ['rolling_min', rollingMin], ['rolling_max', rollingMax], ['rolling_count', rollingCount]] as const) {
+  register(name, (q) => factory(q.window as Window, rollingOptions(q)), window);
+}
+// pandas' rolling mean, sum, std and var keep running (compensated) sums from the first
+// point, so their last bits depend on everything before the window: only a full recompute is exact.
+for (const [name, factory] of [['rolling_mean', rollingMean], ['rolling_sum', rollingSum], ['rolling_std', rollingStd]] as const) {
+  register(name, (q) => factory(q.window as Window, rollingOptions(q)));
+}
+register('ewm_mean', (q) => ewm({
+  ...(q.span === undefined ? {} : { span: q.span as number }), ...(q.halflife === undefined ? {} : { halflife: q.halflife as number }),
+  ...(q.alpha === undefined ? {} : { alpha: q.alpha as number }), ...(q.com === undefined ? {} : { com: q.com as number }),
+  adjust: q.adjust as boolean, ignoreNa: q.ignore_na as boolean, minPeriods: q.min_periods as number,
+}));
+register('savgol_filter', (q) => savgol({ windowLength: q.window_length as number, polyorder: q.polyorder as number }));
+register('sort_index', () => sortIndex());
+register('remove_duplicates', (q) => removeDuplicates({ keep: q.keep as KeepDuplicate }));
+// Quality checks: the range check looks at each point alone; the others compare with neighbours or runs.
+const mode = (q: Record<string, unknown>): CheckMode => q.mode as CheckMode;
+register('range_check', (q) => rangeCheck({ ...(q.min == null ? {} : { min: q.min as number }), ...(q.max == null ? {} : { max: q.max as number }), mode: mode(q) }), { kind: 'pointwise' });
+register('rate_of_change_check', (q) => rateOfChangeCheck({ maxPerSecond: q.max_per_second as number, mode: mode(q) }));
+register('spike_check', (q) => spikeCheck({ window: q.window as Window, k: q.k as number, center: q.center as boolean, ...(q.min_periods == null ? {} : { minPeriods: q.min_periods as number }), mode: mode(q) }));
+register('flatline_check', (q) => flatlineCheck({ window: q.window as Window, tolerance: q.tolerance as number, mode: mode(q) }));
+register('stuck_value', (q) => stuckValue({ minRepeats: q.min_repeats as number, ...(q.values == null ? {} : { values: q.values as number[] }), mode: mode(q) }));
+register('gap_check', (q) => gapCheck({ maxGap: q.max_gap as string, mode: mode(q) }));
+register('combine_flags', () => combineFlags());
 
 register('replace_ranges', (q) => replaceRanges(q.index_pairs as IndexPair[], q.reason as string, q.replace_with === 'nan' ? Number.NaN : (q.replace_with as number)), { kind: 'pointwise' });
 register('subset', (q) => subset(q.start_position as Position, q.end_position as Position, q.rank_based as boolean));

@@ -10,7 +10,7 @@ import type { Storage } from '../storage/storage.js';
 import { seriesKey } from '../storage/keys.js';
 import { layoutOf } from '../storage/segments/layout.js';
 import { spliceRange } from '../storage/segments/merge.js';
-import { requireTransform, type Incremental, type RegisteredTransform } from './registry.js';
+import { incrementalFor, requireTransform, type Incremental, type RegisteredTransform } from './registry.js';
 
 /**
  * `refresh` (issue 17): bring derived series up to date with their inputs by replaying
@@ -179,8 +179,14 @@ async function restartPoint(incremental: Incremental, params: unknown, input: Ac
       for (let span = Math.max(1, duration); ; span *= 4) {
         start = Math.min(start, changedFrom - span);
         const got = await input.from(start);
-        const before = lowerBound(got.index.values as Float64Array, changedFrom);
-        if (before >= points - 1 || start <= inputFirst) return { from: changedFrom, input: got.slice(Math.max(0, before - Math.max(0, points - 1))) };
+        const keys = got.index.values as Float64Array;
+        const before = lowerBound(keys, changedFrom);
+        if (before >= points - 1 || start <= inputFirst) {
+          // Keep what either bound needs: `points - 1` points before the change, and the duration before it.
+          const byPoints = Math.max(0, before - Math.max(0, points - 1));
+          const byDuration = lowerBound(keys, changedFrom - duration);
+          return { from: changedFrom, input: got.slice(Math.min(byPoints, byDuration)) };
+        }
       }
     }
     case 'lastValid': {
@@ -228,7 +234,8 @@ export async function refreshSignal(signal: Signal, tsName: string | undefined, 
     const entry = { signal: signal.name, name: ts.name };
     let tail: { from: number; series: Series } | null = null;
     let whole: Series | null = null;
-    if (!options.full && inputTs.length === 1 && reg.incremental.kind !== 'full') {
+    const incremental = incrementalFor(reg, params);
+    if (!options.full && inputTs.length === 1 && incremental.kind !== 'full') {
       const input = new Access(inputTs[0]!);
       const [outBounds, inBounds] = await Promise.all([output.bounds(), input.bounds()]);
       if (outBounds.last !== null && inBounds.first !== null && inBounds.last !== null) {
@@ -240,7 +247,7 @@ export async function refreshSignal(signal: Signal, tsName: string | undefined, 
           report.series.push({ ...entry, status: 'up-to-date', mode: 'incremental', points: 0 });
           continue;
         }
-        const plan = Number.isFinite(changedFrom) ? await restartPoint(reg.incremental, params, input, output, outBounds.last, changedFrom, inBounds.first) : null;
+        const plan = Number.isFinite(changedFrom) ? await restartPoint(incremental, params, input, output, outBounds.last, changedFrom, inBounds.first) : null;
         if (plan) tail = { from: plan.from, series: tailFrom(matchingOutput(await replay(reg, step, [plan.input]), ts), plan.from).rename(ts.name) };
       }
     }

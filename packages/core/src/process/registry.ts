@@ -30,12 +30,15 @@ export type Incremental<P = Record<string, unknown> | null> =
   | { kind: 'lastValid'; after?: boolean }
   | { kind: 'full' };
 
+/** An incremental spec, or one chosen from the step's parameters (a centred window is not causal: `full`). */
+export type IncrementalSpec = Incremental | ((parameters: Record<string, unknown> | null) => Incremental);
+
 export interface RegisteredTransform {
   name: string;
   version: string;
   /** Rebuild the transform a step ran, from the parameters it recorded. */
   fromParameters: (parameters: Record<string, unknown> | null) => { transform: Transform<unknown>; params: unknown };
-  incremental: Incremental;
+  incremental: IncrementalSpec;
 }
 
 const registry = new Map<string, RegisteredTransform>();
@@ -64,7 +67,7 @@ export interface RegisterFactoryOptions {
   name: string;
   version: string;
   fromParameters: (parameters: Record<string, unknown> | null) => { transform: Transform<unknown>; params: unknown };
-  incremental?: Incremental;
+  incremental?: IncrementalSpec;
 }
 
 /**
@@ -79,6 +82,11 @@ export function registerTransformFactory(options: RegisterFactoryOptions): void 
   registry.set(id(options.name, options.version), {
     name: options.name, version: options.version, fromParameters: options.fromParameters, incremental: options.incremental ?? { kind: 'full' },
   });
+}
+
+/** The incremental spec that applies to a step with these parameters. */
+export function incrementalFor(reg: RegisteredTransform, parameters: Record<string, unknown> | null): Incremental {
+  return typeof reg.incremental === 'function' ? reg.incremental(parameters) : reg.incremental;
 }
 
 /** A registered transform by FunctionInfo name and version, or undefined. */
