@@ -81,6 +81,17 @@ describe('zip bombs and damaged zips', () => {
     await expect(loadSignal(join(dir, 'CODs#1.zip'), undefined, { limits: { maxRatio: -1 } })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
+  it('stops at the total the caller allows, naming the entry that would pass it', async () => {
+    const s = signal('CODs', 2000);
+    s.addSeries(Series.regular('2024-01-01', 3_600_000_000, new Float64Array(2000).fill(1), { name: 'COPY', freq: 'h' }));
+    const path = await saveSignal(s, tmp());
+    const e = await failure(loadSignal(path, undefined, { limits: { maxTotalBytes: 80_000 } }));
+    expect(e.code).toBe('CORRUPT_DATA');
+    expect(e.message).toMatch(/CODs#1_data\/CODs#1_(RAW|COPY)#1\.csv/);
+    expect(e.message).toContain('maxTotalBytes');
+    await expect(loadSignal(path, undefined, { limits: { maxTotal: 1 } as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
   it('checks CRCs: a changed digit in a stored dataset zip is CORRUPT_DATA naming the entry', async () => {
     const dir = tmp();
     const path = await saveDataset(new Dataset({ name: 'plant', signals: [signal()] }), dir);

@@ -7,10 +7,10 @@
  *   fraction widths that Python's loader refuses (`unconverted data remains`);
  * - SQL and Polars disagreed on pandas timestamp text (`+00:09:21` vs `+00:09`).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dumpYaml, NumericIndex, pandasTimestampText, parsePandasTimestamp, pyFloatRepr, Series, type SeriesMetadata } from '@metaseries/core';
+import { dumpYaml, loadPythonYaml, NumericIndex, pandasTimestampText, parsePandasTimestamp, pyFloatRepr, Series, type SeriesMetadata } from '@metaseries/core';
 import { openParquet } from '@metaseries/storage-parquet';
 import { openPolars } from '@metaseries/storage-polars';
 import { tempDirs } from './support/temp.js';
@@ -65,5 +65,33 @@ describe('pandas timestamp text has one home', () => {
     expect(parsePandasTimestamp('1850-01-01 11:59:39+00:09', 'Europe/Paris')).toBe(us);
     expect(parsePandasTimestamp('1850-01-01 12:00:00+00:09:21', 'Europe/Paris')).toBe(us);
     expect(pyFloatRepr(1e-5)).toBe('1e-05');
+  });
+});
+
+describe('YAML read from stores has the same limits as archives', () => {
+  const bomb = (): string => {
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 30; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    return `${lines.join('\n')}\n`;
+  };
+
+  it('a Polars or Parquet sidecar with an alias bomb is CORRUPT_DATA, and the other keys still load', async () => {
+    for (const open of [openPolars, openParquet]) {
+      const dir = tmp();
+      const store = await open(dir);
+      const s = Series.fromTimes(['2024-01-01 00:00', '2024-01-01 01:00'], [1, 2], { name: 'x', freq: 'h' });
+      await store.save('ds/A#1/RAW#1', s, meta(s));
+      await store.save('ds/B#1/RAW#1', s, meta(s));
+      const sidecar = join(dir, readdirSync(dir).find((n) => n.startsWith('ds_A#1') && n.endsWith('_meta.yaml'))!);
+      const text = readFileSync(sidecar, 'utf8');
+      writeFileSync(sidecar, text.replace(/^(metaseries_key: .*\n)?/, (m) => `${m}${bomb()}`));
+      await expect(store.loadMetadata('ds/A#1/RAW#1')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
+      expect((await store.load('ds/B#1/RAW#1')).series.length).toBe(2);
+      await store.close();
+    }
+  });
+
+  it('size limits are checked before parsing', () => {
+    expect(() => loadPythonYaml('a: 1\n'.repeat(10), 'big.yaml', { maxChars: 20 })).toThrow(/larger than the limit/);
   });
 });
