@@ -1,5 +1,5 @@
 import {
-  DatetimeIndex, IndexMetadata, MemoryDriver, MetaseriesError, SegmentStore, Series, type CommitEntry, type CatalogRecord, type SeriesMetadata, Storage,
+  DatetimeIndex, IndexMetadata, MemoryDriver, NumericIndex, RangeIndex, StringIndex, MetaseriesError, SegmentStore, Series, type CommitEntry, type CatalogRecord, type SeriesMetadata, Storage,
 } from '@metaseries/core';
 import { describe, expect, it } from 'vitest';
 import { expectError } from './helpers.js';
@@ -71,6 +71,25 @@ describe('SegmentStore', () => {
     const last = (await store.segments(key)).map((s) => s.id);
     expect(last.slice(0, 3)).toEqual(after.slice(0, 3));
     expect((await store.segments(key)).at(-1)!.count).toBe(2);
+  });
+
+  it('range and numeric indexes append and update; other key dtypes are refused', async () => {
+    const store = new SegmentStore(new MemoryDriver(), { segmentSize: 3 });
+    const s = new Series({ index: new RangeIndex(0, 5), values: Float64Array.from([0, 1, 2, 3, 4]) });
+    await store.save('d/R#1/RAW#1', s, meta(s));
+    await store.append('d/R#1/RAW#1', new Series({ index: new RangeIndex(5, 7), values: Float64Array.from([5, 6]) }));
+    const back = (await store.load('d/R#1/RAW#1')).series;
+    expect(back.index).toBeInstanceOf(RangeIndex);
+    expect(back.equals(new Series({ index: new RangeIndex(0, 7), values: Float64Array.from([0, 1, 2, 3, 4, 5, 6]) }))).toBe(true);
+    await expectError(store.append('d/R#1/RAW#1', new Series({ index: new NumericIndex(Float64Array.from([7.5]), 'float64'), values: Float64Array.from([1]) })), 'INVALID_INPUT', 'float64 index keys');
+    await store.deleteRange('d/R#1/RAW#1', { from: 2, to: 3 });
+    const gap = (await store.load('d/R#1/RAW#1')).series;
+    expect(gap.index.kind).toBe('numeric');
+    expect(Array.from(gap.index.values as Float64Array)).toEqual([0, 1, 4, 5, 6]);
+    const text = new Series({ index: new StringIndex(['a', 'b']), values: Float64Array.from([1, 2]) });
+    await store.save('d/T#1/RAW#1', text, meta(text));
+    await expectError(store.append('d/T#1/RAW#1', text), 'INVALID_INPUT', 'string index');
+    expect((await store.load('d/T#1/RAW#1')).series.equals(text)).toBe(true);
   });
 
   it('statistics describe a version without decoding', async () => {
