@@ -33,6 +33,8 @@ export const DEFAULT_GC_GRACE_MS = 10 * 60_000;
 /** What `prune()` keeps when called without options: the last 10 versions of each key. */
 export const DEFAULT_KEEP_LAST = 10;
 const DEFAULT_CHUNK = 100_000;
+/** Segments fetched per driver call when reading a whole version (≈1M points). */
+const READ_BATCH = 16;
 
 export interface SegmentStoreOptions {
   segmentSize?: number;
@@ -690,12 +692,35 @@ export class SegmentStore implements StorageBackend {
 
   private async readSeries(key: string, record: VersionRecord, range?: KeyRange): Promise<Series> {
     const layout = parseLayout(record.layout);
+    if (!range && layout.keyed && storageOf(layout.dtype) !== 'string' && record.segments.length > READ_BATCH) {
+      return this.readWhole(key, record, layout);
+    }
     if (!layout.keyed || !range) {
       const whole = concatOrEmpty(await this.readRefs(key, record, record.segments, layout), layout);
       return range ? sliceByKeyRange(whole, range) : whole;
     }
     const parts = await this.readRefs(key, record, overlapping(record.segments, range), layout, range);
     return concatOrEmpty(parts.map((p) => sliceByKeyRange(p, range)).filter((p) => p.length > 0), layout);
+  }
+
+  /**
+   * A whole version read into arrays allocated once (the length is in the record), a batch
+   * of segments at a time: peak memory is the result plus one batch, not twice the result.
+   */
+  private async readWhole(key: string, record: VersionRecord, layout: SeriesLayout): Promise<Series> {
+    const total = record.segments.reduce((a, r) => a + r.count, 0);
+    const keys = new Float64Array(total);
+    const values = storageOf(layout.dtype) === 'bool' ? new Uint8Array(total) : new Float64Array(total);
+    let at = 0;
+    for (let b = 0; b < record.segments.length; b += READ_BATCH) {
+      const parts = await this.readRefs(key, record, record.segments.slice(b, b + READ_BATCH), layout);
+      for (const part of parts) {
+        keys.set(part.index.values as Float64Array, at);
+        (values as Float64Array).set(part.values as Float64Array, at);
+        at += part.length;
+      }
+    }
+    return new Series({ index: buildIndex(layout, keys), values, name: layout.name, dtype: layout.dtype });
   }
 
   private async readRefs(key: string, record: VersionRecord, refs: readonly SegmentRef[], layout: SeriesLayout, range?: KeyRange): Promise<Series[]> {
