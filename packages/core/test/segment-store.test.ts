@@ -124,6 +124,17 @@ describe('SegmentStore', () => {
     );
   });
 
+  it('reads a version of many segments whole (batched into one allocation), floats and bools', async () => {
+    const store = new SegmentStore(new MemoryDriver(), { segmentSize: 2 });
+    const s = pts(0, 51, (i) => (i % 7 === 0 ? Number.NaN : i / 3));
+    await store.save('d/X#1/RAW#1', s, meta(s));
+    expect((await store.segments('d/X#1/RAW#1')).length).toBe(26);
+    expect((await store.load('d/X#1/RAW#1')).series.equals(s)).toBe(true);
+    const b = new Series({ index: s.index, values: Uint8Array.from({ length: 51 }, (_, i) => i % 2), dtype: 'bool', name: 'X#1_RAW#1' });
+    await store.save('d/B#1/RAW#1', b, meta(b));
+    expect((await store.load('d/B#1/RAW#1')).series.equals(b)).toBe(true);
+  });
+
   it('statistics describe a version without decoding', async () => {
     const store = new SegmentStore(new MemoryDriver(), { segmentSize: 3 });
     await store.save('d/X#1/RAW#1', pts(0, 7, (i) => (i === 3 ? Number.NaN : i)), meta(pts(0, 7)));
