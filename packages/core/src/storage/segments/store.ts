@@ -406,6 +406,13 @@ export class SegmentStore implements StorageBackend {
     return new Series({ index, values: Float64Array.from(outValues), name: layout.name, dtype: 'float64' });
   }
 
+  /** The current metadata of every live key under `prefix`, from one `readHeads` call. */
+  async headMetadata(prefix: string): Promise<Map<string, SeriesMetadata>> {
+    const out = new Map<string, SeriesMetadata>();
+    for (const [key, record] of await this.driver.readHeads(prefix)) if (!record.tombstone && record.metadata) out.set(key, fromJsonSafe(record.metadata));
+    return out;
+  }
+
   /** Segment statistics of the version a read would see (for summaries without decoding). */
   async segments(key: string, options: { asOf?: AsOf } = {}): Promise<SegmentRef[]> {
     return (await this.resolve(key, options.asOf)).segments;
