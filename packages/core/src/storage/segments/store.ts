@@ -33,6 +33,11 @@ export const DEFAULT_GC_GRACE_MS = 10 * 60_000;
 /** What `prune()` keeps when called without options: the last 10 versions of each key. */
 export const DEFAULT_KEEP_LAST = 10;
 const DEFAULT_CHUNK = 100_000;
+/**
+ * Lock name that serialises snapshot creation with prune in one process (keys cannot
+ * contain NUL), so prune never drops a version a snapshot being created is about to hold.
+ */
+const ADMIN = '\u0000admin';
 /** Segments fetched per driver call when reading a whole version (≈1M points). */
 const READ_BATCH = 16;
 
@@ -469,8 +474,12 @@ export class SegmentStore implements StorageBackend {
   /** Record the current version of every key (or of those under `prefix`) atomically under `name`. */
   async snapshot(name: string, options: { prefix?: string } = {}): Promise<SnapshotInfo> {
     checkSnapshotName(name);
+    return this.withLocks([ADMIN], () => this.snapshotUnlocked(name, options.prefix ?? ''));
+  }
+
+  private async snapshotUnlocked(name: string, prefix: string): Promise<SnapshotInfo> {
     if (await this.driver.readSnapshot(name)) throw new MetaseriesError('CONFLICT', `Snapshot ${show(name)} already exists; delete it first or choose another name`, { backend: this.kind });
-    const heads = await this.driver.readHeads(options.prefix ?? '');
+    const heads = await this.driver.readHeads(prefix);
     const versions: Record<string, number> = {};
     for (const [key, record] of heads) if (!record.tombstone) versions[key] = record.version;
     const record: SnapshotRecord = { name, createdAt: this.now(), versions };
@@ -518,6 +527,10 @@ export class SegmentStore implements StorageBackend {
    * version a snapshot holds. Default: keep the last 10 versions of every key.
    */
   async prune(options: PruneOptions = {}): Promise<PruneReport> {
+    return this.withLocks([ADMIN], () => this.pruneUnlocked(options));
+  }
+
+  private async pruneUnlocked(options: PruneOptions): Promise<PruneReport> {
     const keepLast = options.keepLast ?? (options.olderThan === undefined ? DEFAULT_KEEP_LAST : 1);
     if (!Number.isSafeInteger(keepLast) || keepLast < 1) {
       throw invalidInput(`prune keepLast must be an integer ≥ 1 (the current version is always kept), got ${show(options.keepLast)}`, { backend: this.kind });
