@@ -87,6 +87,9 @@ describe('SegmentStore', () => {
     const gap = (await store.load('d/R#1/RAW#1')).series;
     expect(gap.index.kind).toBe('numeric');
     expect(Array.from(gap.index.values as Float64Array)).toEqual([0, 1, 4, 5, 6]);
+    const inf = new Series({ index: new NumericIndex(Float64Array.from([Number.NEGATIVE_INFINITY, 0, Number.POSITIVE_INFINITY]), 'float64'), values: Float64Array.from([1, 2, 3]) });
+    await store.save('d/I#1/RAW#1', inf, meta(inf));
+    expect((await store.load('d/I#1/RAW#1')).series.equals(inf)).toBe(true);
     const text = new Series({ index: new StringIndex(['a', 'b']), values: Float64Array.from([1, 2]) });
     await store.save('d/T#1/RAW#1', text, meta(text));
     await expectError(store.append('d/T#1/RAW#1', text), 'INVALID_INPUT', 'string index');
