@@ -4,11 +4,9 @@ import type { SeriesMetadata } from '../../model/wire.js';
 import { Series } from '../../series/series.js';
 import { toMicros } from '../../series/timestamp.js';
 import { toValues } from '../../series/values.js';
-import { DatetimeIndex, NumericIndex } from '../../series/indexes.js';
 import { storageOf } from '../../series/values.js';
 import { aggregateSeries } from '../aggregate.js';
 import type {
-  AggregateFn,
   AggregateRequest,
   AsOf,
   BackendCapabilities,
@@ -23,6 +21,7 @@ import { sliceByKeyRange } from '../slice.js';
 import { segmentStats } from './codec.js';
 import type { CatalogRecord, CommitEntry, SegmentDriver, SegmentRef, SegmentStats, SnapshotRecord, VersionOperation, VersionRecord } from './driver.js';
 import { fromJsonSafe, toJsonSafe } from './json-safe.js';
+import { aggregateSegments } from './stats-aggregate.js';
 import { buildIndex, concatSegments, layoutOf, parseLayout, type SeriesLayout } from './layout.js';
 import { checkAfter, checkMergeable, mergedLayout, spliceRange } from './merge.js';
 
@@ -347,68 +346,16 @@ export class SegmentStore implements StorageBackend {
   }
 
   /**
-   * Aggregate from segment statistics where a segment lies wholly inside the range and
-   * one bucket (no decoding); only the segments cut by the range or a bucket edge are
-   * decoded. Same result as `aggregateSeries` on the loaded range (sums may differ in the
-   * last bits: they add per segment).
+   * Aggregate from segment statistics where a segment lies wholly inside the range and one
+   * bucket; only segments cut by the range or a bucket edge are decoded (stats-aggregate.ts).
    */
   async aggregate(key: string, request: AggregateRequest): Promise<Series> {
     const record = await this.resolve(key);
     const layout = parseLayout(record.layout);
-    const every = request.every;
     if (!layout.keyed || storageOf(layout.dtype) !== 'number') {
       return aggregateSeries(await this.readSeries(key, record, request.range), request);
     }
-    if (every !== undefined && !(every > 0)) throw new MetaseriesError('INVALID_INPUT', `Bucket width "every" must be positive, got ${show(every)}`, { backend: this.kind });
-    const from = request.range?.from ?? -Infinity, to = request.range?.to ?? Infinity;
-    const needEnds = request.fn === 'first' || request.fn === 'last';
-    const buckets = new Map<number, Acc>();
-    let firstKey: number | null = null;
-    const bucketOf = (k: number): number => (every === undefined ? 0 : Math.floor(k / every) * every);
-    const acc = (b: number): Acc => {
-      let a = buckets.get(b);
-      if (!a) buckets.set(b, (a = { count: 0, sum: 0, min: Infinity, max: -Infinity, first: Number.NaN, last: Number.NaN }));
-      return a;
-    };
-    for (const ref of overlapping(record.segments, request.range)) {
-      if (ref.count === 0) continue;
-      const whole = ref.first >= from && ref.last <= to && bucketOf(ref.first) === bucketOf(ref.last);
-      const numeric = ref.count - ref.nanCount;
-      const usable = numeric === 0 || (ref.min !== null && ref.max !== null && ref.sum !== null && (!needEnds || (ref.firstValue !== null && ref.lastValue !== null)));
-      if (whole && usable) {
-        firstKey ??= ref.first;
-        const a = acc(bucketOf(ref.first));
-        if (numeric > 0) {
-          if (a.count === 0) a.first = ref.firstValue ?? Number.NaN;
-          a.last = ref.lastValue ?? a.last;
-          a.count += numeric;
-          a.sum += ref.sum!;
-          a.min = Math.min(a.min, ref.min!);
-          a.max = Math.max(a.max, ref.max!);
-        }
-        continue;
-      }
-      const [raw] = await this.readRefs(key, record, [ref], layout, request.range);
-      const part = request.range ? sliceByKeyRange(raw!, request.range) : raw!;
-      const keys = part.index.values as Float64Array, values = part.values as Float64Array;
-      for (let i = 0; i < part.length; i++) {
-        firstKey ??= keys[i]!;
-        const a = acc(bucketOf(keys[i]!));
-        const v = values[i]!;
-        if (Number.isNaN(v)) continue;
-        if (a.count === 0) a.first = v;
-        a.last = v;
-        a.count++;
-        a.sum += v;
-        if (v < a.min) a.min = v;
-        if (v > a.max) a.max = v;
-      }
-    }
-    const outKeys = every === undefined ? (firstKey === null ? [] : [firstKey]) : [...buckets.keys()];
-    const outValues = [...buckets.values()].map((a) => finish(request.fn, a));
-    const keyArray = Float64Array.from(outKeys);
-    const index = layout.indexKind === 'datetime' ? new DatetimeIndex(keyArray, { tz: layout.tz, name: layout.indexName }) : new NumericIndex(keyArray, 'float64', layout.indexName);
-    return new Series({ index, values: Float64Array.from(outValues), name: layout.name, dtype: 'float64' });
+    return aggregateSegments(record.segments, layout, request, async (ref) => (await this.readRefs(key, record, [ref], layout, request.range))[0]!, this.kind);
   }
 
   /** The current metadata of every live key under `prefix`, from one `readHeads` call. */
@@ -777,27 +724,6 @@ export class SegmentStore implements StorageBackend {
       release();
       for (const k of sorted) if (this.locks.get(k) === mine) this.locks.delete(k);
     }
-  }
-}
-
-interface Acc {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  first: number;
-  last: number;
-}
-
-function finish(fn: AggregateFn, a: Acc): number {
-  switch (fn) {
-    case 'count': return a.count;
-    case 'sum': return a.sum;
-    case 'mean': return a.count === 0 ? Number.NaN : a.sum / a.count;
-    case 'min': return a.count === 0 ? Number.NaN : a.min;
-    case 'max': return a.count === 0 ? Number.NaN : a.max;
-    case 'first': return a.first;
-    case 'last': return a.last;
   }
 }
 
