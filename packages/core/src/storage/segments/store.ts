@@ -5,7 +5,6 @@ import { Series } from '../../series/series.js';
 import { toMicros } from '../../series/timestamp.js';
 import { toValues } from '../../series/values.js';
 import { storageOf } from '../../series/values.js';
-import { aggregateSeries } from '../aggregate.js';
 import type {
   AggregateRequest,
   AsOf,
@@ -21,7 +20,6 @@ import { sliceByKeyRange } from '../slice.js';
 import { segmentStats } from './codec.js';
 import type { CatalogRecord, CommitEntry, SegmentDriver, SegmentRef, SegmentStats, SnapshotRecord, VersionOperation, VersionRecord } from './driver.js';
 import { fromJsonSafe, toJsonSafe } from './json-safe.js';
-import { aggregateSegments } from './stats-aggregate.js';
 import { buildIndex, concatSegments, layoutOf, parseLayout, type SeriesLayout } from './layout.js';
 import { checkAfter, checkMergeable, mergedLayout, spliceRange } from './merge.js';
 
@@ -156,7 +154,7 @@ export class SegmentStore implements StorageBackend {
     this.capabilities = Object.freeze({
       rangeReads: true,
       streaming: true,
-      aggregation: true,
+      aggregation: false,
       metadataQuery: true,
       persistent: driver.persistent,
       versions: true,
@@ -343,19 +341,6 @@ export class SegmentStore implements StorageBackend {
       out.push({ key, length: record.length, dtype: layout.dtype, first: layout.keyed ? record.first : null, last: layout.keyed ? record.last : null });
     }
     return out;
-  }
-
-  /**
-   * Aggregate from segment statistics where a segment lies wholly inside the range and one
-   * bucket; only segments cut by the range or a bucket edge are decoded (stats-aggregate.ts).
-   */
-  async aggregate(key: string, request: AggregateRequest): Promise<Series> {
-    const record = await this.resolve(key);
-    const layout = parseLayout(record.layout);
-    if (!layout.keyed || storageOf(layout.dtype) !== 'number') {
-      return aggregateSeries(await this.readSeries(key, record, request.range), request);
-    }
-    return aggregateSegments(record.segments, layout, request, async (ref) => (await this.readRefs(key, record, [ref], layout, request.range))[0]!, this.kind);
   }
 
   /** The current metadata of every live key under `prefix`, from one `readHeads` call. */
