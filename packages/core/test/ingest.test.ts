@@ -185,7 +185,7 @@ describe('into a store', () => {
   it('saves a new dataset; refuses to overwrite one that exists', async () => {
     const store = new Storage(new MemoryBackend());
     const r = await ingest({ text }, { dataset: 'plant', store });
-    expect(r.savedKeys).toEqual(['plant/__metaseries__', 'plant/a#1/RAW#1', 'plant/b#1/RAW#1', 'plant/c#1/RAW#1']);
+    expect(r.savedKeys).toEqual(['plant/a#1/RAW#1', 'plant/b#1/RAW#1', 'plant/c#1/RAW#1']);
     const e = await rejection(ingest({ text }, { dataset: 'plant', store }));
     expect(e.code).toBe('CONFLICT');
     expect((await Dataset.fromBackend(store, 'plant')).allSignals).toEqual(['a#1', 'b#1', 'c#1']);
@@ -208,7 +208,7 @@ describe('into a store', () => {
       onProgress: (p) => { if (p.unit === 'series' && p.done === 2) controller.abort(); },
     }));
     expect(e.code).toBe('ABORTED');
-    expect(e.message).toContain('2 of 3 series saved');
+    expect(e.message).toContain('0 of 3 series saved (nothing written');
     expect(await store.listKeys()).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import {
-  aggregateSeries, DatetimeIndex, IndexMetadata, sliceByKeyRange, MemoryDriver, NumericIndex, RangeIndex, StringIndex, MetaseriesError, SegmentStore, Series, type CommitEntry, type CatalogRecord, type SeriesMetadata, Storage,
+  DatetimeIndex, IndexMetadata, MemoryDriver, NumericIndex, RangeIndex, StringIndex, MetaseriesError, SegmentStore, Series, type CommitEntry, type CatalogRecord, type SeriesMetadata, Storage,
 } from '@metaseries/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -94,37 +94,6 @@ describe('SegmentStore', () => {
     await store.save('d/T#1/RAW#1', text, meta(text));
     await expectError(store.append('d/T#1/RAW#1', text), 'INVALID_INPUT', 'string index');
     expect((await store.load('d/T#1/RAW#1')).series.equals(text)).toBe(true);
-  });
-
-  it('aggregates from statistics equal the core aggregation of the loaded range (property)', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.oneof(fc.integer({ min: -500, max: 500 }).map((k) => k / 10), fc.constant(Number.NaN)), { minLength: 0, maxLength: 80 }),
-        fc.integer({ min: 1, max: 9 }),
-        fc.option(fc.tuple(fc.integer({ min: -5, max: 90 }), fc.integer({ min: 0, max: 60 }))),
-        fc.option(fc.integer({ min: 1, max: 30 })),
-        fc.constantFrom('mean', 'min', 'max', 'sum', 'count', 'first', 'last' as const),
-        async (vals, segmentSize, range, everyMin, fn) => {
-          const store = new SegmentStore(new MemoryDriver(), { segmentSize });
-          const s = pts(0, vals.length, (i) => vals[i]!);
-          await store.save('d/X#1/RAW#1', s, meta(s));
-          const request = {
-            fn,
-            ...(range ? { range: { from: T0 + range[0] * MIN, to: T0 + (range[0] + range[1]) * MIN } } : {}),
-            ...(everyMin ? { every: everyMin * MIN } : {}),
-          };
-          const got = await store.aggregate('d/X#1/RAW#1', request);
-          const want = aggregateSeries(sliceByKeyRange(s, request.range ?? {}), request);
-          expect(Array.from(got.index.values as Float64Array)).toEqual(Array.from(want.index.values as Float64Array));
-          const g = got.values as Float64Array, w = want.values as Float64Array;
-          for (let i = 0; i < w.length; i++) {
-            if (Number.isNaN(w[i]!)) expect(g[i]).toBeNaN();
-            else expect(g[i]).toBeCloseTo(w[i]!, 9);
-          }
-        },
-      ),
-      { numRuns: 300 },
-    );
   });
 
   it('reads a version of many segments whole (batched into one allocation), floats and bools', async () => {
