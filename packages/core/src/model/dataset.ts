@@ -186,10 +186,10 @@ export class Dataset {
 
   /**
    * Open a dataset stored in a backend: its metadata and every series, values loaded on
-   * first use.
+   * first use (or now, with `values: true`). `onProgress`/`signal` report and cancel between signals (and series).
    * @example const ds = await Dataset.fromBackend(await createBackend('sqlite:./plant.db'), 'plant');
    */
-  static async fromBackend(backend: StorageBackend | Storage, name: string, options: { autoSave?: boolean } & ProgressOptions = {}): Promise<Dataset> {
+  static async fromBackend(backend: StorageBackend | Storage, name: string, options: { autoSave?: boolean; values?: boolean } & ProgressOptions = {}): Promise<Dataset> {
     const storage = Storage.from(backend);
     const catalog = await readCatalog(storage, name);
     const d: Partial<DatasetCatalogEntry> = catalog.dataset ?? {};
@@ -203,6 +203,15 @@ export class Dataset {
     });
     dataset.useBackend(storage, { autoSave: options.autoSave });
     await dataset.loadAll({ onProgress: options.onProgress, signal: options.signal });
+    if (options.values) {
+      // Values now rather than on first use, series by series (progress and cancel between them).
+      const all = [...dataset.signals.values()].flatMap((s) => [...s.timeSeries.values()].map((ts) => [s, ts] as const));
+      for (const [i, [s, ts]] of all.entries()) {
+        throwIfAborted(options.signal, `loading dataset ${show(name)}`, `${i} of ${all.length} series loaded`);
+        await ts.load();
+        options.onProgress?.({ done: i + 1, total: all.length, unit: 'series', key: `${name}/${s.name}/${ts.name}` });
+      }
+    }
     if (d.last_updated) dataset.lastUpdated = d.last_updated;
     return dataset;
   }
