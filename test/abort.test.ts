@@ -69,6 +69,22 @@ describe.each([0.1, 0.5, 0.9])('cancel at %d', (fraction) => {
     await store.close();
   });
 
+  it('Dataset.fromBackend with values: reports series loaded, cancels between them, changes nothing', async () => {
+    const store = await createBackend(`sqlite:${join(dir, `load-${fraction}.db`)}`);
+    const ds = plant('plant');
+    ds.useBackend(store);
+    await ds.saveAll();
+    const seen: string[] = [];
+    const whole = await Dataset.fromBackend(store, 'plant', { values: true, onProgress: (p) => { if (p.unit === 'series') seen.push(p.key!); } });
+    expect(seen.length).toBe(SIGNALS);
+    expect(whole.allSignals.length).toBe(SIGNALS);
+    const e = await abortAt(fraction, (o) => Dataset.fromBackend(store, 'plant', { values: true, ...o }));
+    expect(e.message).toMatch(/series loaded|signals attached/);
+    expect((await store.listKeys('plant/')).length).toBe(SIGNALS + 1);
+    await consistent(store);
+    await store.close();
+  });
+
   it('convert: stops between keys, the destination is consistent, a second run resumes', async () => {
     const src = await createBackend(`sqlite:${join(dir, 'convert-src.db')}`);
     if ((await src.listKeys()).length === 0) {

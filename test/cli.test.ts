@@ -112,6 +112,10 @@ describe('metaseries on SQLite', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^metaseries: error \[(CONFLICT|INVALID_INPUT)\]/);
     expect((await run(['cat', 'sqlite:./bad.db', 'bad/Q#1/RAW#1'])).stdout).toBe('time,RAW#1\n2024-12-31 23:00:00,1.5\n2025-01-01 00:00:00,\n2025-01-01 01:00:00,2.5\n');
+    // --append adds a new RAW series to the signal of the same name.
+    writeFileSync(join(dir, 'more.csv'), 'Zeit;Q\n13.01.2025 00:00;3,5\n14.01.2025 00:00;4,5\n');
+    expect(await json(['ingest', 'more.csv', 'sqlite:./bad.db', '--append', '--dataset', 'bad'])).toMatchObject({ dataset: 'bad', rows: 2, signals: ['Q#1'], keys: ['bad/Q#1/RAW#2'] });
+    expect((await run(['cat', 'sqlite:./bad.db', 'bad/Q#1/RAW#2'])).stdout).toBe('time,RAW#2\n2025-01-13 00:00:00,3.5\n2025-01-14 00:00:00,4.5\n');
   });
 
   it('exit codes: 2 for usage, 1 for errors with our message and no stack unless --debug', async () => {

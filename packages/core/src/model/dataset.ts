@@ -202,10 +202,10 @@ export class Dataset {
 
   /**
    * Open a dataset stored in a backend: its metadata and every series, values loaded on
-   * first use.
+   * first use (or now, with `values: true`). `onProgress`/`signal` report and cancel between signals (and series).
    * @example const ds = await Dataset.fromBackend(await createBackend('sqlite:./plant.db'), 'plant');
    */
-  static async fromBackend(backend: StorageBackend | Storage, name: string, options: { autoSave?: boolean; asOf?: AsOf } & ProgressOptions = {}): Promise<Dataset> {
+  static async fromBackend(backend: StorageBackend | Storage, name: string, options: { autoSave?: boolean; asOf?: AsOf; values?: boolean } & ProgressOptions = {}): Promise<Dataset> {
     const storage = Storage.from(backend);
     const asOf = options.asOf;
     if (asOf !== undefined && options.autoSave) throw invalidInput(`Dataset ${show(name)} opened as of ${show(asOf)} is read-only: autoSave cannot be on`);
@@ -222,6 +222,15 @@ export class Dataset {
     dataset.asOf = asOf;
     dataset.useBackend(storage, { autoSave: options.autoSave ?? false });
     await dataset.loadAll({ onProgress: options.onProgress, signal: options.signal });
+    if (options.values) {
+      // Values now rather than on first use, series by series (progress and cancel between them).
+      const all = [...dataset.signals.values()].flatMap((s) => [...s.timeSeries.values()].map((ts) => [s, ts] as const));
+      for (const [i, [s, ts]] of all.entries()) {
+        throwIfAborted(options.signal, `loading dataset ${show(name)}`, `${i} of ${all.length} series loaded`);
+        await ts.load();
+        options.onProgress?.({ done: i + 1, total: all.length, unit: 'series', key: `${name}/${s.name}/${ts.name}` });
+      }
+    }
     if (d.last_updated) dataset.lastUpdated = d.last_updated;
     return dataset;
   }
