@@ -186,7 +186,7 @@ async function catCommand(ctx: CliContext, spec: string, key: string, o: { from?
 }
 
 async function ingestCommand(ctx: CliContext, out: Printer, g: GlobalOptions, file: string, spec: string, o: { map?: string; dataset?: string; append?: boolean; onBadRow?: 'error' | 'skip' | 'nan' }): Promise<void> {
-  const ep = await openEndpoint(spec);
+  const ep = await openEndpoint(spec, { destination: true });
   if (ep.kind !== 'store') throw new MetaseriesError('UNSUPPORTED', `ingest writes into a store; ${show(spec)} is an archive (ingest into a store, then export)`);
   const store = ep.storage;
   const bar = progressReporter(`ingest ${file}`, { quiet: g.quiet || g.json });

@@ -1,7 +1,7 @@
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createBackend, Dataset, isCatalogKey, MetaseriesError, type ProgressOptions, show, type Storage, throwIfAborted } from '@metaseries/core';
-import { isArchivePath, loadArchiveDataset, readableStore } from './endpoint.js';
+import { copyCatalog, createBackend, Dataset, isCatalogKey, MetaseriesError, type ProgressOptions, show, type Storage, throwIfAborted } from '@metaseries/core';
+import { destinationSpec, isArchivePath, loadArchiveDataset, readableStore } from './endpoint.js';
 
 export interface ConvertOptions extends ProgressOptions {
   /** Only this dataset (default: every dataset of the source). */
@@ -46,7 +46,7 @@ export async function convert(source: string | Storage, destination: string | St
     const srcLabel = typeof source === 'string' ? source : source.kind;
     const datasets = await datasetNames(src, options.dataset);
     if (typeof destination === 'string' && isArchivePath(destination)) return await toArchive(src, srcLabel, destination, datasets, options);
-    const dst = typeof destination === 'string' ? await createBackend(destination) : destination;
+    const dst = typeof destination === 'string' ? await createBackend(destinationSpec(destination)) : destination;
     if (typeof destination === 'string') opened.push(dst);
     return await toStore(src, srcLabel, dst, typeof destination === 'string' ? destination : dst.kind, datasets, options);
   } finally {
@@ -74,6 +74,8 @@ async function toStore(src: Storage, srcLabel: string, dst: Storage, dstLabel: s
     }
     options.onProgress?.({ done: i + 1, total: keys.length, unit: 'series', key });
   }
+  // Dataset and signal fields last: a reader of the destination never sees a catalog naming missing series.
+  for (const d of datasets) await copyCatalog(src, dst, d);
   const after = new Map((await dst.describe()).map((s) => [s.key, s]));
   const wrong = keys.filter((k) => after.get(k)?.length !== srcSummary.get(k)?.length);
   if (wrong.length > 0) {

@@ -22,13 +22,22 @@ export function isArchivePath(spec: string): boolean {
   }
 }
 
-/** The store named by `spec`, else the archive at `spec`. */
-export async function openEndpoint(spec: string): Promise<Endpoint> {
+/**
+ * A store URL a command writes to: file stores (`parquet:`, `polars:`) refuse a folder
+ * that does not exist unless asked to create it, and a destination is meant to be made.
+ */
+export function destinationSpec(spec: string): string {
+  if (!/^(parquet|polars):/i.test(spec) || /[?&]create=/.test(spec)) return spec;
+  return `${spec}${spec.includes('?') ? '&' : '?'}create=true`;
+}
+
+/** The store named by `spec` (created when it is a destination), else the archive at `spec`. */
+export async function openEndpoint(spec: string, options: { destination?: boolean } = {}): Promise<Endpoint> {
   if (isArchivePath(spec)) return { kind: 'archive', spec, path: spec };
   if (!/^[a-z][a-z0-9+-]*:/i.test(spec) && !/\.(ya?ml|json)$/i.test(spec)) {
     throw new MetaseriesError('INVALID_INPUT', `${show(spec)} is neither a store (e.g. "sqlite:./plant.db", "parquet:./store", "postgres://…", a config .yaml) nor an archive (.zip or a folder with *_metadata.yaml)${existsSync(spec) ? '' : ' (and no such file exists)'}`);
   }
-  return { kind: 'store', spec, storage: await createBackend(spec) };
+  return { kind: 'store', spec, storage: await createBackend(options.destination ? destinationSpec(spec) : spec) };
 }
 
 /**

@@ -4,7 +4,7 @@ export * from './function-info.js';
 export * from './index-metadata.js';
 export * from './parameters.js';
 export type { Catalog, DatasetCatalogEntry, SignalCatalogEntry, StorageBinding } from './persistence.js';
-export { readCatalog } from './persistence.js';
+export { copyCatalog, readCatalog } from './persistence.js';
 export * from './processing-step.js';
 export * from './processing-type.js';
 export * from './provenance.js';

@@ -176,3 +176,17 @@ export async function storedSignalNames(storage: Storage, datasetName: string, a
 export function provenanceFrom(d: DataProvenanceDict | undefined): DataProvenance {
   return d ? DataProvenance.fromDict(d as unknown as Record<string, unknown>) : DataProvenance.unknown();
 }
+
+/**
+ * Copy a dataset's catalog (dataset and signal fields) from one store to another, in the
+ * form the destination keeps it (records on a v2 store, the catalog series elsewhere).
+ * Used by conversions; series are copied separately.
+ */
+export async function copyCatalog(source: Storage, destination: Storage, datasetName: string): Promise<void> {
+  const catalog = await readCatalog(source, datasetName);
+  if (!catalog.dataset && Object.keys(catalog.signals).length === 0) return;
+  await commitSeries(destination, datasetName, [], false, (c) => {
+    c.dataset = catalog.dataset ?? c.dataset;
+    Object.assign(c.signals, catalog.signals);
+  });
+}
