@@ -95,12 +95,13 @@ function stepFixture(): ProcessingStep {
   });
 }
 
-async function expectCode(p: Promise<unknown>, code: string): Promise<MetaseriesError> {
+export async function expectCode(p: Promise<unknown>, code: string, fragment?: string): Promise<MetaseriesError> {
   try {
     await p;
   } catch (e) {
     expect(e).toBeInstanceOf(MetaseriesError);
     expect((e as MetaseriesError).code).toBe(code);
+    if (fragment) expect((e as MetaseriesError).message).toContain(fragment);
     return e as MetaseriesError;
   }
   throw new Error(`expected a ${code} error`);
@@ -403,6 +404,20 @@ function runVersionTests(current: () => Storage, options: ConformanceOptions): v
       const streamed: number[] = [];
       for await (const chunk of store.stream(key, { asOf: 2, chunkSize: 3 })) streamed.push(...(chunk.values as Float64Array));
       expect(streamed).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    });
+
+    it('metadata with NaN and ±Infinity round-trips through every version', async (ctx) => {
+      if (!v2()) ctx.skip();
+      const store = current();
+      const key = 'v2/M#1/RAW#1';
+      const s = pointsSeries([0, 1], [0, 1]);
+      const meta = metadataFor(s, { fill: Number.NaN, bounds: [Number.NEGATIVE_INFINITY, 0, Number.POSITIVE_INFINITY], nested: { x: Number.NaN } } as Partial<SeriesMetadata>);
+      await store.save(key, s, meta);
+      await store.append(key, pointsSeries([2], [2]));
+      await store.deleteRange(key, { from: T0, to: T0 });
+      expect(await store.loadMetadata(key)).toEqual(meta);
+      expect((await store.load(key, { asOf: 1 })).metadata).toEqual(meta);
+      expect(Object.is((await store.loadMetadata(key, { asOf: 2 })).fill, Number.NaN)).toBe(true);
     });
 
     it('bad asOf and versions: before the first version, nonexistent, unknown snapshot', async (ctx) => {

@@ -1,0 +1,9 @@
+import { MemoryDriver } from '@metaseries/core';
+import { runDriverConformance } from './driver-suite.js';
+
+runDriverConformance('memory', async () => new MemoryDriver(), {
+  damage: async (driver, key, id) => {
+    const bytes = (driver as MemoryDriver).segmentBytes(key, id)!;
+    bytes[bytes.length - 2]! ^= 0xff;
+  },
+});
