@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openPostgres, openSqlite } from '@metaseries/storage-sql';
+import { Storage } from '@metaseries/core';
+import { openPostgres, openSqlite, openSqlSegmentDriver, type SqlConfig, SqlSegmentStore } from '@metaseries/storage-sql';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type PostgresServer, postgresAvailable, SKIP_POSTGRES_REASON, startPostgres } from '../support/postgres.js';
 import { runConformanceSuite } from './suite.js';
@@ -10,8 +11,11 @@ const dir = mkdtempSync(join(tmpdir(), 'metaseries-sql-conformance-'));
 const file = join(dir, 'plant.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-runConformanceSuite('sqlite file (native layout)', () => openSqlite(file), { reopen: () => openSqlite(file) });
-runConformanceSuite('sqlite :memory: (native layout)', () => openSqlite(':memory:'));
+/** The native layout with 4-point segments, so the v2 cases cross many segment boundaries. */
+const smallSegments = async (config: SqlConfig): Promise<Storage> => new Storage(new SqlSegmentStore(await openSqlSegmentDriver(config, async () => undefined), { segmentSize: 4 }));
+
+runConformanceSuite('sqlite file (native layout)', () => openSqlite(file), { reopen: () => openSqlite(file), smallSegments: () => smallSegments({ kind: 'sqlite', path: join(dir, 'small.db') }) });
+runConformanceSuite('sqlite :memory: (native layout)', () => openSqlite(':memory:'), { smallSegments: () => smallSegments({ kind: 'sqlite', path: ':memory:' }) });
 
 // The meteaudata layout on SQLite is Python's exact DDL (`value REAL`), which stores -0.0
 // as 0, so the suite's "floats" sample cannot pass there: its own tests live in
@@ -30,7 +34,10 @@ else {
   };
   afterAll(async () => { await server?.stop(); });
   beforeAll(async () => { await database(); }, 60_000);
-  runConformanceSuite('postgres (native layout)', async () => openPostgres(await database()), { reopen: async () => openPostgres(await database()) });
+  runConformanceSuite('postgres (native layout)', async () => openPostgres(await database()), {
+    reopen: async () => openPostgres(await database()),
+    smallSegments: async () => { await database(); return smallSegments({ kind: 'postgres', url: await server!.createDatabase('conformance_small') }); },
+  });
   let pyUrl: Promise<string> | undefined;
   const pyDatabase = async (): Promise<string> => {
     await database();

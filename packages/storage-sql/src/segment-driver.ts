@@ -242,7 +242,9 @@ export class SqlSegmentDriver implements SegmentDriver {
 
   listSnapshots(): Promise<SnapshotRecord[]> {
     return this.retrying('listSnapshots', '', async () => {
-      const rows = await this.knex(T.snapshots).select('name', 'record').orderBy('created_at').orderBy('name') as Array<{ name: string; record: unknown }>;
+      const rows = await this.knex(T.snapshots).select('name', 'record') as Array<{ name: string; record: unknown }>;
+      // Sorted by name in code-unit order, as on every driver (not the database's collation).
+      rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       return rows.map((r) => parseRecord<SnapshotRecord>(r.record, `Snapshot ${show(r.name)}`, this.kind));
     });
   }

@@ -200,7 +200,7 @@ describe.skipIf(!postgresAvailable())(`PostgreSQL faults${postgresAvailable() ? 
     }
   });
 
-  it('kill -9 during a large COPY leaves the key wholly old or wholly new', async () => {
+  it('kill -9 during a large save leaves the key wholly old or wholly new', async () => {
     const url = await server.createDatabase('kill');
     const store = await openPostgres(url);
     const OLD = 50_000, NEW = 300_000;
