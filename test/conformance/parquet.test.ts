@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openParquet } from '@metaseries/storage-parquet';
 import { runConformanceSuite } from './suite.js';
+import { tempDir } from '../support/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'metaseries-parquet-conformance-'));
+const dir = tempDir('metaseries-parquet-conformance-');
 
 runConformanceSuite('parquet', () => openParquet(dir), { reopen: () => openParquet(dir) });

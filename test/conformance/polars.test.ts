@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPolars } from '@metaseries/storage-polars';
 import { runConformanceSuite } from './suite.js';
+import { tempDir } from '../support/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'metaseries-polars-conformance-'));
+const dir = tempDir('metaseries-polars-conformance-');
 
 runConformanceSuite('polars', () => openPolars(dir), { reopen: () => openPolars(dir) });

@@ -4,13 +4,12 @@
  * our backend reads what Python's `SQLAdapter.save` wrote (text timestamps, numeric
  * indexes stored as text, `NaN` inside metadata_json).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatetimeIndex, NumericIndex, RangeIndex, Series, type SeriesMetadata, TimeSeries } from '@metaseries/core';
 import { openSqlite } from '@metaseries/storage-sql';
 import { pythonAvailable, pythonJson, runPython, SKIP_PYTHON_REASON } from '../support/python.js';
+import { tempDir } from '../support/tmp.js';
 
 const HAVE_PYTHON = pythonAvailable();
 const H = 3_600_000_000;
@@ -94,7 +93,7 @@ print('ok')
 
 describe.skipIf(!HAVE_PYTHON)(`SQL interop with Python meteaudata SQLAdapter${HAVE_PYTHON ? '' : ` (${SKIP_PYTHON_REASON})`}`, () => {
   it('Python SQLAdapter loads what the meteaudata layout wrote', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metaseries-sql-interop-'));
+    const dir = tempDir('metaseries-sql-interop-');
     const file = join(dir, 'meteaudata.db');
     const store = await openSqlite(file, { layout: 'meteaudata' });
     const all = samples();
@@ -125,7 +124,7 @@ describe.skipIf(!HAVE_PYTHON)(`SQL interop with Python meteaudata SQLAdapter${HA
   });
 
   it('reads what Python SQLAdapter wrote', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metaseries-sql-interop-'));
+    const dir = tempDir('metaseries-sql-interop-');
     const file = join(dir, 'python.db');
     await runPython(PY_WRITE, [file]);
     const store = await openSqlite(file, { layout: 'meteaudata' });

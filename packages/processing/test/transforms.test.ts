@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import {
 } from '@metaseries/processing';
 import { PYTHON, pythonAvailable, SKIP_PYTHON_REASON } from '../../../test/support/python.js';
 import { expectInvalid, FIXTURES, input, ROOT } from './fixtures.js';
+import { tempDir } from '../../../test/support/tmp.js';
 
 const raw = () => input('regular'); // A#1_RAW#1, 1-minute, NaN runs
 
@@ -105,7 +105,7 @@ describe('bad input', () => {
 
 describe.skipIf(!pythonAvailable())('golden vectors are current (regenerated with pandas + meteaudata)', () => {
   it('scripts/gen_processing_fixtures.py reproduces test/fixtures/processing byte for byte', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metaseries-processing-'));
+    const dir = tempDir('metaseries-processing-');
     try {
       execFileSync(PYTHON, [join(ROOT, 'scripts', 'gen_processing_fixtures.py'), dir], { stdio: 'pipe', timeout: 120_000 });
       const committed = readdirSync(FIXTURES).sort();

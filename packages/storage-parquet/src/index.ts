@@ -1,10 +1,10 @@
 /**
  * @metaseries/storage-parquet: Parquet files + YAML sidecars, in Python
  * meteaudata's pandas-disk layout. Importing the package registers the `parquet`
- * backend kind, so `createBackend({ kind: 'parquet', dir })` and
- * `createBackend('parquet:./store')` work.
+ * backend kind, so `openStore({ kind: 'parquet', dir })` and
+ * `openStore('parquet:./store')` work.
  */
-import { registerBackend, Storage, MetaseriesError } from '@metaseries/core';
+import { registerBackend, Storage } from '@metaseries/core';
 import { ParquetBackend, type ParquetOptions } from './backend.js';
 
 export { ParquetBackend, type ParquetOptions } from './backend.js';
@@ -23,8 +23,6 @@ export async function openParquet(dir: string, options: ParquetOptions = {}): Pr
 
 registerBackend('parquet', {
   package: '@metaseries/storage-parquet',
-  create: (config) => {
-    if (typeof config.dir !== 'string') throw new MetaseriesError('INVALID_INPUT', `The parquet backend needs { kind: 'parquet', dir: '<folder>' }, got dir ${JSON.stringify(config.dir)}`, { backend: 'parquet' });
-    return ParquetBackend.open(config.dir, { create: config.create !== false });
-  },
+  // The config arrives validated by core's schema (`ParquetStoreConfig`).
+  create: ({ dir, create }) => ParquetBackend.open(dir, { create: create !== false }),
 });

@@ -1,4 +1,4 @@
-import { registerBackend, Storage, MetaseriesError, show } from '@metaseries/core';
+import { registerBackend, Storage } from '@metaseries/core';
 import { PolarsBackend, type PolarsBackendOptions } from './backend.js';
 
 export { PolarsBackend, type PolarsBackendOptions } from './backend.js';
@@ -7,14 +7,8 @@ export { INDEX_COLUMN } from './layout.js';
 
 registerBackend('polars', {
   package: '@metaseries/storage-polars',
-  create: (config) => {
-    const dir = config.dir;
-    if (typeof dir !== 'string' || dir === '') {
-      throw new MetaseriesError('INVALID_INPUT', `The polars backend config needs "dir" (a folder), got ${show(dir)}`, { backend: 'polars' });
-    }
-    const { kind: _kind, ...rest } = config;
-    return PolarsBackend.open({ ...(rest as Partial<PolarsBackendOptions>), dir });
-  },
+  // The config arrives validated by core's schema (`PolarsStoreConfig`).
+  create: ({ kind: _kind, ...options }) => PolarsBackend.open(options),
 });
 
 /**

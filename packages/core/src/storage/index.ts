@@ -1,5 +1,6 @@
 export * from './aggregate.js';
 export * from './backend.js';
+export * from './config.js';
 export * from './container.js';
 export * from './keys.js';
 export * from './memory.js';
