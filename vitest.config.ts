@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     // TMPDIR → a sandbox for the run; fails the run listing anything the tests left in it.
     globalSetup: ['test/support/temp-sandbox.ts'],
+    // Ends the output with the skipped tests and why (no Python venv, no PostgreSQL…).
+    reporters: ['default', './test/support/skip-reporter.ts'],
   },
 });

@@ -7,3 +7,4 @@ export { saveSignal, loadSignal, signalMetadataDict, strictIso, type ArchiveWrit
 export { saveDataset, loadDataset, datasetMetadataDict, type DatasetSaveOptions } from './dataset-archive.js';
 export { type OutputValueNames, type DatasetOutputValueNames } from './headers.js';
 export { isSafeEntryName, readZip } from './zip.js';
+export { saveArchive, saveSignalArchive, loadSignalArchive, saveDatasetArchive, loadDatasetArchive } from './names.js';
