@@ -13,7 +13,8 @@ import {
 } from '@metaseries/core';
 import knexFactory, { type Knex } from 'knex';
 import type { Driver } from './driver.js';
-import { PgDriver, SqliteDriver } from './driver.js';
+import { PgDriver, SqliteDriver, useCopyStreams } from './driver.js';
+import { loadDrivers } from './peers.js';
 import { engineError } from './errors.js';
 import type { Layout, LayoutName } from './layout.js';
 import { MeteaudataLayout } from './meteaudata.js';
@@ -78,6 +79,10 @@ export class SqlBackend implements StorageBackend {
     const kind = config.kind;
     let driver: Driver;
     let persistent = true;
+    if (kind === 'sqlite' || kind === 'postgres') {
+      const drivers = await loadDrivers(kind);
+      if (kind === 'postgres') useCopyStreams(drivers['pg-copy-streams']);
+    }
     try {
       if (kind === 'sqlite') {
         const path = config.path;

@@ -1,7 +1,15 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type { from as CopyFrom } from 'pg-copy-streams';
+
+/** pg-copy-streams is an optional peer (./peers.ts), set when a PostgreSQL store opens. */
+let copyFrom: typeof CopyFrom | undefined;
+
+export function useCopyStreams(module: unknown): void {
+  const m = module as { from?: typeof CopyFrom; default?: { from: typeof CopyFrom } };
+  copyFrom = m.from ?? m.default?.from;
+}
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Param = string | number | bigint | null | Buffer;
@@ -216,6 +224,7 @@ class PgConn implements Conn {
   }
 
   async bulkInsert(table: string, columns: readonly string[], types: readonly ColumnType[], count: number, fill: (i: number, row: Param[]) => void): Promise<void> {
+    if (!copyFrom) throw new Error('pg-copy-streams is not loaded (SqlBackend.open loads it)');
     const stream = this.client.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN (FORMAT binary)`));
     const done = new Promise<void>((resolve, reject) => {
       stream.on('finish', resolve);
@@ -273,6 +282,7 @@ export class SqliteDriver implements Driver {
     return new SqliteDriver(knex, raw, new SqliteConn(raw));
   }
 
+  /** @internal the raw connection, for tests; its type is a devDependency, so it stays out of the published types. */
   get database(): BetterSqlite3.Database {
     return this.raw;
   }

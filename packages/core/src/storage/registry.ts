@@ -61,7 +61,10 @@ interface AnyRegistration {
   create(config: never): StorageBackend | Promise<StorageBackend>;
 }
 
-const registry = new Map<string, AnyRegistration>();
+// One registry per process, shared by every copy of core (a Symbol.for key on globalThis),
+// so a backend registered through one copy is found by another.
+const REGISTRY_KEY = Symbol.for('metaseries.storeRegistry');
+const registry: Map<string, AnyRegistration> = ((globalThis as { [REGISTRY_KEY]?: Map<string, AnyRegistration> })[REGISTRY_KEY] ??= new Map());
 
 /**
  * Register a store kind; backend packages call this when imported. Registering a
