@@ -110,7 +110,8 @@ describe.skipIf(!HAVE_PYTHON)('archives ⇄ Python meteaudata 0.12.1', () => {
       close(JSON.parse(stdout), JSON.parse(JSON.stringify(view(c, obj))), key, failures);
     }
     expect(failures).toEqual([]);
-  });
+    // One Python start per case (20+): ~1.5 s each here, far more when the 2 cores are shared.
+  }, 300_000);
 
   it('also as a folder (zip: false), with Python-readable options', async () => {
     const out = tempDir('ms-archive-folder-');
