@@ -7,5 +7,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Suites that start PostgreSQL or Python share the 2 cores of these machines.
     maxWorkers: 2,
+    // TMPDIR → a sandbox for the run; fails the run listing anything the tests left in it.
+    globalSetup: ['test/support/temp-sandbox.ts'],
+    // Ends the output with the skipped tests and why (no Python venv, no PostgreSQL…).
+    reporters: ['default', './test/support/skip-reporter.ts'],
   },
 });

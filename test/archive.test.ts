@@ -3,8 +3,7 @@
  * YAML), the golden archives Python wrote (test/fixtures/archives, made by
  * scripts/gen_archive_fixtures.py with a fixed clock), and the safety rules.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import yazl from 'yazl';
@@ -14,9 +13,10 @@ import {
   saveDataset, saveSignal, Series, Signal, seriesToCsv,
 } from '@metaseries/core';
 import { datasetView, signalView } from './support/archive-view.js';
+import { tempDir } from './support/tmp.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'archives');
-const tmp = () => mkdtempSync(join(tmpdir(), 'ms-archive-'));
+const tmp = () => tempDir('ms-archive-');
 
 function fixture(name: string): { path: string; expected: { kind: string; name: string; view: unknown } } {
   const dir = join(FIXTURES, name);

@@ -1,20 +1,20 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { browserAvailable, launchBrowser, openFile, SKIP_BROWSER_REASON } from './support/browser.js';
 import { ROOT } from './support/python.js';
+import { tempDir } from './support/tmp.js';
 
 it('npm run demo: the Seattle weather pipeline runs end to end, prints its summary and writes a working HTML report', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'ms-demo-'));
-  try {
+  const dir = tempDir('ms-demo-');
+  {
     const report = join(dir, 'report.html');
     const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsx'), ['examples/seattle-weather.ts'], {
       cwd: ROOT,
-      env: { ...process.env, METASERIES_DEMO_STORE: `sqlite:${join(dir, 'demo.db')}`, METASERIES_DEMO_REPORT: report },
+      env: { ...process.env, TMPDIR: dir, METASERIES_DEMO_STORE: `sqlite:${join(dir, 'demo.db')}`, METASERIES_DEMO_REPORT: report },
     });
     expect(stdout).toContain("Dataset 'seattle-weather'");
     expect(stdout).toMatch(/temp-max#1 +°C +series=\[temp-max#1_RAW#1, temp-max#1_ROLLING-MEAN#1\] steps=rollingMean loaded=false/);
@@ -39,7 +39,5 @@ it('npm run demo: the Seattle weather pipeline runs end to end, prints its summa
     } finally {
       await browser.close();
     }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
 }, 90_000);

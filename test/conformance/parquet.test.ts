@@ -1,10 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openParquet } from '@metaseries/storage-parquet';
 import { runConformanceSuite } from './suite.js';
+import { tempDir } from '../support/tmp.js';
 
-const temp = (name: string): string => mkdtempSync(join(tmpdir(), `metaseries-parquet-${name}-`));
+const temp = (name: string): string => tempDir(`metaseries-parquet-${name}-`);
 
 // The native layout (versioned segments + index file), with Storage v2's tests.
 const native = temp('native'), small = temp('small');

@@ -1,10 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPolars } from '@metaseries/storage-polars';
 import { runConformanceSuite } from './suite.js';
+import { tempDir } from '../support/tmp.js';
 
-const temp = (name: string): string => mkdtempSync(join(tmpdir(), `metaseries-polars-${name}-`));
+const temp = (name: string): string => tempDir(`metaseries-polars-${name}-`);
 
 // The native layout (the parquet backend's files, read by polars), with Storage v2's tests.
 const native = temp('native'), small = temp('small');

@@ -1,13 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Storage } from '@metaseries/core';
 import { openPostgres, openSqlite, openSqlSegmentDriver, type SqlConfig, SqlSegmentStore } from '@metaseries/storage-sql';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type PostgresServer, postgresAvailable, SKIP_POSTGRES_REASON, startPostgres } from '../support/postgres.js';
 import { runConformanceSuite } from './suite.js';
+import { tempDir } from '../support/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'metaseries-sql-conformance-'));
+const dir = tempDir('metaseries-sql-conformance-');
 const file = join(dir, 'plant.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -10,14 +10,14 @@
  * - the codecs against Python on random inputs (float repr, PyYAML dump).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual, promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Dataset, dumpYaml, loadDataset, loadSignal, pyFloatRepr, readZip, saveDataset, saveSignal, type Signal } from '@metaseries/core';
 import { datasetView, signalView } from '../support/archive-view.js';
 import { PYTHONS, pythonAvailable, ROOT, runPython, skipReason } from '../support/python.js';
+import { tempDir } from '../support/tmp.js';
 const GEN = join(ROOT, 'scripts', 'gen_archive_fixtures.py');
 const run = promisify(execFile);
 
@@ -53,7 +53,7 @@ for (const side of PYTHONS) {
 const HAVE_PYTHON = pythonAvailable(side);
 const PYTHON = side.python;
 describe.skipIf(!HAVE_PYTHON)(`archives ⇄ Python meteaudata 0.12.1 on ${side.label}`, () => {
-  const corpus = mkdtempSync(join(tmpdir(), 'ms-archive-corpus-'));
+  const corpus = tempDir('ms-archive-corpus-');
   const cases = new Map<string, Case & { path: string }>();
 
   beforeAll(async () => {
@@ -82,7 +82,7 @@ describe.skipIf(!HAVE_PYTHON)(`archives ⇄ Python meteaudata 0.12.1 on ${side.l
   });
 
   it('re-saves every archive with the same YAML and CSV bytes as Python (plain cases)', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ms-archive-resave-'));
+    const out = tempDir('ms-archive-resave-');
     const failures: string[] = [];
     for (const [key, c] of cases) {
       if (!c.path.endsWith('.zip')) continue;
@@ -101,7 +101,7 @@ describe.skipIf(!HAVE_PYTHON)(`archives ⇄ Python meteaudata 0.12.1 on ${side.l
   });
 
   it('writes archives Python meteaudata loads equal to our view', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ms-archive-topy-'));
+    const out = tempDir('ms-archive-topy-');
     const failures: string[] = [];
     const jobs: [string, string, string][] = [];
     const views: [string, unknown][] = [];
@@ -121,7 +121,7 @@ describe.skipIf(!HAVE_PYTHON)(`archives ⇄ Python meteaudata 0.12.1 on ${side.l
   }, 180_000);
 
   it('also as a folder (zip: false), with Python-readable options', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ms-archive-folder-'));
+    const out = tempDir('ms-archive-folder-');
     const c = cases.get('basic')!;
     const sig = (await load(c)) as Signal;
     await saveSignal(sig, out, { zip: false, outputIndexName: 'timestamp' });
@@ -140,7 +140,7 @@ describe.skipIf(!HAVE_PYTHON)(`archives ⇄ Python meteaudata 0.12.1 on ${side.l
       else if (i % 3 === 1) buf[i] = Math.round(Math.random() * 1e6) / 10 ** Math.floor(Math.random() * 12);
       else buf[i] = Math.random() * 10 ** (Math.floor(Math.random() * 44) - 22);
     }
-    const file = join(mkdtempSync(join(tmpdir(), 'ms-repr-')), 'f.bin');
+    const file = join(tempDir('ms-repr-'), 'f.bin');
     writeFileSync(file, Buffer.from(buf.buffer));
     const py = (await runPython("import sys,numpy as np;print('\\n'.join(repr(float(x)) for x in np.fromfile(sys.argv[1],dtype='<f8')))", [file], { python: PYTHON })).trim().split('\n');
     const bad = Array.from(buf).map((x, i) => [pyFloatRepr(x), py[i]]).filter(([a, b]) => a !== b);
@@ -158,7 +158,7 @@ describe.skipIf(!HAVE_PYTHON)(`archives ⇄ Python meteaudata 0.12.1 on ${side.l
         : r === 1 ? Array.from({ length: 5 + (i % 50) }, () => pick(words)).join(pick([' ', ''])) : pick([1.5, -3, 1e-7, 12345678.9, true, null, 'null', '', '~', 'on']);
     }
     doc.nested = { list: Object.values(doc).slice(0, 40), deep: [[1, 'a'], { z: [], y: {} }] };
-    const dir = mkdtempSync(join(tmpdir(), 'ms-yaml-'));
+    const dir = tempDir('ms-yaml-');
     writeFileSync(join(dir, 'doc.json'), JSON.stringify(doc));
     writeFileSync(join(dir, 'js.yaml'), dumpYaml(doc));
     const res = await runPython(

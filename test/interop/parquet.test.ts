@@ -4,13 +4,12 @@
  * included) and `PandasDiskAdapter.load` returns our data and metadata; we load
  * folders that Python's `Dataset.save_all` wrote.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DatetimeIndex, formatTimestamp, NumericIndex, RangeIndex, Series, type SeriesMetadata, TimeSeries } from '@metaseries/core';
 import { openParquet } from '@metaseries/storage-parquet';
 import { PYTHONS, pythonAvailable, pythonJson, runPython, skipReason, usePython } from '../support/python.js';
+import { tempDir } from '../support/tmp.js';
 
 const H = 3_600_000_000;
 
@@ -72,7 +71,7 @@ const HAVE_PYTHON = pythonAvailable(side);
 describe.skipIf(!HAVE_PYTHON)(`parquet interop with Python meteaudata on ${side.label}${HAVE_PYTHON ? '' : ` (${skipReason(side)})`}`, () => {
   beforeAll(() => usePython(side));
   it('Python PandasDiskAdapter.load and pandas read what we wrote as the same Series', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metaseries-parquet-interop-'));
+    const dir = tempDir('metaseries-parquet-interop-');
     const store = await openParquet(dir, { layout: 'meteaudata' });
     const data = samples();
     for (const [key, s] of Object.entries(data)) await store.save(key, s, meta(s));
@@ -106,7 +105,7 @@ describe.skipIf(!HAVE_PYTHON)(`parquet interop with Python meteaudata on ${side.
   });
 
   it('we load a folder that Python meteaudata save_all wrote', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metaseries-parquet-from-python-'));
+    const dir = tempDir('metaseries-parquet-from-python-');
     const py = await pythonJson<Record<string, { values: (number | null)[]; index: string[]; tz: string | null }>>(`
 import json, sys, math
 import numpy as np, pandas as pd
@@ -150,7 +149,7 @@ print(json.dumps(out))
   });
 
   it('Python yaml.safe_load reads our sidecar with plain types', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metaseries-parquet-yaml-'));
+    const dir = tempDir('metaseries-parquet-yaml-');
     const store = await openParquet(dir, { layout: 'meteaudata' });
     const s = samples()['ds/CODs#1/RAW#1']!;
     await store.save('ds/CODs#1/RAW#1', s, meta(s, { metadata_id: 'yes', units_note: '2024-01-01 00:00:00' } as Partial<SeriesMetadata>));

@@ -3,13 +3,12 @@
  * Python's `PolarsAdapter.load` reads what we wrote (values, metadata, and the index
  * from our index column or from `index_values`), and we load folders Python wrote.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DatetimeIndex, formatTimestamp, IndexMetadata, NumericIndex, RangeIndex, Series, type SeriesMetadata, TimeSeries } from '@metaseries/core';
 import { openPolars } from '@metaseries/storage-polars';
 import { PYTHONS, pythonAvailable, pythonJson, runPython, skipReason, usePython } from '../support/python.js';
+import { tempDir } from '../support/tmp.js';
 
 const H = 3_600_000_000;
 
@@ -87,7 +86,7 @@ describe.skipIf(!HAVE_PYTHON)(`polars store ↔ Python meteaudata PolarsAdapter 
   beforeAll(() => usePython(side));
   for (const pythonIndexValues of [false, true]) {
     it(`Python's PolarsAdapter.load reads what we wrote (index_values ${pythonIndexValues ? 'written' : 'not written'})`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'metaseries-polars-py-'));
+      const dir = tempDir('metaseries-polars-py-');
       const store = await openPolars(dir, { pythonIndexValues, layout: 'meteaudata' });
       const all = samples();
       for (const [key, s] of Object.entries(all)) await store.save(key, s, meta(s));
@@ -115,7 +114,7 @@ describe.skipIf(!HAVE_PYTHON)(`polars store ↔ Python meteaudata PolarsAdapter 
   }
 
   it('we load a folder Python PolarsAdapter wrote', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metaseries-polars-from-py-'));
+    const dir = tempDir('metaseries-polars-from-py-');
     await runPython(
       `
 import sys, numpy as np, pandas as pd

@@ -4,13 +4,12 @@
  * our backend reads what Python's `SQLAdapter.save` wrote (text timestamps, numeric
  * indexes stored as text, `NaN` inside metadata_json).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DatetimeIndex, NumericIndex, RangeIndex, Series, type SeriesMetadata, TimeSeries } from '@metaseries/core';
 import { openSqlite } from '@metaseries/storage-sql';
 import { PYTHONS, pythonAvailable, pythonJson, runPython, skipReason, usePython } from '../support/python.js';
+import { tempDir } from '../support/tmp.js';
 
 const H = 3_600_000_000;
 const T0 = Date.UTC(2024, 0, 1) * 1000;
@@ -96,7 +95,7 @@ const HAVE_PYTHON = pythonAvailable(side);
 describe.skipIf(!HAVE_PYTHON)(`SQL interop with Python meteaudata SQLAdapter on ${side.label}${HAVE_PYTHON ? '' : ` (${skipReason(side)})`}`, () => {
   beforeAll(() => usePython(side));
   it('Python SQLAdapter loads what the meteaudata layout wrote', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metaseries-sql-interop-'));
+    const dir = tempDir('metaseries-sql-interop-');
     const file = join(dir, 'meteaudata.db');
     const store = await openSqlite(file, { layout: 'meteaudata' });
     const all = samples();
@@ -127,7 +126,7 @@ describe.skipIf(!HAVE_PYTHON)(`SQL interop with Python meteaudata SQLAdapter on 
   });
 
   it('reads what Python SQLAdapter wrote', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metaseries-sql-interop-'));
+    const dir = tempDir('metaseries-sql-interop-');
     const file = join(dir, 'python.db');
     await runPython(PY_WRITE, [file]);
     const store = await openSqlite(file, { layout: 'meteaudata' });

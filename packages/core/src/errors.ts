@@ -24,16 +24,36 @@ export interface ErrorOptions {
   cause?: unknown;
 }
 
+/** Marks a MetaseriesError from any copy of core (two installed versions, CJS and ESM). */
+const ERROR_BRAND: unique symbol = Symbol.for('metaseries.MetaseriesError') as never;
+
 export class MetaseriesError extends Error {
   override readonly name = 'MetaseriesError';
   readonly code: ErrorCode;
   readonly backend: string | undefined;
+  /** @internal the cross-copy brand. */
+  readonly [ERROR_BRAND] = true;
 
   constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.backend = options.backend;
   }
+
+  /**
+   * `error instanceof MetaseriesError` holds for an error made by another copy of core
+   * too (a backend that brought its own core, a CJS and an ESM copy): the check reads
+   * a `Symbol.for` brand instead of the prototype chain. Subclasses keep the ordinary check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== MetaseriesError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return isMetaseriesError(value);
+  }
+}
+
+/** True for a MetaseriesError from any copy of core. */
+export function isMetaseriesError(value: unknown): value is MetaseriesError {
+  return typeof value === 'object' && value !== null && (value as { [ERROR_BRAND]?: unknown })[ERROR_BRAND] === true;
 }
 
 /** Shorthand for the most common error: bad input from the caller. */

@@ -1,12 +1,11 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dataset, Signal } from '@metaseries/core';
 import { expect, it } from 'vitest';
 import { minuteSeries, scale } from './helpers.js';
+import { tempDir } from '../../../test/support/tmp.js';
 
 it('signal.save / Signal.load and dataset.save / Dataset.load round-trip through archives', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'ms-archive-'));
+  const dir = tempDir('ms-archive-');
   const cod = new Signal({ name: 'CODs', units: 'mg/l', data: minuteSeries([1, Number.NaN, 3]), lastUpdated: '2024-03-01T10:00:05.654321' });
   expect(cod.lastUpdated).toBe('2024-03-01T10:00:05.654321');
   await cod.process(['CODs#1_RAW#1'], scale(2));

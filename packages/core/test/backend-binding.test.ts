@@ -1,11 +1,11 @@
-import { writeFile, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type CatalogRecord, type CommitEntry, MemoryDriver, MetaseriesError, createBackend, Dataset, DataProvenance, DatetimeIndex, MemoryBackend, type SaveEntry, type SeriesMetadata, Series, Signal, Storage, type StorageBackend,
 } from '@metaseries/core';
 import { describe, expect, it } from 'vitest';
 import { expectError, minuteSeries, scale } from './helpers.js';
+import { tempDir } from '../../../test/support/tmp.js';
 
 /** A real MemoryBackend that also records which keys were written (one by one or in one atomic commit). */
 class RecordingBackend extends MemoryBackend {
@@ -184,7 +184,7 @@ describe('createBackend', () => {
   it('accepts URLs, objects and config files', async () => {
     expect((await createBackend('memory:')).kind).toBe('memory');
     expect((await createBackend({ kind: 'memory' })).kind).toBe('memory');
-    const dir = await mkdtemp(join(tmpdir(), 'ms-config-'));
+    const dir = tempDir('ms-config-');
     await writeFile(join(dir, 'storage.yaml'), 'storage:\n  kind: memory\n');
     expect((await createBackend(join(dir, 'storage.yaml'))).kind).toBe('memory');
     await writeFile(join(dir, 'storage.json'), '{"kind": "memory"}');

@@ -4,17 +4,17 @@
  * touched), row-group pruning, and crash safety (kill -9 during a save).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackend, DatetimeIndex, fileStem, MetaseriesError, Series, type SeriesMetadata, type Storage } from '@metaseries/core';
 import { openParquet, ParquetBackend, ROW_GROUP_SIZE, SeriesFile } from '@metaseries/storage-parquet';
+import { tempDir as sharedTempDir } from '../../../test/support/tmp.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'metaseries-parquet-'));
+  return sharedTempDir('metaseries-parquet-');
 }
 
 function meta(extra: Partial<SeriesMetadata> = {}): SeriesMetadata {

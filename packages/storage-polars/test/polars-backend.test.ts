@@ -1,17 +1,17 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import pl from 'nodejs-polars';
 import { createBackend, DatetimeIndex, MetaseriesError, RangeIndex, Series, type SeriesMetadata, StringIndex, TimeSeries } from '@metaseries/core';
 import { fromPolars, openPolars, PolarsBackend, timeSeriesFromPolars, toPolars } from '@metaseries/storage-polars';
+import { tempDir } from '../../../test/support/tmp.js';
 
 const H = 3_600_000_000;
 
 function fresh(): string {
-  return mkdtempSync(join(tmpdir(), 'metaseries-polars-'));
+  return tempDir('metaseries-polars-');
 }
 
 function meta(s: Series, extra: Partial<SeriesMetadata> = {}): SeriesMetadata {

@@ -15,6 +15,7 @@ import {
 import type { Knex } from 'knex';
 import { createKnex, type SqlConfig, type SqliteConfig } from './connect.js';
 import { type Driver, KnexDriver } from './driver.js';
+import { loadDrivers } from './peers.js';
 import { engineError } from './errors.js';
 import type { Layout, LayoutName } from './layout.js';
 import { MeteaudataLayout } from './meteaudata.js';
@@ -79,6 +80,8 @@ export class SqlBackend implements StorageBackend {
   static async open(config: SqlConfig): Promise<SqlBackend | SqlSegmentStore> {
     const layoutName = checkLayout(config.layout);
     const kind = config.kind;
+    // The drivers are optional peers: a missing one is BACKEND_UNAVAILABLE naming the package.
+    if (kind === 'sqlite' || kind === 'postgres') await loadDrivers(kind);
     if (layoutName === 'native') return new SqlSegmentStore(await openSqlSegmentDriver(config, saveFirstVersion, config.log));
     let driver: Driver;
     let persistent = true;

@@ -4,8 +4,7 @@
  * pushdown against the core's, streaming a key that is replaced, and the meteaudata
  * layout's exact tables and text.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -21,8 +20,9 @@ import {
 } from '@metaseries/core';
 import { MIGRATIONS, NATIVE_SCHEMA_VERSION, openSqlite, SqlBackend } from '@metaseries/storage-sql';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/support/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'metaseries-sql-backend-'));
+const dir = tempDir('metaseries-sql-backend-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const H = 3_600_000_000;

@@ -5,8 +5,7 @@
  * a key is always wholly old or wholly new.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -14,9 +13,10 @@ import { MetaseriesError, Series, type SeriesMetadata, type Storage } from '@met
 import { openPostgres, openSqlite } from '@metaseries/storage-sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, postgresAvailable, SKIP_POSTGRES_REASON, startPostgres } from '../../../test/support/postgres.js';
+import { tempDir } from '../../../test/support/tmp.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'metaseries-sql-faults-'));
+const dir = tempDir('metaseries-sql-faults-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const KEY = 'plant/COD#1/RAW#1';

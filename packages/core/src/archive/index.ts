@@ -4,3 +4,4 @@ export { saveSignal, loadSignal, signalMetadataDict, strictIso, type ArchiveLoad
 export { saveDataset, loadDataset, datasetMetadataDict, type DatasetSaveOptions } from './dataset-archive.js';
 export { type OutputValueNames, type DatasetOutputValueNames } from './headers.js';
 export { isSafeEntryName, readZip, type ArchiveLimits } from './zip.js';
+export { saveArchive, saveSignalArchive, loadSignalArchive, saveDatasetArchive, loadDatasetArchive } from './names.js';

@@ -118,6 +118,9 @@ export class Dataset {
    * Run a dataset-level transform (e.g. averaging signals) on series from any signals;
    * each output signal is numbered and added. Validated completely before the dataset changes.
    */
+  process(inputTsNames: readonly string[], transform: DatasetTransform<undefined>, params?: undefined, options?: DatasetProcessOptions): Promise<string[]>;
+  /** A transform that takes parameters must be given them. */
+  process<P>(inputTsNames: readonly string[], transform: DatasetTransform<P>, params: P, options?: DatasetProcessOptions): Promise<string[]>;
   async process<P>(inputTsNames: readonly string[], transform: DatasetTransform<P>, params?: P, options: DatasetProcessOptions = {}): Promise<string[]> {
     if (this.storage && this.autoSave && this.asOf !== undefined) requireWritable(this.binding()!, `Dataset ${show(this.name)}`);
     const lastUpdated = this.lastUpdated;

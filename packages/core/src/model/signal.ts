@@ -149,6 +149,9 @@ export class Signal {
    * naming rules, with the inputs' history plus the new steps. Everything is validated
    * before the signal changes; with a backend and auto-save, only the new series are written.
    */
+  process(inputNames: readonly string[], transform: Transform<undefined>, params?: undefined, options?: ProcessOptions): Promise<string[]>;
+  /** A transform that takes parameters must be given them. */
+  process<P>(inputNames: readonly string[], transform: Transform<P>, params: P, options?: ProcessOptions): Promise<string[]>;
   async process<P>(inputNames: readonly string[], transform: Transform<P>, params?: P, options: ProcessOptions = {}): Promise<string[]> {
     return processSignal(this, inputNames, transform, params as P, options);
   }

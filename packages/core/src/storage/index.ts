@@ -1,4 +1,5 @@
 export * from './backend.js';
+export * from './config.js';
 export * from './container.js';
 export * from './keys.js';
 export * from './memory.js';

@@ -1,133 +1,200 @@
+/**
+ * Opening a store by configuration: `openStore(config | url | configFile)`, and the
+ * registry through which backend packages provide their kinds.
+ *
+ * Core names no backend package except in `STORE_PACKAGE_HINTS` (./config.ts): when
+ * a kind is not registered yet, `openStore` tries to import the hinted package once
+ * (works wherever npm or yarn hoist it next to core) and otherwise fails naming the
+ * package to install and import.
+ */
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import { MetaseriesError, show } from '../errors.js';
 import type { StorageBackend } from './backend.js';
+import {
+  parseStoreUrl,
+  STORE_PACKAGE_HINTS,
+  type StandardSchemaV1,
+  type StoreConfig,
+  type StoreConfigs,
+  validateStoreConfig,
+  validateWithSchema,
+} from './config.js';
 import { MemoryBackend } from './memory.js';
 import { Storage } from './storage.js';
 
 /**
- * A backend configuration: `kind` plus the backend's own options, e.g.
- * `{ kind: 'sqlite', path: './plant.db' }`, `{ kind: 'postgres', url: 'postgres://…' }`,
- * `{ kind: 'parquet', dir: './store' }`.
+ * A loose store configuration: `kind` plus options. Prefer the typed `StoreConfig`.
+ * @deprecated use `StoreConfig`
  */
 export interface BackendConfig {
   kind: string;
   [option: string]: unknown;
 }
 
-export interface BackendRegistration {
-  /** npm package that provides the backend (named in "not installed" errors). */
+/**
+ * What a backend package registers for a kind.
+ *
+ * @example
+ * registerBackend('redis', {
+ *   package: 'metaseries-redis',
+ *   schema: v.strictObject({ kind: v.literal('redis'), url: v.string() }), // valibot, zod… (Standard Schema)
+ *   create: (config) => RedisBackend.open(config.url),
+ * });
+ */
+export interface BackendRegistration<C extends { kind: string } = StoreConfig> {
+  /** npm package that provides the backend (named in error messages). */
   package: string;
-  create(config: BackendConfig): StorageBackend | Promise<StorageBackend>;
+  /**
+   * Validates the config (any Standard Schema: valibot, zod, arktype). Needed for kinds
+   * core has no schema for; core's own schema is used for its built-in kinds.
+   */
+  schema?: StandardSchemaV1<C>;
+  /** Open the backend for a validated config (relative paths already resolved). */
+  create(config: C): StorageBackend | Promise<StorageBackend>;
 }
 
-const registry = new Map<string, BackendRegistration>();
+interface AnyRegistration {
+  package: string;
+  schema?: StandardSchemaV1<unknown>;
+  create(config: never): StorageBackend | Promise<StorageBackend>;
+}
 
-/** Which package provides each kind, so a missing one can be imported or named. */
-const PROVIDERS: Record<string, string> = {
-  memory: '@metaseries/core',
-  sqlite: '@metaseries/storage-sql',
-  postgres: '@metaseries/storage-sql',
-  parquet: '@metaseries/storage-parquet',
-  polars: '@metaseries/storage-polars',
-};
+// One registry per process, shared by every copy of core (a Symbol.for key on globalThis),
+// so a backend registered through one copy is found by another.
+const REGISTRY_KEY = Symbol.for('metaseries.storeRegistry');
+const registry: Map<string, AnyRegistration> = ((globalThis as { [REGISTRY_KEY]?: Map<string, AnyRegistration> })[REGISTRY_KEY] ??= new Map());
 
-/** Called by backend packages when they are imported. */
-export function registerBackend(kind: string, registration: BackendRegistration): void {
+/**
+ * Register a store kind; backend packages call this when imported. Registering a
+ * kind again replaces it (the last import wins).
+ */
+export function registerBackend<K extends keyof StoreConfigs>(kind: K, registration: BackendRegistration<StoreConfigs[K]>): void;
+export function registerBackend<C extends { kind: string }>(kind: string, registration: BackendRegistration<C> & { schema: StandardSchemaV1<C> }): void;
+export function registerBackend(kind: string, registration: AnyRegistration): void {
+  if (typeof kind !== 'string' || !/^[a-z][a-z0-9+.-]*$/.test(kind)) throw new MetaseriesError('INVALID_INPUT', `Invalid store kind ${show(kind)}: lower-case letters, digits, "+", "." or "-"`);
   registry.set(kind, registration);
+}
+
+/** The kinds registered so far (built-in hints not included). */
+export function registeredKinds(): string[] {
+  return [...registry.keys()];
 }
 
 registerBackend('memory', { package: '@metaseries/core', create: () => new MemoryBackend() });
 
 /**
- * Parse a backend URL: `memory:`, `sqlite:./plant.db`, `sqlite::memory:`,
- * `postgres://user@host/db`, `parquet:./store`, `polars:./store`.
+ * Parse a backend URL.
+ * @deprecated use `parseStoreUrl` (same result; query options are parsed).
  */
 export function parseBackendUrl(url: string): BackendConfig {
-  const text = url.trim();
-  if (/^postgres(ql)?:\/\//i.test(text)) return { kind: 'postgres', url: text };
-  const m = /^([a-z][a-z0-9+-]*):(.*)$/i.exec(text);
-  if (!m) throw new MetaseriesError('INVALID_INPUT', `Invalid backend URL ${show(url)}: expected e.g. "memory:", "sqlite:./plant.db", "postgres://user@host/db", "parquet:./store" or "polars:./store"`);
-  const kind = m[1]!.toLowerCase();
-  const rest = m[2]!.replace(/^\/\//, '');
-  switch (kind) {
-    case 'memory': return { kind };
-    case 'sqlite': return { kind, path: rest || ':memory:' };
-    case 'parquet':
-    case 'polars': {
-      // `parquet:./store?create=true&layout=meteaudata`: options after `?`.
-      const q = rest.indexOf('?');
-      const dir = q < 0 ? rest : rest.slice(0, q);
-      if (!dir) throw new MetaseriesError('INVALID_INPUT', `Backend URL ${show(url)} needs a folder, e.g. "${kind}:./store"`);
-      const config: BackendConfig = { kind, dir };
-      if (q >= 0) {
-        for (const [name, value] of new URLSearchParams(rest.slice(q + 1))) {
-          if (name === 'create') {
-            if (value !== 'true' && value !== 'false') throw new MetaseriesError('INVALID_INPUT', `Backend URL ${show(url)}: create must be "true" or "false", got ${show(value)}`);
-            config.create = value === 'true';
-          } else if (name === 'layout') config.layout = value;
-          else throw new MetaseriesError('INVALID_INPUT', `Backend URL ${show(url)}: unknown option ${show(name)} (known: create, layout)`);
-        }
-      }
-      return config;
-    }
-    default: return { kind, url: text };
-  }
+  return parseStoreUrl(url);
 }
 
-async function readConfigFile(path: string): Promise<BackendConfig> {
+const CONFIG_FILE = /\.(ya?ml|json)$/i;
+
+/** `${NAME}` → the environment variable; a missing one is an error naming it. */
+function expandEnv(value: unknown, file: string): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const found = process.env[name];
+      if (found === undefined) throw new MetaseriesError('INVALID_INPUT', `Store config file ${show(file)} uses \${${name}} but the environment variable ${name} is not set`);
+      return found;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item) => expandEnv(item, file));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, item]) => [k, expandEnv(item, file)]));
+  }
+  return value;
+}
+
+/** Read a YAML/JSON config file: `${ENV}` expanded, `path`/`dir` resolved against the file's folder. */
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new MetaseriesError('NOT_FOUND', `Backend config file ${show(path)} cannot be read`, { cause });
+    throw new MetaseriesError('NOT_FOUND', `Store config file ${show(path)} cannot be read`, { cause });
   }
   let parsed: unknown;
+  const json = path.toLowerCase().endsWith('.json');
   try {
-    parsed = path.endsWith('.json') ? JSON.parse(text) : loadYaml(text);
+    parsed = json ? JSON.parse(text) : loadYaml(text);
   } catch (cause) {
-    throw new MetaseriesError('CORRUPT_DATA', `Backend config file ${show(path)} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}`, { cause });
+    throw new MetaseriesError('CORRUPT_DATA', `Store config file ${show(path)} is not valid ${json ? 'JSON' : 'YAML'}`, { cause });
   }
-  const config = (parsed as { storage?: unknown })?.storage ?? parsed;
-  if (typeof config === 'string') return parseBackendUrl(config);
-  return checkConfig(config, path);
+  const inner = parsed !== null && typeof parsed === 'object' && 'storage' in parsed ? (parsed as { storage: unknown }).storage : parsed;
+  const expanded = expandEnv(inner, path);
+  const config = typeof expanded === 'string' ? parseStoreUrl(expanded) : expanded;
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    return validateStoreConfig(config, path) as never;
+  }
+  const out = { ...(config as Record<string, unknown>) };
+  const base = dirname(resolve(path));
+  for (const key of ['path', 'dir']) {
+    const value = out[key];
+    if (typeof value === 'string' && value !== '' && value !== ':memory:' && !isAbsolute(value)) out[key] = resolve(base, value);
+  }
+  return out;
 }
 
-function checkConfig(config: unknown, origin: string): BackendConfig {
-  if (typeof config !== 'object' || config === null || typeof (config as BackendConfig).kind !== 'string') {
-    throw new MetaseriesError('INVALID_INPUT', `Backend config from ${origin} needs a "kind" (one of ${Object.keys(PROVIDERS).join(', ')}), got ${show(config)}`);
+async function registrationFor(kind: string): Promise<AnyRegistration> {
+  const found = registry.get(kind);
+  if (found) return found;
+  const pkg = STORE_PACKAGE_HINTS[kind];
+  if (!pkg) {
+    const known = [...new Set([...Object.keys(STORE_PACKAGE_HINTS), ...registry.keys()])];
+    throw new MetaseriesError('INVALID_INPUT', `Unknown store kind ${show(kind)}; known kinds: ${known.join(', ')} (a third-party backend registers its kind when imported)`);
   }
-  return config as BackendConfig;
+  try {
+    await import(pkg);
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    throw new MetaseriesError('BACKEND_UNAVAILABLE', `The ${kind} store needs the package ${pkg}: npm install ${pkg} (and import "${pkg}" once if your package manager does not hoist it). Loading it failed: ${reason}`, { cause, backend: kind });
+  }
+  const loaded = registry.get(kind);
+  if (!loaded) throw new MetaseriesError('BACKEND_UNAVAILABLE', `Package ${pkg} did not register the ${kind} store kind`, { backend: kind });
+  return loaded;
 }
 
 /**
- * Make a storage from a config object, a URL, or the path of a YAML/JSON config file.
- * Backend packages register themselves on import; a known kind whose package is not
- * installed fails with an error naming the package to install.
+ * Open a store — the one way: from a typed config object, a URL, or the path of a
+ * YAML/JSON config file. Options are validated first: a misspelled or unknown option,
+ * a missing path or a bad value is an `INVALID_INPUT` naming it. An in-memory SQLite
+ * database needs `:memory:` spelled out. Config files may hold the config at the top
+ * level or under `storage:`, reference environment variables as `${PG_URL}`, and
+ * have their relative `path`/`dir` resolved against the file's own folder.
  *
  * @example
- * const store = await createBackend('sqlite:./plant.db');
- * const store2 = await createBackend({ kind: 'parquet', dir: './store' });
+ * const store = await openStore('memory:');
+ * // openStore('sqlite:./plant.db'), openStore('sqlite:./py.db?layout=meteaudata'),
+ * // openStore({ kind: 'parquet', dir: './store' }), openStore('./storage.yaml')
  */
-export async function createBackend(config: string | BackendConfig): Promise<Storage> {
-  let resolved: BackendConfig;
+export async function openStore(config: StoreConfig | string): Promise<Storage> {
+  let raw: unknown;
+  let origin = '';
   if (typeof config === 'string') {
-    resolved = /\.(ya?ml|json)$/i.test(config.trim()) ? await readConfigFile(config.trim()) : parseBackendUrl(config);
-  } else resolved = checkConfig(config, 'the config object');
-  const kind = resolved.kind.toLowerCase();
-  let registration = registry.get(kind);
-  if (!registration) {
-    const pkg = PROVIDERS[kind];
-    if (!pkg) {
-      throw new MetaseriesError('INVALID_INPUT', `Unknown backend kind ${show(resolved.kind)}; known kinds: ${[...new Set([...Object.keys(PROVIDERS), ...registry.keys()])].join(', ')}`);
-    }
-    try {
-      await import(pkg);
-    } catch (cause) {
-      throw new MetaseriesError('BACKEND_UNAVAILABLE', `The ${kind} backend needs the package ${pkg}: npm install ${pkg}`, { cause });
-    }
-    registration = registry.get(kind);
-    if (!registration) throw new MetaseriesError('BACKEND_UNAVAILABLE', `Package ${pkg} did not register the ${kind} backend`);
-  }
-  return new Storage(await registration.create({ ...resolved, kind }));
+    const text = config.trim();
+    if (CONFIG_FILE.test(text) && !/^[a-z][a-z0-9+.-]*:(?![\\/])/i.test(text)) {
+      raw = await readConfigFile(text);
+      origin = text;
+    } else raw = parseStoreUrl(text);
+  } else raw = config;
+  const kind = typeof raw === 'object' && raw !== null && typeof (raw as { kind?: unknown }).kind === 'string' ? (raw as { kind: string }).kind.toLowerCase() : undefined;
+  if (kind !== undefined) raw = { ...(raw as object), kind };
+  // Core's own schema first, so a mistake is named even before the backend package loads.
+  const checked = validateStoreConfig(raw, origin);
+  const registration = await registrationFor(checked.kind);
+  const final = registration.schema ? await validateWithSchema(registration.schema, checked, checked.kind) : checked;
+  return new Storage(await registration.create(final as never));
+}
+
+/**
+ * Make a storage from a config object, a URL, or a config file path.
+ * @deprecated use `openStore` (the same function under its final name).
+ */
+export function createBackend(config: StoreConfig | BackendConfig | string): Promise<Storage> {
+  return openStore(config as StoreConfig | string);
 }

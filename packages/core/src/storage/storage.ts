@@ -55,10 +55,26 @@ const WRITES = new Set(['save', 'append', 'update', 'deleteRange', 'delete', 'sa
  * await store.save('plant/COD#1/RAW#1', series, metadata);
  * const day = await store.loadRange('plant/COD#1/RAW#1', { from, to });
  */
+/** Marks a Storage from any copy of core. */
+const STORAGE_BRAND: unique symbol = Symbol.for('metaseries.Storage') as never;
+
+/** True for a Storage from any copy of core (see `Storage[Symbol.hasInstance]`). */
+export function isStorage(value: unknown): value is Storage {
+  return typeof value === 'object' && value !== null && (value as { [STORAGE_BRAND]?: unknown })[STORAGE_BRAND] === true;
+}
+
 export class Storage {
   readonly backend: StorageBackend;
   private closed = false;
   private readonly waker = new Waker();
+  /** @internal the cross-copy brand. */
+  readonly [STORAGE_BRAND] = true;
+
+  /** `x instanceof Storage` holds for a Storage made by another copy of core too (a `Symbol.for` brand). */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== Storage) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return isStorage(value);
+  }
 
   constructor(backend: StorageBackend | SegmentDriver) {
     if (backend instanceof Storage) throw new MetaseriesError('INVALID_INPUT', 'Storage wraps a backend, not another Storage');
