@@ -30,7 +30,7 @@ function meta(series: Series, parameters: Record<string, unknown> = {}): SeriesM
 describe('writers use the PyYAML-exact emitter', () => {
   it('Parquet sidecars write 1e21 as a float and "1_000" as a string, as PyYAML does', async () => {
     const dir = tmp();
-    const store = await openParquet(dir);
+    const store = await openParquet(dir, { create: true, layout: 'meteaudata' });
     const s = Series.fromTimes(['2024-01-01 00:00', '2024-01-01 01:00'], [1, 2], { name: 'x', freq: 'h' });
     await store.save('ds/A#1/RAW#1', s, meta(s, { big: 1e21, text: '1_000', tiny: 1e-5 }));
     const sidecar = readdirSync(dir).find((f) => f.endsWith('_meta.yaml'))!;
@@ -46,7 +46,7 @@ describe('writers use the PyYAML-exact emitter', () => {
 describe('Polars index_values are written as Python writes str(v)', () => {
   it('floats as repr (1e-05, not 0.00001) and one fraction width per timestamp column', async () => {
     const dir = tmp();
-    const store = await openPolars(dir, { pythonIndexValues: true });
+    const store = await openPolars(dir, { create: true, layout: 'meteaudata', pythonIndexValues: true });
     const f = new Series({ index: new NumericIndex(Float64Array.from([1e-5, 0.5, 2]), 'float64'), values: Float64Array.from([1, 2, 3]), name: 'f' });
     await store.save('ds/F#1/RAW#1', f, meta(f));
     const t = Series.fromTimes(['2024-01-01 00:00:00', '2024-01-01 00:00:00.5'], [1, 2], { name: 't' });
@@ -78,16 +78,19 @@ describe('YAML read from stores has the same limits as archives', () => {
   it('a Polars or Parquet sidecar with an alias bomb is CORRUPT_DATA, and the other keys still load', async () => {
     for (const open of [openPolars, openParquet]) {
       const dir = tmp();
-      const store = await open(dir);
+      const store = await open(dir, { create: true, layout: 'meteaudata' });
       const s = Series.fromTimes(['2024-01-01 00:00', '2024-01-01 01:00'], [1, 2], { name: 'x', freq: 'h' });
       await store.save('ds/A#1/RAW#1', s, meta(s));
       await store.save('ds/B#1/RAW#1', s, meta(s));
       const sidecar = join(dir, readdirSync(dir).find((n) => n.startsWith('ds_A#1') && n.endsWith('_meta.yaml'))!);
       const text = readFileSync(sidecar, 'utf8');
-      writeFileSync(sidecar, text.replace(/^(metaseries_key: .*\n)?/, (m) => `${m}${bomb()}`));
-      await expect(store.loadMetadata('ds/A#1/RAW#1')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
-      expect((await store.load('ds/B#1/RAW#1')).series.length).toBe(2);
       await store.close();
+      writeFileSync(sidecar, text.replace(/^(metaseries_key: .*\n)?/, (m) => `${m}${bomb()}`));
+      // Reopened: a store may keep what it wrote in memory; the damage is on disk.
+      const again = await open(dir, { layout: 'meteaudata' });
+      await expect(again.loadMetadata('ds/A#1/RAW#1'), open.name).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
+      expect((await again.load('ds/B#1/RAW#1')).series.length).toBe(2);
+      await again.close();
     }
   });
 
