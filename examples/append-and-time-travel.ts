@@ -6,6 +6,9 @@
  *   npx tsx examples/append-and-time-travel.ts                 # in memory
  *   METASERIES_EXAMPLE_STORE=sqlite:./weather.db npx tsx examples/append-and-time-travel.ts
  *
+ * Any Storage v2 store works (`store.capabilities.versions`): memory today; SQLite,
+ * PostgreSQL and the file stores as their drivers move onto the segment layer.
+ *
  * Steps: start each signal with its first day → append one day at a time (each append
  * is a new stored version that rewrites only the last segment) → snapshot → reprocess
  * (a corrected day via update, then a 24-hour rolling mean) → read the dataset as it was

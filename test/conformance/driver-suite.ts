@@ -8,7 +8,6 @@ import {
   DatetimeIndex,
   IndexMetadata,
   layoutOf,
-  MetaseriesError,
   segmentStats,
   Series,
   type SegmentDriver,
@@ -16,6 +15,7 @@ import {
   type VersionRecord,
 } from '@metaseries/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectCode } from './suite.js';
 
 const T0 = Date.UTC(2024, 0, 1) * 1000;
 
@@ -38,18 +38,6 @@ function record(version: number, segments: SegmentRef[], series: Series, extra: 
     tombstone: false,
     ...extra,
   };
-}
-
-async function expectCode(p: Promise<unknown>, code: string, fragment?: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(MetaseriesError);
-    expect((e as MetaseriesError).code).toBe(code);
-    if (fragment) expect((e as MetaseriesError).message).toContain(fragment);
-    return;
-  }
-  throw new Error(`expected ${code}`);
 }
 
 export interface DriverConformanceOptions {

@@ -95,12 +95,13 @@ function stepFixture(): ProcessingStep {
   });
 }
 
-async function expectCode(p: Promise<unknown>, code: string): Promise<MetaseriesError> {
+export async function expectCode(p: Promise<unknown>, code: string, fragment?: string): Promise<MetaseriesError> {
   try {
     await p;
   } catch (e) {
     expect(e).toBeInstanceOf(MetaseriesError);
     expect((e as MetaseriesError).code).toBe(code);
+    if (fragment) expect((e as MetaseriesError).message).toContain(fragment);
     return e as MetaseriesError;
   }
   throw new Error(`expected a ${code} error`);

@@ -1,6 +1,7 @@
 import {
-  DatetimeIndex, IndexMetadata, MemoryDriver, MetaseriesError, SegmentStore, Series, type CommitEntry, type CatalogRecord, type SeriesMetadata, Storage,
+  aggregateSeries, DatetimeIndex, IndexMetadata, sliceByKeyRange, MemoryDriver, NumericIndex, RangeIndex, StringIndex, MetaseriesError, SegmentStore, Series, type CommitEntry, type CatalogRecord, type SeriesMetadata, Storage,
 } from '@metaseries/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectError } from './helpers.js';
 
@@ -71,6 +72,70 @@ describe('SegmentStore', () => {
     const last = (await store.segments(key)).map((s) => s.id);
     expect(last.slice(0, 3)).toEqual(after.slice(0, 3));
     expect((await store.segments(key)).at(-1)!.count).toBe(2);
+  });
+
+  it('range and numeric indexes append and update; other key dtypes are refused', async () => {
+    const store = new SegmentStore(new MemoryDriver(), { segmentSize: 3 });
+    const s = new Series({ index: new RangeIndex(0, 5), values: Float64Array.from([0, 1, 2, 3, 4]) });
+    await store.save('d/R#1/RAW#1', s, meta(s));
+    await store.append('d/R#1/RAW#1', new Series({ index: new RangeIndex(5, 7), values: Float64Array.from([5, 6]) }));
+    const back = (await store.load('d/R#1/RAW#1')).series;
+    expect(back.index).toBeInstanceOf(RangeIndex);
+    expect(back.equals(new Series({ index: new RangeIndex(0, 7), values: Float64Array.from([0, 1, 2, 3, 4, 5, 6]) }))).toBe(true);
+    await expectError(store.append('d/R#1/RAW#1', new Series({ index: new NumericIndex(Float64Array.from([7.5]), 'float64'), values: Float64Array.from([1]) })), 'INVALID_INPUT', 'float64 index keys');
+    await store.deleteRange('d/R#1/RAW#1', { from: 2, to: 3 });
+    const gap = (await store.load('d/R#1/RAW#1')).series;
+    expect(gap.index.kind).toBe('numeric');
+    expect(Array.from(gap.index.values as Float64Array)).toEqual([0, 1, 4, 5, 6]);
+    const inf = new Series({ index: new NumericIndex(Float64Array.from([Number.NEGATIVE_INFINITY, 0, Number.POSITIVE_INFINITY]), 'float64'), values: Float64Array.from([1, 2, 3]) });
+    await store.save('d/I#1/RAW#1', inf, meta(inf));
+    expect((await store.load('d/I#1/RAW#1')).series.equals(inf)).toBe(true);
+    const text = new Series({ index: new StringIndex(['a', 'b']), values: Float64Array.from([1, 2]) });
+    await store.save('d/T#1/RAW#1', text, meta(text));
+    await expectError(store.append('d/T#1/RAW#1', text), 'INVALID_INPUT', 'string index');
+    expect((await store.load('d/T#1/RAW#1')).series.equals(text)).toBe(true);
+  });
+
+  it('aggregates from statistics equal the core aggregation of the loaded range (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.integer({ min: -500, max: 500 }).map((k) => k / 10), fc.constant(Number.NaN)), { minLength: 0, maxLength: 80 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.option(fc.tuple(fc.integer({ min: -5, max: 90 }), fc.integer({ min: 0, max: 60 }))),
+        fc.option(fc.integer({ min: 1, max: 30 })),
+        fc.constantFrom('mean', 'min', 'max', 'sum', 'count', 'first', 'last' as const),
+        async (vals, segmentSize, range, everyMin, fn) => {
+          const store = new SegmentStore(new MemoryDriver(), { segmentSize });
+          const s = pts(0, vals.length, (i) => vals[i]!);
+          await store.save('d/X#1/RAW#1', s, meta(s));
+          const request = {
+            fn,
+            ...(range ? { range: { from: T0 + range[0] * MIN, to: T0 + (range[0] + range[1]) * MIN } } : {}),
+            ...(everyMin ? { every: everyMin * MIN } : {}),
+          };
+          const got = await store.aggregate('d/X#1/RAW#1', request);
+          const want = aggregateSeries(sliceByKeyRange(s, request.range ?? {}), request);
+          expect(Array.from(got.index.values as Float64Array)).toEqual(Array.from(want.index.values as Float64Array));
+          const g = got.values as Float64Array, w = want.values as Float64Array;
+          for (let i = 0; i < w.length; i++) {
+            if (Number.isNaN(w[i]!)) expect(g[i]).toBeNaN();
+            else expect(g[i]).toBeCloseTo(w[i]!, 9);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads a version of many segments whole (batched into one allocation), floats and bools', async () => {
+    const store = new SegmentStore(new MemoryDriver(), { segmentSize: 2 });
+    const s = pts(0, 51, (i) => (i % 7 === 0 ? Number.NaN : i / 3));
+    await store.save('d/X#1/RAW#1', s, meta(s));
+    expect((await store.segments('d/X#1/RAW#1')).length).toBe(26);
+    expect((await store.load('d/X#1/RAW#1')).series.equals(s)).toBe(true);
+    const b = new Series({ index: s.index, values: Uint8Array.from({ length: 51 }, (_, i) => i % 2), dtype: 'bool', name: 'X#1_RAW#1' });
+    await store.save('d/B#1/RAW#1', b, meta(b));
+    expect((await store.load('d/B#1/RAW#1')).series.equals(b)).toBe(true);
   });
 
   it('statistics describe a version without decoding', async () => {

@@ -11,6 +11,7 @@ import {
   commitSeries,
   type DatasetCatalogEntry,
   loadSignalSeries,
+  prefetchMetadata,
   provenanceFrom,
   readCatalog,
   requireWritable,
@@ -174,6 +175,7 @@ export class Dataset {
     const storage = this.requireStorage();
     const catalog = await readCatalog(storage, this.name, this.asOf);
     const stored = await storedSignalNames(storage, this.name, this.asOf);
+    const prefetched = await prefetchMetadata(storage, `${this.name}/`, this.asOf);
     // Catalog order first (the order signals were added), then any the catalog does not know.
     const ordered = [...Object.keys(catalog.signals).filter((n) => stored.includes(n)), ...stored.filter((n) => !(n in catalog.signals))];
     for (const name of ordered) {
@@ -187,7 +189,7 @@ export class Dataset {
         this.signals.set(name, signal);
         this.bindSignal(signal);
       }
-      await loadSignalSeries(signal.binding!, signal, catalog.signals[name]?.time_series ?? []);
+      await loadSignalSeries(signal.binding!, signal, catalog.signals[name]?.time_series ?? [], prefetched ?? undefined);
     }
     return this;
   }

@@ -140,16 +140,16 @@ export function requireWritable(binding: StorageBinding, what: string): void {
 }
 
 /** Attach every stored series of `signal` lazily (metadata now, values on first use). */
-export async function loadSignalSeries(binding: StorageBinding, signal: Signal, order: readonly string[] = []): Promise<void> {
+export async function loadSignalSeries(binding: StorageBinding, signal: Signal, order: readonly string[] = [], prefetched?: ReadonlyMap<string, SeriesMetadata>): Promise<void> {
   const prefix = `${binding.datasetName}/${signal.name}/`;
   const asOf = binding.asOf;
-  const keys = await binding.storage.listKeys(prefix, asOf === undefined ? {} : { asOf });
+  const keys = prefetched ? [...prefetched.keys()].filter((k) => k.startsWith(prefix)).sort() : await binding.storage.listKeys(prefix, asOf === undefined ? {} : { asOf });
   const found = new Map<string, TimeSeries>();
   for (const key of keys) {
     const part = key.slice(prefix.length);
     if (part.includes('/')) continue;
     const name = `${signal.name}_${part}`;
-    const metadata = await binding.storage.loadMetadata(key, asOf === undefined ? {} : { asOf });
+    const metadata = prefetched?.get(key) ?? (await binding.storage.loadMetadata(key, asOf === undefined ? {} : { asOf }));
     found.set(name, TimeSeries.fromMetadata(name, metadata, binding.storage, key, asOf));
   }
   // Keep the recorded order, then the signal's current order, then whatever is new.
@@ -161,6 +161,17 @@ export async function loadSignalSeries(binding: StorageBinding, signal: Signal, 
   }
   signal.timeSeries.clear();
   for (const [name, ts] of merged) signal.timeSeries.set(name, ts);
+}
+
+/**
+ * The current metadata of every series under `prefix` in one driver call (a v2 store's
+ * version heads), so opening a dataset of 1,000 series is not 1,000 round trips; null on
+ * legacy backends or with asOf (then each key is read on its own).
+ */
+export async function prefetchMetadata(storage: Storage, prefix: string, asOf?: AsOf): Promise<Map<string, SeriesMetadata> | null> {
+  const v2 = storage.segments;
+  if (!v2 || asOf !== undefined) return null;
+  return v2.headMetadata(prefix);
 }
 
 /** Signal names stored under a dataset (second key segment), in sorted order. */

@@ -33,8 +33,13 @@ export function layoutOf(series: Series): SeriesLayout {
     indexDtype: index.kind === 'numeric' ? index.dtype : index.kind === 'range' ? 'int64' : null,
     name: series.name,
     dtype: series.dtype,
-    keyed: index.kind !== 'string' && index.orderInfo().sorted,
+    keyed: index.kind !== 'string' && index.orderInfo().sorted && finiteEnds(index.values),
   };
+}
+
+/** Sorted keys are all finite when both ends are (±Infinity would not survive the JSON version record). */
+function finiteEnds(keys: Float64Array): boolean {
+  return keys.length === 0 || (Number.isFinite(keys[0]!) && Number.isFinite(keys[keys.length - 1]!));
 }
 
 const KINDS = new Set(['datetime', 'range', 'numeric', 'string']);

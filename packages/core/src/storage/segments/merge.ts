@@ -26,6 +26,10 @@ export function checkMergeable(layout: SeriesLayout, series: Series, key: string
   if (kind === 'datetime' && series.index.kind === 'datetime' && series.index.tz !== layout.tz) {
     throw invalidInput(`${operation} on ${show(key)}: the new points are in time zone ${show(series.index.tz)} but the stored series is in ${show(layout.tz)}`);
   }
+  const keyDtype = series.index.kind === 'range' ? 'int64' : series.index.kind === 'numeric' ? series.index.dtype : null;
+  if (keyDtype !== null && layout.indexDtype !== null && keyDtype !== layout.indexDtype) {
+    throw invalidInput(`${operation} on ${show(key)}: the new points have ${keyDtype} index keys but the stored series has ${layout.indexDtype} keys`);
+  }
   if (series.dtype !== layout.dtype) {
     throw invalidInput(`${operation} on ${show(key)}: the new points have dtype ${show(series.dtype)} but the stored series has ${show(layout.dtype)}`);
   }

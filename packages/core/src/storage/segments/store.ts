@@ -4,7 +4,10 @@ import type { SeriesMetadata } from '../../model/wire.js';
 import { Series } from '../../series/series.js';
 import { toMicros } from '../../series/timestamp.js';
 import { toValues } from '../../series/values.js';
+import { storageOf } from '../../series/values.js';
+import { aggregateSeries } from '../aggregate.js';
 import type {
+  AggregateRequest,
   AsOf,
   BackendCapabilities,
   KeyRange,
@@ -18,6 +21,7 @@ import { sliceByKeyRange } from '../slice.js';
 import { segmentStats } from './codec.js';
 import type { CatalogRecord, CommitEntry, SegmentDriver, SegmentRef, SegmentStats, SnapshotRecord, VersionOperation, VersionRecord } from './driver.js';
 import { fromJsonSafe, toJsonSafe } from './json-safe.js';
+import { aggregateSegments } from './stats-aggregate.js';
 import { buildIndex, concatSegments, layoutOf, parseLayout, type SeriesLayout } from './layout.js';
 import { checkAfter, checkMergeable, mergedLayout, spliceRange } from './merge.js';
 
@@ -28,6 +32,13 @@ export const DEFAULT_GC_GRACE_MS = 10 * 60_000;
 /** What `prune()` keeps when called without options: the last 10 versions of each key. */
 export const DEFAULT_KEEP_LAST = 10;
 const DEFAULT_CHUNK = 100_000;
+/**
+ * Lock name that serialises snapshot creation with prune in one process (keys cannot
+ * contain NUL), so prune never drops a version a snapshot being created is about to hold.
+ */
+const ADMIN = '\u0000admin';
+/** Segments fetched per driver call when reading a whole version (≈1M points). */
+const READ_BATCH = 16;
 
 export interface SegmentStoreOptions {
   segmentSize?: number;
@@ -145,7 +156,7 @@ export class SegmentStore implements StorageBackend {
     this.capabilities = Object.freeze({
       rangeReads: true,
       streaming: true,
-      aggregation: false,
+      aggregation: true,
       metadataQuery: true,
       persistent: driver.persistent,
       versions: true,
@@ -334,6 +345,26 @@ export class SegmentStore implements StorageBackend {
     return out;
   }
 
+  /**
+   * Aggregate from segment statistics where a segment lies wholly inside the range and one
+   * bucket; only segments cut by the range or a bucket edge are decoded (stats-aggregate.ts).
+   */
+  async aggregate(key: string, request: AggregateRequest): Promise<Series> {
+    const record = await this.resolve(key);
+    const layout = parseLayout(record.layout);
+    if (!layout.keyed || storageOf(layout.dtype) !== 'number') {
+      return aggregateSeries(await this.readSeries(key, record, request.range), request);
+    }
+    return aggregateSegments(record.segments, layout, request, async (ref) => (await this.readRefs(key, record, [ref], layout, request.range))[0]!, this.kind);
+  }
+
+  /** The current metadata of every live key under `prefix`, from one `readHeads` call. */
+  async headMetadata(prefix: string): Promise<Map<string, SeriesMetadata>> {
+    const out = new Map<string, SeriesMetadata>();
+    for (const [key, record] of await this.driver.readHeads(prefix)) if (!record.tombstone && record.metadata) out.set(key, fromJsonSafe(record.metadata));
+    return out;
+  }
+
   /** Segment statistics of the version a read would see (for summaries without decoding). */
   async segments(key: string, options: { asOf?: AsOf } = {}): Promise<SegmentRef[]> {
     return (await this.resolve(key, options.asOf)).segments;
@@ -390,8 +421,12 @@ export class SegmentStore implements StorageBackend {
   /** Record the current version of every key (or of those under `prefix`) atomically under `name`. */
   async snapshot(name: string, options: { prefix?: string } = {}): Promise<SnapshotInfo> {
     checkSnapshotName(name);
+    return this.withLocks([ADMIN], () => this.snapshotUnlocked(name, options.prefix ?? ''));
+  }
+
+  private async snapshotUnlocked(name: string, prefix: string): Promise<SnapshotInfo> {
     if (await this.driver.readSnapshot(name)) throw new MetaseriesError('CONFLICT', `Snapshot ${show(name)} already exists; delete it first or choose another name`, { backend: this.kind });
-    const heads = await this.driver.readHeads(options.prefix ?? '');
+    const heads = await this.driver.readHeads(prefix);
     const versions: Record<string, number> = {};
     for (const [key, record] of heads) if (!record.tombstone) versions[key] = record.version;
     const record: SnapshotRecord = { name, createdAt: this.now(), versions };
@@ -439,6 +474,10 @@ export class SegmentStore implements StorageBackend {
    * version a snapshot holds. Default: keep the last 10 versions of every key.
    */
   async prune(options: PruneOptions = {}): Promise<PruneReport> {
+    return this.withLocks([ADMIN], () => this.pruneUnlocked(options));
+  }
+
+  private async pruneUnlocked(options: PruneOptions): Promise<PruneReport> {
     const keepLast = options.keepLast ?? (options.olderThan === undefined ? DEFAULT_KEEP_LAST : 1);
     if (!Number.isSafeInteger(keepLast) || keepLast < 1) {
       throw invalidInput(`prune keepLast must be an integer ≥ 1 (the current version is always kept), got ${show(options.keepLast)}`, { backend: this.kind });
@@ -620,12 +659,35 @@ export class SegmentStore implements StorageBackend {
 
   private async readSeries(key: string, record: VersionRecord, range?: KeyRange): Promise<Series> {
     const layout = parseLayout(record.layout);
+    if (!range && layout.keyed && storageOf(layout.dtype) !== 'string' && record.segments.length > READ_BATCH) {
+      return this.readWhole(key, record, layout);
+    }
     if (!layout.keyed || !range) {
       const whole = concatOrEmpty(await this.readRefs(key, record, record.segments, layout), layout);
       return range ? sliceByKeyRange(whole, range) : whole;
     }
     const parts = await this.readRefs(key, record, overlapping(record.segments, range), layout, range);
     return concatOrEmpty(parts.map((p) => sliceByKeyRange(p, range)).filter((p) => p.length > 0), layout);
+  }
+
+  /**
+   * A whole version read into arrays allocated once (the length is in the record), a batch
+   * of segments at a time: peak memory is the result plus one batch, not twice the result.
+   */
+  private async readWhole(key: string, record: VersionRecord, layout: SeriesLayout): Promise<Series> {
+    const total = record.segments.reduce((a, r) => a + r.count, 0);
+    const keys = new Float64Array(total);
+    const values = storageOf(layout.dtype) === 'bool' ? new Uint8Array(total) : new Float64Array(total);
+    let at = 0;
+    for (let b = 0; b < record.segments.length; b += READ_BATCH) {
+      const parts = await this.readRefs(key, record, record.segments.slice(b, b + READ_BATCH), layout);
+      for (const part of parts) {
+        keys.set(part.index.values as Float64Array, at);
+        (values as Float64Array).set(part.values as Float64Array, at);
+        at += part.length;
+      }
+    }
+    return new Series({ index: buildIndex(layout, keys), values, name: layout.name, dtype: layout.dtype });
   }
 
   private async readRefs(key: string, record: VersionRecord, refs: readonly SegmentRef[], layout: SeriesLayout, range?: KeyRange): Promise<Series[]> {
