@@ -3,7 +3,7 @@
  * (2012–2015) shipped in the vega-datasets npm package.
  *
  *   npm run demo            # SQLite file in the system temp folder (the embedded default)
- *   METASERIES_DEMO_STORE=parquet:./store npm run demo   # any backend URL
+ *   METASERIES_DEMO_STORE="parquet:./store?create=true" npm run demo   # any backend URL (file stores: create=true makes a new folder)
  *
  * Steps: build a Dataset with provenance → process (7-day rolling mean, a transform
  * defined right here) → save to the backend → reopen lazily → read one week by range →

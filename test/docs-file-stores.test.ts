@@ -1,23 +1,15 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { ROOT } from './support/python.js';
-
-const temps: string[] = [];
-afterAll(async () => { for (const t of temps) await rm(t, { force: true }); });
+import { runTsBlock } from './support/run-ts-block.js';
 
 /** Run the doc's single ts block as a module; return what it logged. */
 async function run(doc: string): Promise<unknown[][]> {
   const text = await readFile(join(ROOT, 'docs', doc), 'utf8');
   const blocks = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   expect(blocks.length).toBe(1);
-  const tmp = join(ROOT, 'test', `.docs-${doc}.tmp.ts`);
-  temps.push(tmp);
-  await writeFile(tmp, blocks[0]!);
-  const logged: unknown[][] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args) => void logged.push(args));
-  try { await import(tmp); } finally { spy.mockRestore(); }
-  return logged;
+  return runTsBlock(blocks[0]!, join(ROOT, 'test', `.docs-${doc}.tmp.ts`));
 }
 
 it('docs/storage-parquet.md: its ts block runs and prints what it says', async () => {

@@ -1,9 +1,10 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { DatetimeIndex, type Index, MetaseriesError, NumericIndex, RangeIndex, Series, StringIndex, storageOf, type Values } from '@metaseries/core';
-import { type AsyncBuffer, type ColumnData, type FileMetaData, parquetMetadata, parquetRead, type SchemaElement } from 'hyparquet';
+import { type AsyncBuffer, type ColumnData, type ColumnMetaData, type FileMetaData, parquetMetadata, parquetRead, type SchemaElement } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { fromInt64Halves } from './int64.js';
 import { zstd } from './zstd.js';
+import { decodeChunk } from './compact-read.js';
 import type { PandasColumn, PandasMetadata, PandasRangeIndex } from './pandas-meta.js';
 
 const BACKEND = 'parquet';
@@ -185,7 +186,10 @@ export class SeriesFile {
     let valuesOut: Values, indexOut: Float64Array | (string | null)[] | null = null;
     try {
       if (fast) [valuesOut, indexOut] = await this.readFast(from, to, rows);
-      else [valuesOut, indexOut] = await this.readGeneral(rowStart, rowStart + rows);
+      else {
+        const compact = await this.readCompact(from, to, rows);
+        [valuesOut, indexOut] = compact ?? await this.readGeneral(rowStart, rowStart + rows);
+      }
     } catch (cause) {
       if (cause instanceof MetaseriesError) throw cause;
       throw corrupt(this.path, `cannot be decoded (${(cause as Error).message})`, cause);
@@ -252,6 +256,41 @@ export class SeriesFile {
           fromInt64Halves(halves, !isValue && index.kind === 'datetime' ? index.divisor : 1, target);
           if (!isValue && index.kind === 'datetime' && index.factor !== 1) for (let i = 0; i < n; i++) target[i] = target[i]! * index.factor;
         }
+      }
+      row += n;
+    }
+    return [values, keys];
+  }
+
+  /** Our segment files (ZSTD, dictionary, DELTA_BINARY_PACKED) decoded straight into typed arrays; null when the shape is not that. */
+  private async readCompact(from: number, to: number, rows: number): Promise<[Float64Array, Float64Array | null] | null> {
+    if (this.valueKind !== 'number' && this.valueKind !== 'int64') return null;
+    const index = this.index;
+    if (index.kind === 'string') return null;
+    const groups = this.metadata.row_groups.slice(from, to);
+    const chunkStart = (m: ColumnMetaData): number => Math.min(Number(m.data_page_offset), m.dictionary_page_offset === undefined ? Infinity : Number(m.dictionary_page_offset));
+    const metas = groups.flatMap((rg) => rg.columns.map((c) => c.meta_data));
+    if (groups.length === 0 || metas.some((m) => m === undefined)) return null;
+    for (let position = 0; position < (groups[0]?.columns.length ?? 0); position++) if (this.metadata.schema[position + 1]?.repetition_type !== 'REQUIRED') return null;
+    const z = metas.some((m) => m!.codec === 'ZSTD') ? await zstd() : null;
+    const begin = Math.min(...metas.map((m) => chunkStart(m!)));
+    const end = Math.max(...metas.map((m) => chunkStart(m!) + Number(m!.total_compressed_size)));
+    const bytes = await readAt(this.handle, begin, end);
+    const values = new Float64Array(rows);
+    const keys = index.kind === 'range' ? null : new Float64Array(rows);
+    let row = 0;
+    for (const rg of groups) {
+      const n = Number(rg.num_rows);
+      for (let position = 0; position < rg.columns.length; position++) {
+        const m = rg.columns[position]!.meta_data!;
+        const isValue = position === this.valueColumn.position;
+        const out = isValue ? values : keys;
+        if (!out) continue;
+        const divisor = !isValue && index.kind === 'datetime' ? index.divisor : 1;
+        const factor = !isValue && index.kind === 'datetime' ? index.factor : 1;
+        const at = chunkStart(m) - begin;
+        const chunk = bytes.subarray(at, at + Number(m.total_compressed_size));
+        if (!decodeChunk(chunk, m, n, divisor, factor, out, row, z ? (input) => z.decompress(input) : null)) return null;
       }
       row += n;
     }
