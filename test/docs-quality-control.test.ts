@@ -5,7 +5,7 @@ import { ROOT } from './support/python.js';
 
 /** Every ```ts block of docs/quality-control.md runs as written (from the repository root, as a reader would). */
 const doc = await readFile(join(ROOT, 'docs', 'quality-control.md'), 'utf8');
-const blocks = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const blocks = [...doc.matchAll(/```ts(?: check)?\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const tmp = (i: number): string => join(ROOT, 'test', `.quality-doc-${i}.tmp.ts`);
 afterAll(() => Promise.all(blocks.map((_, i) => rm(tmp(i), { force: true }))));
 

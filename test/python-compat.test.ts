@@ -75,8 +75,9 @@ describe('YAML read from stores has the same limits as archives', () => {
     return `${lines.join('\n')}\n`;
   };
 
-  it('a Polars or Parquet sidecar with an alias bomb is CORRUPT_DATA, and the other keys still load', async () => {
-    for (const open of [openPolars, openParquet]) {
+  // Parquet's meteaudata layout reads metadata from the file footer (the sidecar is Python's copy), so the sidecar path is Polars'.
+  it('a Polars sidecar with an alias bomb is CORRUPT_DATA, and the other keys still load', async () => {
+    for (const open of [openPolars]) {
       const dir = tmp();
       const store = await open(dir, { create: true, layout: 'meteaudata' });
       const s = Series.fromTimes(['2024-01-01 00:00', '2024-01-01 01:00'], [1, 2], { name: 'x', freq: 'h' });
