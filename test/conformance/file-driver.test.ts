@@ -1,14 +1,14 @@
-import { mkdtempSync, readdirSync, truncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileSegmentDriver, fileStem } from '@metaseries/core';
 import { parquetSegmentFormat } from '@metaseries/storage-parquet';
 import { polarsSegmentFormat } from '@metaseries/storage-polars';
 import { runDriverConformance } from './driver-suite.js';
+import { tempDir } from '../support/tmp.js';
 
 // The native file layout's driver, with each engine's segment format.
 for (const [label, format] of [['parquet', parquetSegmentFormat], ['polars', polarsSegmentFormat]] as const) {
-  const dir = mkdtempSync(join(tmpdir(), `metaseries-file-driver-${label}-`));
+  const dir = tempDir(`metaseries-file-driver-${label}-`);
   runDriverConformance(`file (${label} segments)`, () => FileSegmentDriver.open(label, dir, format), {
     damage: async (driver, key, id) => {
       const folder = join((driver as FileSegmentDriver).dir, 'series', fileStem(key));

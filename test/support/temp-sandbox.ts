@@ -15,7 +15,8 @@ export default function setup(): () => void {
   chmodSync(sandbox, 0o755);
   process.env.TMPDIR = sandbox;
   return () => {
-    const left = readdirSync(sandbox);
+    // tsx keeps its compile cache in the temp folder (`tsx-<uid>`): that is the tool's, not a test's.
+    const left = readdirSync(sandbox).filter((name) => !/^tsx-\d+$/.test(name));
     rmSync(sandbox, { recursive: true, force: true, maxRetries: 3 });
     if (previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previous;
