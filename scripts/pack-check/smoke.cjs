@@ -11,7 +11,7 @@ require('@metaseries/storage-parquet');
 (async () => {
   const dir = mkdtempSync(join(tmpdir(), 'metaseries-smoke-'));
   try {
-    for (const url of [`sqlite:${join(dir, 'plant.db')}`, `parquet:${join(dir, 'store')}`]) {
+    for (const url of [`sqlite:${join(dir, 'plant.db')}`, `parquet:${join(dir, 'store')}?create=true`]) {
       const cod = new Signal({ name: 'CODs', units: 'mg/l', data: Series.fromTimes(['2024-01-01 00:00', '2024-01-01 01:00', '2024-01-01 02:00'], [1, NaN, 3], { name: 'RAW' }) });
       const plant = new Dataset({ name: 'plant', project: 'smoke', signals: [cod] });
       const store = await openStore(url);
