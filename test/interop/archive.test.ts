@@ -169,7 +169,8 @@ describe.skipIf(!HAVE_PYTHON)(`archives ⇄ Python meteaudata 0.12.1 on ${side.l
   });
 });
 
-describe.skipIf(HAVE_PYTHON)(`archives ⇄ Python meteaudata 0.12.1 on ${side.label}`, () => {
+// Declared only when skipping, so a run with Python lists no skip.
+if (!HAVE_PYTHON) describe(`archives ⇄ Python meteaudata 0.12.1 on ${side.label}`, () => {
   it.skip(skipReason(side), () => undefined);
 });
 }

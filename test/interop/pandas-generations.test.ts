@@ -183,7 +183,10 @@ print(json.dumps(summary(sig)))
     }, 240_000);
   });
 
-  describe.skipIf(HAVE)(`Python compatibility on ${side.label}`, () => {
-    it.skip(skipReason(side), () => undefined);
-  });
+  // Declared only when skipping, so a run with Python lists no skip.
+  if (!HAVE) {
+    describe(`Python compatibility on ${side.label}`, () => {
+      it.skip(skipReason(side), () => undefined);
+    });
+  }
 }
