@@ -2,6 +2,7 @@ import { link, readdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pl from 'nodejs-polars';
 import {
+  pathExists,
   ensureStoreDir, keyFromPythonStem, pythonStem, removeStaleTemps, withKeyLock,
   type BackendCapabilities,
   type Index,
@@ -53,16 +54,6 @@ interface Located {
   paths: StemPaths;
   hasData: boolean;
   hasMeta: boolean;
-}
-
-async function fileExists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
-  }
 }
 
 /**
@@ -274,7 +265,7 @@ export class PolarsBackend implements StorageBackend {
     let free: StemPaths | null = null;
     for (const stem of stems) {
       const paths = pathsFor(this.dir, stem);
-      const [hasData, hasMeta] = await Promise.all([fileExists(paths.data), fileExists(paths.meta)]);
+      const [hasData, hasMeta] = await Promise.all([pathExists(paths.data), pathExists(paths.meta)]);
       if (!hasData && !hasMeta) {
         free ??= paths;
         continue;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MetaseriesError } from '../errors.js';
+import { pathExists } from '../files/commit.js';
 import { fsyncDir, ioError, writeFileAtomic, writeSynced } from './atomic.js';
 
 /**
@@ -26,16 +27,6 @@ function journalName(stem: string): string {
   return `.${stem}${JOURNAL_SUFFIX}`;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw cause;
-  }
-}
-
 /** Finish the commit a journal describes (idempotent). */
 async function rollForward(dir: string, stem: string, staging: string): Promise<void> {
   const st = join(dir, staging);
@@ -43,14 +34,14 @@ async function rollForward(dir: string, stem: string, staging: string): Promise<
   const newYaml = join(st, `${stem}_metadata.yaml`);
   const oldData = join(st, '.old_data');
   const data = join(dir, `${stem}_data`);
-  if (await exists(newData)) {
-    if (await exists(data)) {
+  if (await pathExists(newData)) {
+    if (await pathExists(data)) {
       await rm(oldData, { recursive: true, force: true });
       await rename(data, oldData);
     }
     await rename(newData, data);
   }
-  if (await exists(newYaml)) await rename(newYaml, join(dir, `${stem}_metadata.yaml`));
+  if (await pathExists(newYaml)) await rename(newYaml, join(dir, `${stem}_metadata.yaml`));
   await fsyncDir(dir);
   await rm(join(dir, journalName(stem)), { force: true });
   await fsyncDir(dir);
