@@ -55,12 +55,21 @@ export function usePython(side: PythonSide): void {
   current = side;
 }
 
+/**
+ * Appended to every script: once a script has run to its end, leave without the interpreter's
+ * teardown. pyarrow's thread pools can abort the process during that teardown ("terminate
+ * called without an active exception", apache/arrow#34314) after all work and output are
+ * done — seen once in CI after `pd.read_parquet`. A script that raises still exits 1 with its
+ * traceback, so a real failure is still a failure.
+ */
+const EXIT_WITHOUT_TEARDOWN = '\nimport os as _os, sys as _sys\n_sys.stdout.flush()\n_sys.stderr.flush()\n_os._exit(0)\n';
+
 /** Run a Python script (source text) with arguments; resolves with stdout, rejects with stderr. */
 export function runPython(source: string, args: string[] = [], options: { timeoutMs?: number; cwd?: string; python?: string } = {}): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     execFile(
       options.python ?? current.python,
-      ['-c', source, ...args],
+      ['-c', source + EXIT_WITHOUT_TEARDOWN, ...args],
       { cwd: options.cwd ?? ROOT, timeout: options.timeoutMs ?? 120_000, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, PYTHONWARNINGS: 'ignore' } },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`Python failed: ${error.message}\n${stderr}`));
