@@ -18,6 +18,22 @@ export async function timeIt(fn: () => Promise<unknown> | unknown): Promise<numb
   return (performance.now() - t) / 1000;
 }
 
+/**
+ * Best of `runs` synchronous timings in seconds, after `warmups` untimed calls (JIT and
+ * caches warm). The minimum, not the median: these are CPU-bound kernels on a shared machine,
+ * where every slower run is noise added by other processes.
+ */
+export function bestOf(fn: () => unknown, runs: number, warmups = 1): number {
+  for (let i = 0; i < warmups; i++) fn();
+  let min = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    min = Math.min(min, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return min;
+}
+
 export function dirBytes(path: string): number {
   const st = statSync(path);
   if (!st.isDirectory()) return st.size;

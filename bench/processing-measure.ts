@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Series } from '@metaseries/core';
 import { interpolateSeries, linearFill, resampleSeries, rollingSeries } from '@metaseries/processing';
+import { bestOf } from './measure.js';
 
 const N = 1_000_000;
 const PYTHON = new URL('../.venv/bin/python', import.meta.url).pathname;
@@ -20,16 +21,7 @@ function workload(): Series {
   return Series.regular('2020-01-01T00:00:00Z', 60_000_000, values, { name: 'A#1_RAW#1', freq: 'min' });
 }
 
-function best(fn: () => unknown, runs = 15): number {
-  for (let i = 0; i < 3; i++) fn();
-  let min = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    min = Math.min(min, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return min;
-}
+const best = (fn: () => unknown, runs = 15): number => bestOf(fn, runs, 3);
 
 const PANDAS = `
 import time, numpy as np, pandas as pd, json

@@ -16,6 +16,7 @@ import {
   dedupedSeries, ewmSeries, flatlineFlags, gapCheckFlags, rangeFlags, rateOfChangeFlags, rollingSeries, savgolSeries, sortedSeries, spikeFlags, stuckFlags,
 } from '@metaseries/processing';
 import { ROOT } from './python.js';
+import { bestOf } from './measure.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,16 +48,7 @@ function workload(): { values: Float64Array; shuffled: Float64Array; dupTimes: F
   return { values, shuffled, dupTimes };
 }
 
-function best(fn: () => unknown, runs: number): number {
-  fn();
-  let min = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    min = Math.min(min, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return min;
-}
+const best = (fn: () => unknown, runs: number): number => bestOf(fn, runs, 1);
 
 /** The rolling median as it was before this change (sorted buffer, O(n·w)), to show the difference. */
 function sortedBufferMedian(v: Float64Array, w: number): Float64Array {
