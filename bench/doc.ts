@@ -150,5 +150,12 @@ const quality = existsSync(QUALITY) ? `
 operation timed on both sides in turn so both see the same machine load.
 
 ${readFileSync(QUALITY, 'utf8')}` : '';
-writeFileSync(join(ROOT, 'docs', 'performance.md'), md + quality);
+// Everything below this line in docs/performance.md is kept as it is: sections written by
+// hand or by other bench scripts (query, refresh, codec…), so regenerating the tables above
+// never drops them.
+const KEEP = '<!-- Below: sections kept as they are by bench/doc.ts (written by hand or by their own bench scripts). -->';
+const PAGE = join(ROOT, 'docs', 'performance.md');
+const previous = existsSync(PAGE) ? readFileSync(PAGE, 'utf8') : '';
+const kept = previous.includes(KEEP) ? previous.slice(previous.indexOf(KEEP) + KEEP.length) : '\n';
+writeFileSync(PAGE, `${md}${quality}\n${KEEP}${kept}`);
 process.stdout.write('wrote docs/performance.md\n');
