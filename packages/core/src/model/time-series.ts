@@ -9,7 +9,7 @@ import { canonicalJson } from './canonical.js';
 import { nowIso, toIso } from './datetime.js';
 import { IndexMetadata } from './index-metadata.js';
 import { ProcessingStep } from './processing-step.js';
-import type { SeriesMetadata } from './wire.js';
+import type { SeriesMetadata } from '../wire.js';
 
 export interface TimeSeriesInit {
   series: Series;
