@@ -46,7 +46,7 @@ const BACKEND_KIT_API = [
   'resampleBins', 'resampleFrequency', 'resolveParsed', 'segmentStats', 'seriesKey', 'seriesToCsv', 'seriesToCsvBuffer', 'show',
   'sliceByKeyRange', 'stageFile', 'storageOf', 'storeOptionNames', 'summarize', 'tempPath', 'throwIfAborted', 'toMicros', 'toValues',
   'utcToWall', 'validateKey', 'validatePrefix', 'validateStoreConfig', 'validateWithSchema', 'wallToUtc', 'withKeyLock', 'writeFileAtomic',
-  'writeSynced',
+  'writeSynced', 'checkCustomName', 'incomingTsParts', 'maxNumbers', 'nextNumber', 'numberSignalName', 'parseTimestamp', 'timeParser',
 ].sort();
 
 it('the root exports exactly the reviewed public API (runtime names)', () => {

@@ -92,5 +92,10 @@ export { storageOf, toValues } from './series/values.js';
 export { resampleBins, resampleFrequency } from './series/bins.js';
 export { AGGREGATIONS, aggregateGroups, checkAggregation, median, quantile } from './series/group-aggregate.js';
 
+// The naming rules (signal `NAME#n`, series `SIGNAL#n_OP#n`) beyond what users parse.
+export { checkCustomName, incomingTsParts, maxNumbers, nextNumber, numberSignalName } from './naming.js';
+export { parseTimestamp } from './series/timestamp.js';
+export { timeParser } from './ingest/time-formats.js';
+
 // Long operations: cancellation between units of work.
 export { throwIfAborted } from './progress.js';

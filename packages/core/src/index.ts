@@ -15,23 +15,19 @@ export { MetaseriesError, isMetaseriesError } from './errors.js';
 export type * from './errors.js';
 
 // The model: datasets, signals, series and the history they carry.
-export { Dataset } from './model/dataset.js';
-export { Signal } from './model/signal.js';
-export { TimeSeries } from './model/time-series.js';
-export { DataProvenance } from './model/provenance.js';
-export { FunctionInfo } from './model/function-info.js';
-export { IndexMetadata } from './model/index-metadata.js';
-export { Parameters } from './model/parameters.js';
-export { ProcessingStep } from './model/processing-step.js';
-export { ProcessingType, isProcessingType } from './model/processing-type.js';
-export type * from './model/index.js';
-export { parseTsName, parseSignalName, makeTsName } from './naming.js';
-export type * from './naming.js';
+// A star export on purpose: a package augmenting `Signal` in '@metaseries/core' (as
+// @metaseries/plot does) merges with the class only through `export *`, not through a named
+// re-export. model/index.ts therefore exports the public model and nothing else.
+export * from './model/index.js';
+export { parseTsName, parseSignalName, makeTsName, type TsNameParts } from './naming.js';
 
 // Series and their indexes.
 export { Series } from './series/series.js';
 export { DatetimeIndex, NumericIndex, RangeIndex, StringIndex } from './series/indexes.js';
-export type * from './series/index.js';
+export type {
+  Aggregation, Ambiguous, Bins, Civil, DatetimeUnit, EpochUnit, FormatOptions, Frequency, FrequencyUnit, Index, IndexKind, LocalizeOptions, Micros,
+  Nonexistent, OrderInfo, ParsedTimestamp, SeriesInit, TimeOptions, TimeRecord, Values, ValueStorage,
+} from './series/index.js';
 
 // Processing: registering and finding transforms (for refresh and Python-made steps).
 export { registerTransform, registerTransformFactory, lookupTransform, findTransform, registeredTransforms } from './process/registry.js';

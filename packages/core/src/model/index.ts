@@ -1,5 +1,4 @@
 export * from './dataset.js';
-export * from './datetime.js';
 export * from './function-info.js';
 export * from './index-metadata.js';
 export * from './parameters.js';

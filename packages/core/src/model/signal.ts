@@ -137,7 +137,7 @@ export class Signal {
 }
 
 /** Map the input names recorded by a series' steps through `mapping` (in place). */
-export function rewriteLineage(ts: TimeSeries, mapping: ReadonlyMap<string, string>): TimeSeries {
+function rewriteLineage(ts: TimeSeries, mapping: ReadonlyMap<string, string>): TimeSeries {
   if (!ts.processingSteps.some((step) => step.inputSeriesNames.some((n) => mapping.has(n)))) return ts;
   ts.replaceSteps(ts.processingSteps.map((step) =>
     step.inputSeriesNames.some((n) => mapping.has(n)) ? step.with({ inputSeriesNames: step.inputSeriesNames.map((n) => mapping.get(n) ?? n) }) : step,
