@@ -54,7 +54,7 @@ declare module '../model/dataset.js' {
     save(dir: string, options?: DatasetSaveOptions): Promise<string>;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- the only way to merge statics into a class from another module
+  // A namespace is the only way to add statics to a class from another module.
   namespace Dataset {
     /**
      * Open a dataset stored in a backend: its metadata and every series, values loaded on

@@ -80,7 +80,7 @@ declare module '../model/signal.js' {
     loadAll(): Promise<this>;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- the only way to merge a static into a class from another module
+  // A namespace is the only way to add a static to a class from another module.
   namespace Signal {
     /**
      * Load a signal archive (zip or folder) written by metaseries or Python meteaudata.
