@@ -6,7 +6,8 @@
  *
  *   npx tsc -b packages/core && npx tsx bench/codec-measure.ts [points] [segmentSize] [deflateLevel]
  */
-import { DatetimeIndex, decodeSegment, encodeSegment, layoutOf, Series } from '@metaseries/core';
+import { DatetimeIndex, Series } from '@metaseries/core';
+import { decodeSegment, encodeSegment, layoutOf } from '@metaseries/core/backend-kit';
 
 const N = Number(process.argv[2] ?? 10_000_000);
 const SEG = Number(process.argv[3] ?? 65_536);

@@ -9,8 +9,11 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  Dataset, dumpYaml, loadDataset, loadPythonYaml, loadSignal, MetaseriesError, parseSeriesCsv, readZip, saveDataset, saveSignal, Series, Signal,
+  Dataset, loadDataset, loadSignal, MetaseriesError, saveDataset, saveSignal, Series, Signal,
 } from '@metaseries/core';
+import {
+  dumpYaml, loadPythonYaml, parseSeriesCsv, readZip,
+} from '@metaseries/core/backend-kit';
 import { bombEntry, craftZip, deflatedEntry } from './support/zip-craft.js';
 import { tempDirs } from './support/temp.js';
 

@@ -9,9 +9,11 @@ import { isDeepStrictEqual } from 'node:util';
 import yazl from 'yazl';
 import { describe, expect, it } from 'vitest';
 import {
-  dumpYaml, loadDataset, loadSignal, MetaseriesError, parseArchiveYaml, parseSeriesCsv, pyFloatRepr, readZip,
-  saveDataset, saveSignal, Series, Signal, seriesToCsv,
+  loadDataset, loadSignal, MetaseriesError, saveDataset, saveSignal, Series, Signal,
 } from '@metaseries/core';
+import {
+  dumpYaml, parseArchiveYaml, parseSeriesCsv, pyFloatRepr, readZip, seriesToCsv,
+} from '@metaseries/core/backend-kit';
 import { datasetView, signalView } from './support/archive-view.js';
 import { tempDir } from './support/tmp.js';
 

@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type DatetimeIndex, loadSignal, pandasTimestampText, readZip, saveSignal } from '@metaseries/core';
+import { type DatetimeIndex, loadSignal, saveSignal } from '@metaseries/core';
+import { pandasTimestampText, readZip } from '@metaseries/core/backend-kit';
 import { resample } from '@metaseries/processing';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'pandas3');

@@ -10,7 +10,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dumpYaml, loadPythonYaml, NumericIndex, pandasTimestampText, parsePandasTimestamp, pyFloatRepr, Series, type SeriesMetadata } from '@metaseries/core';
+import { NumericIndex, Series, type SeriesMetadata } from '@metaseries/core';
+import { dumpYaml, loadPythonYaml, pandasTimestampText, parsePandasTimestamp, pyFloatRepr } from '@metaseries/core/backend-kit';
 import { openParquet } from '@metaseries/storage-parquet';
 import { openPolars } from '@metaseries/storage-polars';
 import { tempDirs } from './support/temp.js';

@@ -4,7 +4,8 @@
  * back, DST gaps and overlaps, mixed value types, order-dependent transforms.
  */
 import { describe, expect, it } from 'vitest';
-import { checkTimeZone, DatetimeIndex, MetaseriesError, Series } from '@metaseries/core';
+import { DatetimeIndex, MetaseriesError, Series } from '@metaseries/core';
+import { checkTimeZone } from '@metaseries/core/backend-kit';
 import { derivativeSeries, gapFlags } from '@metaseries/processing';
 
 function invalid(fn: () => unknown, ...fragments: (string | RegExp)[]): MetaseriesError {

@@ -5,15 +5,11 @@
  * compare-and-set, multi-key atomicity, snapshots, the GC primitives, damage reporting.
  */
 import {
-  DatetimeIndex,
-  IndexMetadata,
-  layoutOf,
-  segmentStats,
-  Series,
-  type SegmentDriver,
-  type SegmentRef,
-  type VersionRecord,
+  DatetimeIndex, IndexMetadata, Series, type SegmentDriver, type SegmentRef, type VersionRecord,
 } from '@metaseries/core';
+import {
+  layoutOf, segmentStats,
+} from '@metaseries/core/backend-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCode } from './suite.js';
 

@@ -1,6 +1,6 @@
 import { readdirSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileSegmentDriver, fileStem } from '@metaseries/core';
+import { FileSegmentDriver, fileStem } from '@metaseries/core/backend-kit';
 import { parquetSegmentFormat } from '@metaseries/storage-parquet';
 import { polarsSegmentFormat } from '@metaseries/storage-polars';
 import { runDriverConformance } from './driver-suite.js';

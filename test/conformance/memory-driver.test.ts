@@ -1,4 +1,4 @@
-import { MemoryDriver } from '@metaseries/core';
+import { MemoryDriver } from '@metaseries/core/backend-kit';
 import { runDriverConformance } from './driver-suite.js';
 
 runDriverConformance('memory', async () => new MemoryDriver(), {

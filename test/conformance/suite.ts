@@ -6,22 +6,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  formatTimestamp,
-  DatetimeIndex,
-  FunctionInfo,
-  IndexMetadata,
-  MetaseriesError,
-  NumericIndex,
-  ProcessingStep,
-  ProcessingType,
-  RangeIndex,
-  Series,
-  type SeriesMetadata,
-  Storage,
-  StringIndex,
-  bucketSeries,
-  planQuery,
+  DatetimeIndex, FunctionInfo, IndexMetadata, MetaseriesError, NumericIndex, ProcessingStep, ProcessingType, RangeIndex, Series, type SeriesMetadata, Storage, StringIndex,
 } from '@metaseries/core';
+import {
+  formatTimestamp, bucketSeries, planQuery,
+} from '@metaseries/core/backend-kit';
 
 export interface ConformanceOptions {
   /** Reopen the same store (new process view) to prove persistence. */

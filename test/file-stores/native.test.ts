@@ -8,7 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createBackend, fileStem, MetaseriesError, Series, type SeriesMetadata, type Storage, TimeSeries } from '@metaseries/core';
+import { createBackend, MetaseriesError, Series, type SeriesMetadata, type Storage, TimeSeries } from '@metaseries/core';
+import { fileStem } from '@metaseries/core/backend-kit';
 import '@metaseries/storage-parquet';
 import '@metaseries/storage-polars';
 import { pythonAvailable, pythonJson, SKIP_PYTHON_REASON } from '../support/python.js';

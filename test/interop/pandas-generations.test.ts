@@ -13,8 +13,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  datetimeDtype, type DatetimeIndex, formatFrequency, loadSignal, pandasTimestampText, parseFrequency, saveSignal, Series, Signal,
+  type DatetimeIndex, loadSignal, saveSignal, Series, Signal,
 } from '@metaseries/core';
+import {
+  datetimeDtype, formatFrequency, pandasTimestampText, parseFrequency,
+} from '@metaseries/core/backend-kit';
 import { linearInterpolation, resample } from '@metaseries/processing';
 import { PYTHONS, pythonAvailable, pythonJson, skipReason } from '../support/python.js';
 import { tempDirs } from '../support/temp.js';

@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DatetimeIndex, formatTimestamp, NumericIndex, RangeIndex, Series, type SeriesMetadata, TimeSeries } from '@metaseries/core';
+import { DatetimeIndex, NumericIndex, RangeIndex, Series, type SeriesMetadata, TimeSeries } from '@metaseries/core';
+import { formatTimestamp } from '@metaseries/core/backend-kit';
 import { openParquet } from '@metaseries/storage-parquet';
 import { PYTHONS, pythonAvailable, pythonJson, runPython, skipReason, usePython } from '../support/python.js';
 import { tempDir } from '../support/tmp.js';

@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DatetimeIndex, formatTimestamp, IndexMetadata, NumericIndex, RangeIndex, Series, type SeriesMetadata, TimeSeries } from '@metaseries/core';
+import { DatetimeIndex, IndexMetadata, NumericIndex, RangeIndex, Series, type SeriesMetadata, TimeSeries } from '@metaseries/core';
+import { formatTimestamp } from '@metaseries/core/backend-kit';
 import { openPolars } from '@metaseries/storage-polars';
 import { PYTHONS, pythonAvailable, pythonJson, runPython, skipReason, usePython } from '../support/python.js';
 import { tempDir } from '../support/tmp.js';

@@ -2,8 +2,11 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
-  Dataset, formatTimestamp, ingest, isCatalogKey, MetaseriesError, readCatalog, type Series, type SeriesMetadata, show, type Storage, toMicros,
+  Dataset, ingest, MetaseriesError, type Series, type SeriesMetadata, type Storage,
 } from '@metaseries/core';
+import {
+  formatTimestamp, isCatalogKey, readCatalog, show, toMicros,
+} from '@metaseries/core/backend-kit';
 import { convert, saveAs } from './convert.js';
 import { openEndpoint, readableStore } from './endpoint.js';
 import { exportCsv, valueText } from './export-csv.js';

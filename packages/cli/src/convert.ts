@@ -1,6 +1,7 @@
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { copyCatalog, createBackend, Dataset, isCatalogKey, MetaseriesError, type ProgressOptions, show, type Storage, throwIfAborted } from '@metaseries/core';
+import { createBackend, Dataset, MetaseriesError, type ProgressOptions, type Storage } from '@metaseries/core';
+import { copyCatalog, isCatalogKey, show, throwIfAborted } from '@metaseries/core/backend-kit';
 import { destinationSpec, isArchivePath, loadArchiveDataset, readableStore } from './endpoint.js';
 
 export interface ConvertOptions extends ProgressOptions {

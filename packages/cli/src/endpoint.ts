@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { createBackend, Dataset, MemoryBackend, MetaseriesError, show, Signal, Storage } from '@metaseries/core';
+import { createBackend, Dataset, MemoryBackend, MetaseriesError, Signal, Storage } from '@metaseries/core';
+import { show } from '@metaseries/core/backend-kit';
 
 /**
  * Where a command reads or writes: a store (URL, `postgres://…`, or a YAML/JSON config

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { isCatalogKey, MetaseriesError, type ProgressOptions, type Series, show, type Storage, throwIfAborted, formatTimestamp, csvField } from '@metaseries/core';
+import { MetaseriesError, type ProgressOptions, type Series, type Storage } from '@metaseries/core';
+import { isCatalogKey, show, throwIfAborted, formatTimestamp, csvField } from '@metaseries/core/backend-kit';
 
 /** A value as CSV text: NaN and null are empty cells. */
 export function valueText(v: number | boolean | string | null | undefined): string {

@@ -1,4 +1,5 @@
-import { isCatalogKey, MetaseriesError, type ProgressOptions, readCatalog, type SeriesSummary, type Storage, throwIfAborted } from '@metaseries/core';
+import { MetaseriesError, type ProgressOptions, type SeriesSummary, type Storage } from '@metaseries/core';
+import { isCatalogKey, readCatalog, throwIfAborted } from '@metaseries/core/backend-kit';
 
 export interface VerifyProblem {
   key: string;

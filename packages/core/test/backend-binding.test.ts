@@ -1,8 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  type CatalogRecord, type CommitEntry, MemoryDriver, MetaseriesError, createBackend, Dataset, DataProvenance, DatetimeIndex, MemoryBackend, type SaveEntry, type SeriesMetadata, Series, Signal, Storage, type StorageBackend,
+  type CatalogRecord, type CommitEntry, MetaseriesError, createBackend, Dataset, DataProvenance, DatetimeIndex, MemoryBackend, type SaveEntry, type SeriesMetadata, Series, Signal, Storage, type StorageBackend,
 } from '@metaseries/core';
+import {
+  MemoryDriver,
+} from '@metaseries/core/backend-kit';
 import { describe, expect, it } from 'vitest';
 import { expectError, minuteSeries, scale } from './helpers.js';
 import { tempDir } from '../../../test/support/tmp.js';

@@ -22,6 +22,7 @@ it('errors, stores and registered kinds cross copies of core', async () => {
   const script = `
     const a = await import(${JSON.stringify(DIST)});
     const b = await import(${JSON.stringify(pathToFileURL(join(COPY, 'dist', 'index.js')).href)});
+    const bKit = await import(${JSON.stringify(pathToFileURL(join(COPY, 'dist', 'backend-kit.js')).href)});
     const results = {
       separateCopies: a.MetaseriesError !== b.MetaseriesError,
       errorAcross: new b.MetaseriesError('NOT_FOUND', 'x') instanceof a.MetaseriesError,
@@ -30,7 +31,7 @@ it('errors, stores and registered kinds cross copies of core', async () => {
       storageAcross: new b.Storage(new b.MemoryBackend()) instanceof a.Storage,
       plainObjectIsNot: ({}) instanceof a.Storage,
     };
-    b.registerBackend('copytest', { package: 'x', schema: { '~standard': { version: 1, vendor: 't', validate: (value) => ({ value }) } }, create: () => new b.MemoryBackend() });
+    bKit.registerBackend('copytest', { package: 'x', schema: { '~standard': { version: 1, vendor: 't', validate: (value) => ({ value }) } }, create: () => new b.MemoryBackend() });
     results.registryShared = (await a.openStore({ kind: 'copytest' })).kind === 'memory';
     console.log(JSON.stringify(results));
   `;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { aggregateGroups, median, quantile } from '@metaseries/core';
+import { aggregateGroups, median, quantile } from '@metaseries/core/backend-kit';
 import { expect, it } from 'vitest';
 
 // Median and percentiles use selection instead of a sort; they must equal the sorted definitions exactly.

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Dataset, ingest, MemoryBackend, MetaseriesError, type Series, Storage, timeParser } from '@metaseries/core';
+import { Dataset, ingest, MemoryBackend, MetaseriesError, type Series, Storage } from '@metaseries/core';
+import { timeParser } from '@metaseries/core/backend-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'metaseries-ingest-'));

@@ -1,4 +1,5 @@
-import { checkCustomName, incomingTsParts, makeTsName, maxNumbers, nextNumber, numberSignalName, parseTsName } from '@metaseries/core';
+import { makeTsName, parseTsName } from '@metaseries/core';
+import { checkCustomName, incomingTsParts, maxNumbers, nextNumber, numberSignalName } from '@metaseries/core/backend-kit';
 import { describe, expect, it } from 'vitest';
 import { expectError } from './helpers.js';
 

@@ -1,4 +1,5 @@
-import { DatetimeIndex, decodeSegment, encodeSegment, layoutOf, MetaseriesError, NumericIndex, RangeIndex, segmentStats, Series, StringIndex } from '@metaseries/core';
+import { DatetimeIndex, MetaseriesError, NumericIndex, RangeIndex, Series, StringIndex } from '@metaseries/core';
+import { decodeSegment, encodeSegment, layoutOf, segmentStats } from '@metaseries/core/backend-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

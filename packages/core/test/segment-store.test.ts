@@ -1,6 +1,9 @@
 import {
-  DatetimeIndex, IndexMetadata, MemoryDriver, NumericIndex, RangeIndex, StringIndex, MetaseriesError, SegmentStore, Series, type CommitEntry, type CatalogRecord, type SeriesMetadata, Storage,
+  DatetimeIndex, IndexMetadata, NumericIndex, RangeIndex, StringIndex, MetaseriesError, Series, type CommitEntry, type CatalogRecord, type SeriesMetadata, Storage,
 } from '@metaseries/core';
+import {
+  MemoryDriver, SegmentStore,
+} from '@metaseries/core/backend-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectError } from './helpers.js';

@@ -1,6 +1,9 @@
 import {
-  DatetimeIndex, formatFrequency, formatTimestamp, IndexMetadata, Parameters, parseFrequency, parseTimestamp, RangeIndex, Series,
+  DatetimeIndex, IndexMetadata, Parameters, RangeIndex, Series,
 } from '@metaseries/core';
+import {
+  formatFrequency, formatTimestamp, parseFrequency, parseTimestamp,
+} from '@metaseries/core/backend-kit';
 import { describe, expect, it } from 'vitest';
 import { expectError } from './helpers.js';
 

@@ -15,22 +15,11 @@
  */
 import * as dfd from 'danfojs-node';
 import {
-  DatetimeIndex,
-  formatTimestamp,
-  type Index,
-  invalidInput,
-  NumericIndex,
-  parseTimestampText,
-  RangeIndex,
-  resolveParsed,
-  Series,
-  type SeriesMetadata,
-  show,
-  Signal,
-  StringIndex,
-  TimeSeries,
-  type Values,
+  DatetimeIndex, type Index, NumericIndex, RangeIndex, Series, type SeriesMetadata, Signal, StringIndex, TimeSeries, type Values,
 } from '@metaseries/core';
+import {
+  formatTimestamp, invalidInput, parseTimestampText, resolveParsed, show,
+} from '@metaseries/core/backend-kit';
 
 export type DanfoSeries = InstanceType<typeof dfd.Series>;
 export type DanfoFrame = InstanceType<typeof dfd.DataFrame>;

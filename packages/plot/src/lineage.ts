@@ -1,6 +1,7 @@
 import { lineageHtml, lineageHtmlFragment, lineageSvg } from './lineage-render.js';
 import { type PngOptions, saveByExtension, svgToPng } from './render.js';
-import { type Dataset, invalidInput, parseTsName, type ProcessingStep, type ProcessingType, show, type Signal, type TimeSeries } from '@metaseries/core';
+import { type Dataset, parseTsName, type ProcessingStep, type ProcessingType, type Signal, type TimeSeries } from '@metaseries/core';
+import { invalidInput, show } from '@metaseries/core/backend-kit';
 
 /** What a series' last step did — what the lineage page shows when a node is clicked. */
 export interface LineageStep {

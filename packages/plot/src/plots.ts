@@ -1,4 +1,5 @@
-import { type Dataset, invalidInput, parseTsName, ProcessingType, show, type Signal, type TimeSeries } from '@metaseries/core';
+import { type Dataset, parseTsName, ProcessingType, type Signal, type TimeSeries } from '@metaseries/core';
+import { invalidInput, show } from '@metaseries/core/backend-kit';
 import { Figure, type Subplot, type Trace } from './figure.js';
 import { COLORWAY, styleOf } from './styles.js';
 import { readTraceData, type TimeInput } from './trace-data.js';

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { invalidInput, MetaseriesError, show } from '@metaseries/core';
+import { MetaseriesError } from '@metaseries/core';
+import { invalidInput, show } from '@metaseries/core/backend-kit';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { type Dataset, MetaseriesError, show } from '@metaseries/core';
+import { type Dataset, MetaseriesError } from '@metaseries/core';
+import { show } from '@metaseries/core/backend-kit';
 import { lineage, LineageGraph } from './lineage.js';
 import { plotSignal, type PlotOptions } from './plots.js';
 import { escapeHtml, htmlPage, vegaScriptTag } from './render.js';

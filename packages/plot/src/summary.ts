@@ -1,4 +1,5 @@
-import { type Dataset, formatTimestamp, MetaseriesError, type ProcessingStep, type Signal, type TimeSeries } from '@metaseries/core';
+import { type Dataset, MetaseriesError, type ProcessingStep, type Signal, type TimeSeries } from '@metaseries/core';
+import { formatTimestamp } from '@metaseries/core/backend-kit';
 
 export interface SummaryOptions {
   /** 1: the object and one line per child; 2 (default for datasets and signals): children's children too; for a TimeSeries, 2 lists every step. */

@@ -1,6 +1,9 @@
 import {
-  MetaseriesError, fixedDurationUs, type KeyRange, labelPeriod, parseFrequency, ProcessingType, type Series, sliceByKeyRange, type TimeSeries, utcToWall,
+  MetaseriesError, type KeyRange, ProcessingType, type Series, type TimeSeries,
 } from '@metaseries/core';
+import {
+  fixedDurationUs, labelPeriod, parseFrequency, sliceByKeyRange, utcToWall,
+} from '@metaseries/core/backend-kit';
 import { minMaxDecimate } from './decimate.js';
 
 /** A time bound: Date, ISO text (pandas partial periods: `"2014-07"` is all of July), or epoch ms. */

@@ -1,7 +1,9 @@
 import {
-  DatetimeIndex, DataProvenance, invalidInput, ProcessingType, Series, show, Signal, TimeSeries,
-  type DataProvenanceInit, type DatasetTransform,
+  DatetimeIndex, DataProvenance, ProcessingType, Series, Signal, TimeSeries, type DataProvenanceInit, type DatasetTransform,
 } from '@metaseries/core';
+import {
+  invalidInput, show,
+} from '@metaseries/core/backend-kit';
 import type { Frequency } from '@metaseries/core';
 import { AVERAGE_REFERENCE, makeStep, requireDatetime, requireNumeric } from './common.js';
 

@@ -1,4 +1,5 @@
-import { invalidInput, show, type Series, type Transform } from '@metaseries/core';
+import { type Series, type Transform } from '@metaseries/core';
+import { invalidInput, show } from '@metaseries/core/backend-kit';
 import { positiveInteger, requireDatetime, requireNumeric } from './common.js';
 import { durationUs } from './duration.js';
 import { checkMode, checkTransform, QualityFlag, type CheckModeOption } from './flags.js';

@@ -1,4 +1,5 @@
-import { FunctionInfo, invalidInput, parseTsName, ProcessingStep, show, type DatetimeIndex, type ParameterValue, type ProcessingType, type Series } from '@metaseries/core';
+import { FunctionInfo, parseTsName, ProcessingStep, type DatetimeIndex, type ParameterValue, type ProcessingType, type Series } from '@metaseries/core';
+import { invalidInput, show } from '@metaseries/core/backend-kit';
 
 /** meteaudata's author and reference strings for its built-in functions. */
 export const AUTHOR = 'Jean-David Therrien';

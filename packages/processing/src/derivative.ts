@@ -1,4 +1,5 @@
-import { invalidInput, ProcessingType, show, type Series, type Transform } from '@metaseries/core';
+import { ProcessingType, type Series, type Transform } from '@metaseries/core';
+import { invalidInput, show } from '@metaseries/core/backend-kit';
 import { makeStep, outputName, requireDatetime, requireNumeric } from './common.js';
 
 const PER_SECONDS = { s: 1, min: 60, h: 3600, D: 86400 } as const;

@@ -1,4 +1,5 @@
-import { fixedDurationUs, invalidInput, MetaseriesError, parseFrequency, show, type Frequency } from '@metaseries/core';
+import { MetaseriesError, type Frequency } from '@metaseries/core';
+import { fixedDurationUs, invalidInput, parseFrequency, show } from '@metaseries/core/backend-kit';
 
 /**
  * A fixed duration in microseconds from a pandas-style text (`"5min"`, `"1h"`, `"90s"`,

@@ -1,4 +1,5 @@
-import { invalidInput, ProcessingType, show, type Series, type Transform } from '@metaseries/core';
+import { ProcessingType, type Series, type Transform } from '@metaseries/core';
+import { invalidInput, show } from '@metaseries/core/backend-kit';
 import { makeStep, outputName, requireNumeric } from './common.js';
 import { exactExp } from './exp.js';
 

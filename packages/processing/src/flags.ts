@@ -1,4 +1,5 @@
-import { invalidInput, ProcessingType, show, type ProcessingStep, type Series, type Transform, type TransformOutput } from '@metaseries/core';
+import { ProcessingType, type ProcessingStep, type Series, type Transform, type TransformOutput } from '@metaseries/core';
+import { invalidInput, show } from '@metaseries/core/backend-kit';
 import { makeStep, outputName, requireNumeric, type StepSpec } from './common.js';
 
 /**

@@ -7,7 +7,8 @@
  */
 export * from './average.js';
 // Resampling bins and group aggregations live in core (store queries use them too); re-exported here.
-export { AGGREGATIONS, aggregateGroups, checkAggregation, median, quantile, resampleBins, resampleFrequency, type Aggregation, type Bins } from '@metaseries/core';
+export { AGGREGATIONS, aggregateGroups, checkAggregation, median, quantile, resampleBins, resampleFrequency } from '@metaseries/core/backend-kit';
+export type { Aggregation, Bins } from '@metaseries/core';
 export * from './checks.js';
 export * from './ewm.js';
 export * from './flags.js';

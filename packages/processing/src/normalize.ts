@@ -1,7 +1,9 @@
 import {
-  formatTimestamp, formatWall, invalidInput, NumericIndex, parseTimestampText, ProcessingType, show, wallToUtc, US_PER_S,
-  type Series, type Transform,
+  NumericIndex, ProcessingType, type Series, type Transform,
 } from '@metaseries/core';
+import {
+  formatTimestamp, formatWall, invalidInput, parseTimestampText, show, wallToUtc, US_PER_S,
+} from '@metaseries/core/backend-kit';
 import { makeStep, outputName } from './common.js';
 
 /** Units meteaudata's `normalize_index_to_numeric_delta` accepts, in its order. */

@@ -1,4 +1,5 @@
-import { DatetimeIndex, invalidInput, labelPeriod, Series, show, type TimeSeries } from '@metaseries/core';
+import { DatetimeIndex, Series, type TimeSeries } from '@metaseries/core';
+import { invalidInput, labelPeriod, show } from '@metaseries/core/backend-kit';
 import { gapCheckFlags, rangeFlags, rateOfChangeFlags, spikeFlags, type GapCheckOptions, type RangeCheckOptions, type RateOfChangeOptions, type SpikeCheckOptions } from './checks.js';
 import { durationUs } from './duration.js';
 import { FLAG_DTYPE } from './flags.js';

@@ -1,4 +1,5 @@
-import { fixedDurationUs, parseFrequency, registerTransformFactory, type Incremental, type IncrementalSpec, type Transform } from '@metaseries/core';
+import { registerTransformFactory, type Incremental, type IncrementalSpec, type Transform } from '@metaseries/core';
+import { fixedDurationUs, parseFrequency } from '@metaseries/core/backend-kit';
 import { VERSION } from './common.js';
 import { derivative, type RatePer } from './derivative.js';
 import { durationUs } from './duration.js';

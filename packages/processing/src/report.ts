@@ -1,4 +1,5 @@
-import { formatTimestamp, formatWall, invalidInput, ProcessingType, show, US_PER_DAY, utcToWall, type Series, type Signal } from '@metaseries/core';
+import { ProcessingType, type Series, type Signal } from '@metaseries/core';
+import { formatTimestamp, formatWall, invalidInput, show, US_PER_DAY, utcToWall } from '@metaseries/core/backend-kit';
 import { requireDatetime, requireNumeric } from './common.js';
 import { combineFlagSeries, FLAG_DTYPE, FLAG_NAMES, QualityFlag, type QualityFlagName } from './flags.js';
 

@@ -1,7 +1,9 @@
 import {
-  aggregateGroups, checkAggregation, DatetimeIndex, ProcessingType, resampleBins, resampleFrequency, Series, type Aggregation, type Frequency,
-  type Transform,
+  DatetimeIndex, ProcessingType, Series, type Aggregation, type Frequency, type Transform,
 } from '@metaseries/core';
+import {
+  aggregateGroups, checkAggregation, resampleBins, resampleFrequency,
+} from '@metaseries/core/backend-kit';
 import { makeStep, outputName, requireDatetime, requireNumeric } from './common.js';
 
 export interface ResampleOptions {

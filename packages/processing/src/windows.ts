@@ -1,4 +1,5 @@
-import { invalidInput, show, type Series } from '@metaseries/core';
+import { type Series } from '@metaseries/core';
+import { invalidInput, show } from '@metaseries/core/backend-kit';
 import { positiveInteger, requireDatetime } from './common.js';
 import { durationUs } from './duration.js';
 

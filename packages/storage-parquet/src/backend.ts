@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import {
-  commitStep, ensureStoreDir, pythonStem, removeStaleTemps, withKeyLock,
-  type BackendCapabilities, DatetimeIndex, type KeyRange, type LoadOptions, MetaseriesError, NumericIndex, RangeIndex, Series,
-  type SeriesMetadata, type SeriesSummary, sliceByKeyRange, type StorageBackend, type StoredSeries, type StreamOptions, StringIndex, summarize,
+  type BackendCapabilities, DatetimeIndex, type KeyRange, type LoadOptions, MetaseriesError, NumericIndex, RangeIndex, Series, type SeriesMetadata, type SeriesSummary, type StorageBackend, type StoredSeries, type StreamOptions, StringIndex,
 } from '@metaseries/core';
+import {
+  commitStep, ensureStoreDir, pythonStem, removeStaleTemps, withKeyLock, sliceByKeyRange, summarize,
+} from '@metaseries/core/backend-kit';
 import { KV_KEY, Layout, LEGACY_TEMP_PATTERN, parquetName, type Slot, type Stamp, STAMP_KEY, stampOf, yamlName } from './layout.js';
 import { SeriesFile } from './read.js';
 import { encodeSeries } from './write.js';

@@ -4,7 +4,8 @@
  * pandas-disk layout. Importing the package registers the `parquet` backend kind, so
  * `createBackend({ kind: 'parquet', dir })` and `createBackend('parquet:./store')` work.
  */
-import { MetaseriesError, registerBackend, show, Storage } from '@metaseries/core';
+import { MetaseriesError, Storage } from '@metaseries/core';
+import { registerBackend, show } from '@metaseries/core/backend-kit';
 import { checkLayout, type FileStoreOptions, openParquetBackend } from './open.js';
 
 export { ParquetBackend, type ParquetOptions } from './backend.js';

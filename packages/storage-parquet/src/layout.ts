@@ -1,8 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import {
-  commitTemp, fileStem, fsyncDir, isTempName, keyFromPythonStem, MetaseriesError, pythonStem, pythonStemUsable, removeFile, stageFile,
+  MetaseriesError,
 } from '@metaseries/core';
+import {
+  commitTemp, fileStem, fsyncDir, isTempName, keyFromPythonStem, pythonStem, pythonStemUsable, removeFile, stageFile,
+} from '@metaseries/core/backend-kit';
 import { SeriesFile } from './read.js';
 import { parseYaml } from './yaml.js';
 

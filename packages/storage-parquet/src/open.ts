@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
-import { FileSegmentDriver, MetaseriesError, SegmentStore, type SegmentStoreOptions, show, type StorageBackend } from '@metaseries/core';
+import { MetaseriesError, type SegmentStoreOptions, type StorageBackend } from '@metaseries/core';
+import { FileSegmentDriver, SegmentStore, show } from '@metaseries/core/backend-kit';
 import { ParquetBackend } from './backend.js';
 import { parquetSegmentFormat } from './segment-file.js';
 

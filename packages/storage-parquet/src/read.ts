@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { DatetimeIndex, type Index, MetaseriesError, NumericIndex, RangeIndex, Series, StringIndex, storageOf, type Values } from '@metaseries/core';
+import { DatetimeIndex, type Index, MetaseriesError, NumericIndex, RangeIndex, Series, StringIndex, type Values } from '@metaseries/core';
+import { storageOf } from '@metaseries/core/backend-kit';
 import { type AsyncBuffer, type ColumnData, type ColumnMetaData, type FileMetaData, parquetMetadata, parquetRead, type SchemaElement } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { fromInt64Halves } from './int64.js';

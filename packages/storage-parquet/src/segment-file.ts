@@ -1,6 +1,8 @@
 import type { KeyValue, SchemaElement } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { MetaseriesError, type SegmentFileFormat, type Series, show } from '@metaseries/core';
+import { MetaseriesError, type Series } from '@metaseries/core';
+import type { SegmentFileFormat } from '@metaseries/core/backend-kit';
+import { show } from '@metaseries/core/backend-kit';
 import { toInt64Halves } from './int64.js';
 import { indexFieldName, pandasMetadata, valueFieldName } from './pandas-meta.js';
 import { SeriesFile } from './read.js';

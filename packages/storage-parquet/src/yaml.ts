@@ -1,4 +1,4 @@
-import { dumpYaml as dumpPyYaml, loadPythonYaml } from '@metaseries/core';
+import { dumpYaml as dumpPyYaml, loadPythonYaml } from '@metaseries/core/backend-kit';
 
 /**
  * Sidecars and footer metadata go through core's Python-compatibility module: read

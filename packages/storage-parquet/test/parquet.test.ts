@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBackend, DatetimeIndex, fileStem, MetaseriesError, Series, type SeriesMetadata, type Storage } from '@metaseries/core';
+import { createBackend, DatetimeIndex, MetaseriesError, Series, type SeriesMetadata, type Storage } from '@metaseries/core';
+import { fileStem } from '@metaseries/core/backend-kit';
 import { openParquet, ParquetBackend, ROW_GROUP_SIZE, SeriesFile } from '@metaseries/storage-parquet';
 import { tempDir as sharedTempDir } from '../../../test/support/tmp.js';
 

@@ -1,6 +1,7 @@
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { commitStep, fsyncDir, MetaseriesError, show, writeSynced } from '@metaseries/core';
+import { MetaseriesError } from '@metaseries/core';
+import { commitStep, fsyncDir, show, writeSynced } from '@metaseries/core/backend-kit';
 import { type StemPaths, tempPath } from './files.js';
 
 /**

@@ -2,25 +2,11 @@ import { link, readdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pl from 'nodejs-polars';
 import {
-  pathExists,
-  ensureStoreDir, keyFromPythonStem, pythonStem, removeStaleTemps, withKeyLock,
-  type BackendCapabilities,
-  type Index,
-  type KeyRange,
-  type LoadOptions,
-  MetaseriesError,
-  NumericIndex,
-  RangeIndex,
-  Series,
-  type SeriesMetadata,
-  show,
-  sliceByKeyRange,
-  type StorageBackend,
-  type StoredSeries,
-  type StreamOptions,
-  type SeriesSummary,
-  summarize,
+  type BackendCapabilities, type Index, type KeyRange, type LoadOptions, MetaseriesError, NumericIndex, RangeIndex, Series, type SeriesMetadata, type StorageBackend, type StoredSeries, type StreamOptions, type SeriesSummary,
 } from '@metaseries/core';
+import {
+  pathExists, ensureStoreDir, keyFromPythonStem, pythonStem, removeStaleTemps, withKeyLock, show, sliceByKeyRange, summarize,
+} from '@metaseries/core/backend-kit';
 import { commitDelete, commitPair, fsyncDir, recover, removeIfPresent, writeDurable } from './atomic.js';
 import { indexColumn, indexFromColumn, seriesFromColumns, valueColumn } from './columns.js';
 import { DATA_EXT, JOURNAL_SUFFIX, META_SUFFIX, pathsFor, plainStem, type StemPaths, stemOfDataFile, stemsFor, TEMP_SUFFIX, tempPath } from './files.js';

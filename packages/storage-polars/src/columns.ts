@@ -1,16 +1,10 @@
 import pl from 'nodejs-polars';
 import {
-  DatetimeIndex,
-  type Index,
-  MetaseriesError,
-  NumericIndex,
-  RangeIndex,
-  Series,
-  show,
-  StringIndex,
-  storageOf,
-  type Values,
+  DatetimeIndex, type Index, MetaseriesError, NumericIndex, RangeIndex, Series, StringIndex, type Values,
 } from '@metaseries/core';
+import {
+  show, storageOf,
+} from '@metaseries/core/backend-kit';
 
 /**
  * Column conversions between core `Series` parts and polars series. Datetimes are

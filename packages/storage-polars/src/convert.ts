@@ -1,5 +1,6 @@
 import pl from 'nodejs-polars';
-import { MetaseriesError, Series, type SeriesMetadata, show, TimeSeries } from '@metaseries/core';
+import { MetaseriesError, Series, type SeriesMetadata, TimeSeries } from '@metaseries/core';
+import { show } from '@metaseries/core/backend-kit';
 import { indexColumn, indexFromColumn, isTemporal, seriesFromColumns, valueColumn } from './columns.js';
 
 export interface ToPolarsOptions {

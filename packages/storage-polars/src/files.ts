@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { fileStem, pythonStem, pythonStemUsable, tempPath as sharedTempPath } from '@metaseries/core';
+import { fileStem, pythonStem, pythonStemUsable, tempPath as sharedTempPath } from '@metaseries/core/backend-kit';
 
 /**
  * File naming, as Python's PolarsAdapter: `<key with / replaced by _>.parquet` and

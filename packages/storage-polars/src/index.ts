@@ -1,4 +1,5 @@
-import { MetaseriesError, registerBackend, show, Storage } from '@metaseries/core';
+import { MetaseriesError, Storage } from '@metaseries/core';
+import { registerBackend, show } from '@metaseries/core/backend-kit';
 import { openPolarsBackend, type PolarsStoreOptions } from './native.js';
 
 export { PolarsBackend, type PolarsBackendOptions } from './backend.js';

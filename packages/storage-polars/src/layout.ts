@@ -1,4 +1,5 @@
-import { fractionDigitsFor, IndexMetadata, pandasTimestampText, pyFloatRepr, pyIntText, type Series, type SeriesMetadata } from '@metaseries/core';
+import { IndexMetadata, type Series, type SeriesMetadata } from '@metaseries/core';
+import { fractionDigitsFor, pandasTimestampText, pyFloatRepr, pyIntText } from '@metaseries/core/backend-kit';
 import { FORMAT_VERSION, type LayoutBlock } from './sidecar.js';
 
 /** The pandas name of a stored index column (what `to_parquet` would call it). */

@@ -1,5 +1,7 @@
 import pl from 'nodejs-polars';
-import { FileSegmentDriver, NumericIndex, SegmentStore, type SegmentFileFormat, type Series, show, type StorageBackend } from '@metaseries/core';
+import { NumericIndex, type Series, type StorageBackend } from '@metaseries/core';
+import type { SegmentFileFormat } from '@metaseries/core/backend-kit';
+import { FileSegmentDriver, SegmentStore, show } from '@metaseries/core/backend-kit';
 import { checkLayout, decodeSegmentFile, detectLayout, encodeSegmentFile, type FileStoreOptions } from '@metaseries/storage-parquet';
 import { PolarsBackend, type PolarsBackendOptions } from './backend.js';
 import { indexFromColumn, seriesFromColumns } from './columns.js';

@@ -1,5 +1,6 @@
 import { open, readFile } from 'node:fs/promises';
-import { dumpYaml, MetaseriesError, parseArchiveYaml, show, type SeriesMetadata } from '@metaseries/core';
+import { MetaseriesError, type SeriesMetadata } from '@metaseries/core';
+import { dumpYaml, parseArchiveYaml, show } from '@metaseries/core/backend-kit';
 
 /**
  * The `<stem>_meta.yaml` sidecar. Python's PolarsAdapter writes the series'

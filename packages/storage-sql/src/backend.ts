@@ -1,17 +1,9 @@
 import {
-  type BackendCapabilities,
-  SegmentStore,
-  type SegmentStoreOptions,
-  type LoadOptions,
-  MetaseriesError,
-  type Series,
-  type SeriesMetadata,
-  type SeriesSummary,
-  type StorageBackend,
-  type StoredSeries,
-  type StreamOptions,
-  show,
+  type BackendCapabilities, type SegmentStoreOptions, type LoadOptions, MetaseriesError, type Series, type SeriesMetadata, type SeriesSummary, type StorageBackend, type StoredSeries, type StreamOptions,
 } from '@metaseries/core';
+import {
+  SegmentStore, show,
+} from '@metaseries/core/backend-kit';
 import type { Knex } from 'knex';
 import { createKnex, type SqlConfig, type SqliteConfig } from './connect.js';
 import { type Driver, KnexDriver } from './driver.js';

@@ -1,4 +1,5 @@
-import { MetaseriesError, show } from '@metaseries/core';
+import { MetaseriesError } from '@metaseries/core';
+import { show } from '@metaseries/core/backend-kit';
 import knexFactory, { type Knex } from 'knex';
 import type { Dialect } from './schema.js';
 import type { LayoutName } from './layout.js';

@@ -6,7 +6,7 @@ import {
   RangeIndex,
   StringIndex,
 } from '@metaseries/core';
-import { parseDatetimeDtype, parsePandasTimestamp, parsePyNumber } from '@metaseries/core';
+import { parseDatetimeDtype, parsePandasTimestamp, parsePyNumber } from '@metaseries/core/backend-kit';
 
 /**
  * meteaudata's `IndexMetadata.extract_index_metadata(index).model_dump()` for one of our

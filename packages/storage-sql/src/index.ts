@@ -1,4 +1,5 @@
-import { registerBackend, Storage } from '@metaseries/core';
+import { Storage } from '@metaseries/core';
+import { registerBackend } from '@metaseries/core/backend-kit';
 import { SqlBackend, type SqlOptions } from './backend.js';
 
 export { SqlBackend, SqlSegmentStore } from './backend.js';

@@ -1,4 +1,4 @@
-import { parseLenientJson } from '@metaseries/core';
+import { parseLenientJson } from '@metaseries/core/backend-kit';
 
 const TOKEN = '\u0000metaseries-float:';
 

@@ -1,22 +1,14 @@
 import {
-  type BackendCapabilities,
-  fractionDigitsFor,
-  type Index,
-  type IndexMetadataDict,
-  MetaseriesError,
-  Series,
-  type SeriesMetadata,
-  show,
-  storageOf,
-  type StoredSeries,
-  toValues,
-  type Values,
+  type BackendCapabilities, type Index, type IndexMetadataDict, MetaseriesError, Series, type SeriesMetadata, type StoredSeries, type Values,
 } from '@metaseries/core';
+import {
+  fractionDigitsFor, show, storageOf, toValues,
+} from '@metaseries/core/backend-kit';
 import type { Conn, Driver, Param } from './driver.js';
 import { indexMetadataOf, rebuildIndexFromText } from './index-metadata.js';
 import { parseStoredJson, stringifyPythonJson } from './json.js';
 import { type Layout, lockKey, prefixFilter, sortKeys } from './layout.js';
-import { pandasTimestampText, pyFloatRepr, pyIntText } from '@metaseries/core';
+import { pandasTimestampText, pyFloatRepr, pyIntText } from '@metaseries/core/backend-kit';
 
 const T_DATA = 'time_series_data';
 const T_META = 'time_series_metadata';

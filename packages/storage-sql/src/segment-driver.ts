@@ -1,17 +1,9 @@
 import {
-  type CatalogRecord,
-  type CommitEntry,
-  decodeSegment,
-  encodeSegment,
-  parseLayout,
-  MetaseriesError,
-  type SegmentDriver,
-  type SegmentRef,
-  type Series,
-  type SnapshotRecord,
-  type VersionRecord,
-  show,
+  type CatalogRecord, type CommitEntry, MetaseriesError, type SegmentDriver, type SegmentRef, type Series, type SnapshotRecord, type VersionRecord,
 } from '@metaseries/core';
+import {
+  decodeSegment, encodeSegment, parseLayout, show,
+} from '@metaseries/core/backend-kit';
 import type { Knex } from 'knex';
 import { engineError } from './errors.js';
 import { parseStoredJson, stringifyPythonJson } from './json.js';

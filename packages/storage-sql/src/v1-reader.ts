@@ -1,16 +1,9 @@
 import {
-  DatetimeIndex,
-  type Index,
-  MetaseriesError,
-  NumericIndex,
-  RangeIndex,
-  Series,
-  type SeriesMetadata,
-  show,
-  storageOf,
-  StringIndex,
-  type Values,
+  DatetimeIndex, type Index, MetaseriesError, NumericIndex, RangeIndex, Series, type SeriesMetadata, StringIndex, type Values,
 } from '@metaseries/core';
+import {
+  show, storageOf,
+} from '@metaseries/core/backend-kit';
 import type { Knex } from 'knex';
 import { parseStoredJson } from './json.js';
 import { sortKeys } from './layout.js';

@@ -8,16 +8,11 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  bucketSeries,
-  planQuery,
-  createBackend,
-  DatetimeIndex,
-  MetaseriesError,
-  NumericIndex,
-  RangeIndex,
-  Series,
-  type SeriesMetadata,
+  createBackend, DatetimeIndex, MetaseriesError, NumericIndex, RangeIndex, Series, type SeriesMetadata,
 } from '@metaseries/core';
+import {
+  bucketSeries, planQuery,
+} from '@metaseries/core/backend-kit';
 import { MIGRATIONS, NATIVE_SCHEMA_VERSION, openSqlite, SqlBackend } from '@metaseries/storage-sql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/tmp.js';

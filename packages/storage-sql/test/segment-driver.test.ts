@@ -9,14 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  type CommitEntry,
-  layoutOf,
-  MetaseriesError,
-  type SegmentRef,
-  segmentStats,
-  Series,
-  type VersionRecord,
+  type CommitEntry, MetaseriesError, type SegmentRef, Series, type VersionRecord,
 } from '@metaseries/core';
+import {
+  layoutOf, segmentStats,
+} from '@metaseries/core/backend-kit';
 import { openSqlSegmentDriver, type SqlConfig, type SqlSegmentDriver } from '@metaseries/storage-sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, postgresAvailable, SKIP_POSTGRES_REASON, startPostgres } from '../../../test/support/postgres.js';

@@ -5,7 +5,7 @@ import { DataProvenance } from '../model/provenance.js';
 import { IndexMetadata } from '../model/index-metadata.js';
 import { Signal } from '../model/signal.js';
 import { TimeSeries } from '../model/time-series.js';
-import type { SeriesMetadata } from '../model/wire.js';
+import type { SeriesMetadata } from '../wire.js';
 import { formatFrequency, formatWall, parseFrequency, parseTimestampText, Series } from '../series/index.js';
 import { writeFileAtomic } from './atomic.js';
 import { commitFolderArchive, recoverFolderCommits } from './folder-commit.js';

@@ -14,6 +14,8 @@ import { isNanText, NumberColumn, parseDecimal, TextColumn } from './columns.js'
 import { DEFAULT_MISSING, detectCsv, detectFormat, type IngestDetection, splitLine } from './detect.js';
 import { type CheckedMapping, checkMapping, type IngestMapping, readMapping } from './mapping.js';
 import { type TimeParser, timeParser } from './time-formats.js';
+// Ingest saves through the facade's Dataset.saveAll.
+import '../facade/index.js';
 
 /** Where the text comes from: a file, a string, or any (async) iterable of text or bytes (Node streams are). */
 export type IngestSource = { path: string } | { text: string } | AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;

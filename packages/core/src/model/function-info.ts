@@ -1,5 +1,5 @@
 import { invalidInput, show } from '../errors.js';
-import type { FunctionInfoDict } from './wire.js';
+import type { FunctionInfoDict } from '../wire.js';
 
 export interface FunctionInfoInit {
   name: string;

@@ -3,7 +3,7 @@ import { formatFrequency, parseFrequency } from '../series/frequency.js';
 import { DatetimeIndex, type Index, NumericIndex, RangeIndex, StringIndex } from '../series/indexes.js';
 import { parseTimestampText, resolveParsed } from '../series/timestamp.js';
 import { canonicalJson } from './canonical.js';
-import type { IndexMetadataDict } from './wire.js';
+import type { IndexMetadataDict } from '../wire.js';
 
 const DATETIME_DTYPE = /^datetime64\[(ns|us|ms|s)(?:,\s*(.+))?\]$/;
 

@@ -1,13 +1,11 @@
 export * from './dataset.js';
-export * from './datetime.js';
 export * from './function-info.js';
 export * from './index-metadata.js';
 export * from './parameters.js';
-export type { Catalog, DatasetCatalogEntry, SignalCatalogEntry, StorageBinding } from './persistence.js';
-export { copyCatalog, readCatalog } from './persistence.js';
+export type { StorageBinding } from './binding.js';
 export * from './processing-step.js';
 export * from './processing-type.js';
 export * from './provenance.js';
 export * from './signal.js';
 export * from './time-series.js';
-export type * from './wire.js';
+export type * from '../wire.js';

@@ -4,7 +4,7 @@ import { nowIso, toIso } from './datetime.js';
 import { FunctionInfo } from './function-info.js';
 import { Parameters } from './parameters.js';
 import { isProcessingType, type ProcessingType } from './processing-type.js';
-import type { ProcessingStepDict } from './wire.js';
+import type { ProcessingStepDict } from '../wire.js';
 
 export interface ProcessingStepInit {
   type: ProcessingType;

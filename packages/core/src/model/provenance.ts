@@ -1,4 +1,4 @@
-import type { DataProvenanceDict } from './wire.js';
+import type { DataProvenanceDict } from '../wire.js';
 
 export interface DataProvenanceInit {
   sourceRepository?: string | null;

@@ -1,20 +1,13 @@
 import { MetaseriesError, invalidInput, show } from '../errors.js';
 import { incomingTsParts, makeTsName, maxNumbers, numberSignalName, parseTsName } from '../naming.js';
-import { processSignal } from '../process/signal-process.js';
-import type { ProcessOptions, Transform } from '../process/transform.js';
-import type { RefreshOptions, RefreshReport } from '../process/refresh.js';
-import type { Aggregation } from '../series/group-aggregate.js';
 import { Series } from '../series/series.js';
 import { seriesKey } from '../storage/keys.js';
 import { Storage } from '../storage/storage.js';
 import type { StorageBackend } from '../storage/backend.js';
-import type { SignalSaveOptions } from '../archive/signal-archive.js';
+import type { StorageBinding } from './binding.js';
 import { nowIso, toIso } from './datetime.js';
 import { DataProvenance, type DataProvenanceInit } from './provenance.js';
 import { TimeSeries } from './time-series.js';
-import { layoutOf } from '../storage/segments/layout.js';
-import { checkAfter, checkMergeable, spliceRange } from '../storage/segments/merge.js';
-import { type StorageBinding, commitSeries, loadSignalSeries, requireWritable, signalCatalogEntry } from './persistence.js';
 
 export interface SignalInit {
   /** `CODs` or `CODs#1`; `#1` is added when missing. Default `"signal"` (un-numbered, as Python). */
@@ -58,27 +51,6 @@ export class Signal {
     for (const item of data) this.addSeries(item, { strict: true });
     // Adding the initial data must not overwrite a last_updated the caller passed in.
     if (init.lastUpdated !== undefined) this.lastUpdated = toIso(init.lastUpdated, 'last_updated');
-  }
-
-  /**
-   * Save as a meteaudata archive: `<dir>/<name>.zip` (or a folder with `zip: false`) holding
-   * `<name>_metadata.yaml` and one CSV per series. Python's `Signal.load_from_directory` reads it.
-   * @example await cod.save('./out')   // → ./out/CODs#1.zip
-   */
-  async save(dir: string, options: SignalSaveOptions = {}): Promise<string> {
-    // Loaded on demand: the archive code imports this module.
-    const { saveSignal } = await import('../archive/signal-archive.js');
-    return saveSignal(this, dir, options);
-  }
-
-  /**
-   * Load a signal archive (zip or folder) written by metaseries or Python meteaudata.
-   * `name` may be omitted when the archive holds one signal.
-   * @example const cod = await Signal.load('./out/CODs#1.zip')
-   */
-  static async load(path: string, name?: string, options: import('../archive/signal-archive.js').ArchiveLoadOptions = {}): Promise<Signal> {
-    const { loadSignal } = await import('../archive/signal-archive.js');
-    return loadSignal(path, name, options);
   }
 
   /** Names of all series, in insertion order. */
@@ -144,49 +116,6 @@ export class Signal {
     return this;
   }
 
-  /**
-   * Run a transform on some of this signal's series and add its outputs, numbered by the
-   * naming rules, with the inputs' history plus the new steps. Everything is validated
-   * before the signal changes; with a backend and auto-save, only the new series are written.
-   */
-  process(inputNames: readonly string[], transform: Transform<undefined>, params?: undefined, options?: ProcessOptions): Promise<string[]>;
-  /** A transform that takes parameters must be given them. */
-  process<P>(inputNames: readonly string[], transform: Transform<P>, params: P, options?: ProcessOptions): Promise<string[]>;
-  async process<P>(inputNames: readonly string[], transform: Transform<P>, params?: P, options: ProcessOptions = {}): Promise<string[]> {
-    return processSignal(this, inputNames, transform, params as P, options);
-  }
-
-  /** Attach a backend (a StorageBackend or Storage). With `autoSave`, `process` writes what it creates. */
-  /**
-   * Bring derived series up to date with their inputs by replaying their recorded steps
-   * (all of them, or `tsName` and what it depends on). Same names, same history; with a
-   * store bound and auto-save on, changed series are written as new storage versions.
-   * @example await cod.append(nextDay); await cod.refresh();
-   */
-  async refresh(tsName?: string, options: RefreshOptions = {}): Promise<RefreshReport> {
-    const { refreshSignal } = await import('../process/refresh.js');
-    return refreshSignal(this, tsName, options);
-  }
-
-  /**
-   * A rollup: `tsName` aggregated into buckets of `every` as a new series of this signal
-   * — meteaudata's `resample` step (RESAMPLING, the aggregation in its parameters), so it
-   * shows in lineage, `refresh` keeps it current and Python reads it like any resampled
-   * series. Needs `@metaseries/processing` imported (it registers `resample`).
-   * @example const daily = await cod.rollup('COD#1_RAW#1', { every: '1D', agg: 'max' });   // COD#1_RESAMPLED-MAX#1
-   */
-  async rollup(tsName: string, options: { every: string; agg?: Aggregation; q?: number }): Promise<string> {
-    const { lookupTransform } = await import('../process/registry.js');
-    const resample = lookupTransform('resample', '0.1');
-    if (!resample) throw new MetaseriesError('UNSUPPORTED', 'rollup uses the resample transform of @metaseries/processing: import it once (import "@metaseries/processing")');
-    const parameters: Record<string, unknown> = { frequency: options?.every };
-    if (options?.agg !== undefined && options.agg !== 'mean') parameters.aggregation = options.agg;
-    if (options?.q !== undefined) parameters.q = options.q;
-    const { transform } = resample.fromParameters(parameters);
-    const [name] = await this.process([tsName], transform);
-    return name!;
-  }
-
   useBackend(backend: StorageBackend | Storage, options: { autoSave?: boolean; datasetName?: string } = {}): this {
     this.binding = { storage: Storage.from(backend), autoSave: options.autoSave ?? false, datasetName: options.datasetName ?? this.binding?.datasetName ?? 'default' };
     return this;
@@ -195,63 +124,6 @@ export class Signal {
   /** The key a series of this signal has in the backend. */
   storageKey(tsName: string): string {
     return seriesKey(this.binding?.datasetName ?? 'default', this.name, tsName);
-  }
-
-  /** Write every series (or only those not yet written, with `onlyChanged`). */
-  async saveAll(options: { onlyChanged?: boolean } = {}): Promise<void> {
-    const binding = requireBinding(this.binding, `signal ${show(this.name)}`);
-    requireWritable(binding, `Signal ${show(this.name)}`);
-    const items = [...this.timeSeries.values()].map((ts) => ({ signal: this as Signal, ts }));
-    await commitSeries(binding.storage, binding.datasetName, items, options.onlyChanged ?? false, (c) => {
-      c.signals[this.name] = signalCatalogEntry(this);
-    });
-  }
-
-  /**
-   * Add new raw points after the last ones of the signal's RAW series (the highest RAW#n).
-   * With a backend and auto-save the points are appended in the store at once (a Storage v2
-   * store rewrites only its last segment); the signal changes only if that succeeds.
-   * An overlap is INVALID_INPUT naming the first overlapping timestamp.
-   *
-   * @example await cod.append(Series.fromTimes(['2024-01-02 00:00'], [3.1], { tz: 'UTC' }));
-   */
-  async append(series: Series): Promise<string> {
-    if (!(series instanceof Series)) throw invalidInput(`Signal ${show(this.name)}: append needs a Series, got ${show(Object.prototype.toString.call(series))}`);
-    const raws = this.allTimeSeries.filter((n) => parseTsName(n).base.toUpperCase() === 'RAW');
-    if (raws.length === 0) throw invalidInput(`Signal ${show(this.name)} has no RAW series to append to; add one with addSeries`);
-    const name = raws.reduce((a, b) => (parseTsName(b).number > parseTsName(a).number ? b : a));
-    const ts = this.get(name);
-    const state = ts.storageState();
-    const binding = this.binding;
-    const storage = binding?.autoSave ? binding.storage : null;
-    if (binding && storage) requireWritable(binding, `Signal ${show(this.name)}`);
-    const key = this.storageKey(name);
-    const stored = storage !== null && state.savedTo.has(storage) && state.container.storageKey === key;
-    const current = state.container.peek() ?? (stored ? null : await ts.load());
-    if (current) {
-      const layout = layoutOf(current);
-      checkMergeable(layout, series, key, 'append');
-      checkAfter(layout, layout.keyed && current.length ? (current.index.values[current.length - 1] as number) : null, series, key);
-    }
-    if (stored) {
-      await storage.append(key, series.rename(name), ts.metadataDict());
-      if (current) state.container.set(spliceRange(current, Infinity, Infinity, series, layoutOf(current)).rename(name));
-    } else {
-      state.container.set(spliceRange(current!, Infinity, Infinity, series, layoutOf(current!)).rename(name));
-      ts.markChanged();
-      if (storage) await commitSeries(storage, binding!.datasetName, [{ signal: this, ts }], false, (c) => { c.signals[this.name] = signalCatalogEntry(this); });
-    }
-    this.touch();
-    return name;
-  }
-
-  /**
-   * Refresh from the backend: every stored series of this signal is attached lazily
-   * (metadata now, values on first use), including series only the backend has.
-   */
-  async loadAll(): Promise<this> {
-    await loadSignalSeries(requireBinding(this.binding, `signal ${show(this.name)}`), this);
-    return this;
   }
 
   /** @internal bump last_updated (Python forgets to on process/add/remove). */
@@ -264,13 +136,8 @@ export class Signal {
   }
 }
 
-function requireBinding(binding: StorageBinding | null, what: string): StorageBinding {
-  if (!binding) throw invalidInput(`No storage backend configured for ${what}. Call useBackend() first.`);
-  return binding;
-}
-
 /** Map the input names recorded by a series' steps through `mapping` (in place). */
-export function rewriteLineage(ts: TimeSeries, mapping: ReadonlyMap<string, string>): TimeSeries {
+function rewriteLineage(ts: TimeSeries, mapping: ReadonlyMap<string, string>): TimeSeries {
   if (!ts.processingSteps.some((step) => step.inputSeriesNames.some((n) => mapping.has(n)))) return ts;
   ts.replaceSteps(ts.processingSteps.map((step) =>
     step.inputSeriesNames.some((n) => mapping.has(n)) ? step.with({ inputSeriesNames: step.inputSeriesNames.map((n) => mapping.get(n) ?? n) }) : step,

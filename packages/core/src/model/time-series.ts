@@ -5,11 +5,10 @@ import type { EpochUnit } from '../series/timestamp.js';
 import type { AggregateRequest, AsOf, KeyRange, SeriesSummary } from '../storage/backend.js';
 import { SeriesContainer } from '../storage/container.js';
 import type { Storage } from '../storage/storage.js';
-import { canonicalJson } from './canonical.js';
 import { nowIso, toIso } from './datetime.js';
 import { IndexMetadata } from './index-metadata.js';
 import { ProcessingStep } from './processing-step.js';
-import type { SeriesMetadata } from './wire.js';
+import type { SeriesMetadata } from '../wire.js';
 
 export interface TimeSeriesInit {
   series: Series;
@@ -195,17 +194,4 @@ export class TimeSeries {
   toString(): string {
     return this.name;
   }
-}
-
-/** Remove repeated steps, keeping the first occurrence (how shared ancestry collapses). */
-export function dedupeSteps(steps: readonly ProcessingStep[]): ProcessingStep[] {
-  const seen = new Set<string>();
-  const out: ProcessingStep[] = [];
-  for (const s of steps) {
-    const k = canonicalJson(s.toDict());
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(s);
-  }
-  return out;
 }

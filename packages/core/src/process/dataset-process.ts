@@ -2,8 +2,8 @@ import { MetaseriesError, invalidInput, show } from '../errors.js';
 import { makeTsName, maxNumbers, nextNumber, parseSignalName, parseTsName } from '../naming.js';
 import type { Dataset } from '../model/dataset.js';
 import { Signal } from '../model/signal.js';
-import { dedupeSteps, TimeSeries } from '../model/time-series.js';
-import { checkCount, checkCustomNames } from './outputs.js';
+import { TimeSeries } from '../model/time-series.js';
+import { checkCount, checkCustomNames, dedupeSteps } from './outputs.js';
 import type { DatasetProcessOptions, DatasetTransform } from './transform.js';
 
 /** A copy of a signal sharing its (immutable) series, so a transform cannot change the dataset. */

@@ -1,3 +1,4 @@
+import { canonicalJson } from '../model/canonical.js';
 import { invalidInput, show } from '../errors.js';
 import { checkCustomName } from '../naming.js';
 import { ProcessingStep } from '../model/processing-step.js';
@@ -31,4 +32,17 @@ export function checkCount(names: readonly string[] | undefined, count: number, 
   if (names !== undefined && names.length !== count) {
     throw invalidInput(`${option} has ${names.length} names but the transform returned ${count} outputs`);
   }
+}
+
+/** Remove repeated steps, keeping the first occurrence (how shared ancestry collapses). */
+export function dedupeSteps(steps: readonly ProcessingStep[]): ProcessingStep[] {
+  const seen = new Set<string>();
+  const out: ProcessingStep[] = [];
+  for (const s of steps) {
+    const k = canonicalJson(s.toDict());
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(s);
+  }
+  return out;
 }

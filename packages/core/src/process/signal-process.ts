@@ -1,9 +1,9 @@
 import { invalidInput, show, MetaseriesError } from '../errors.js';
 import { makeTsName, maxNumbers, nextNumber, parseTsName } from '../naming.js';
-import { commitSeries, requireWritable, signalCatalogEntry } from '../model/persistence.js';
+import { commitSeries, requireWritable, signalCatalogEntry } from '../session/persistence.js';
 import type { Signal } from '../model/signal.js';
-import { dedupeSteps, TimeSeries } from '../model/time-series.js';
-import { checkCount, checkCustomNames, checkTransformOutputs } from './outputs.js';
+import { TimeSeries } from '../model/time-series.js';
+import { checkCount, checkCustomNames, checkTransformOutputs, dedupeSteps } from './outputs.js';
 import type { ProcessOptions, Transform } from './transform.js';
 
 /**

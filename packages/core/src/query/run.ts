@@ -1,5 +1,5 @@
 import { MetaseriesError, show } from '../errors.js';
-import type { SeriesMetadata } from '../model/wire.js';
+import type { SeriesMetadata } from '../wire.js';
 import type { Series } from '../series/series.js';
 import { toMicros } from '../series/timestamp.js';
 import { bucketSeries, emptyValue, fillColumn, reindex, unionLabels, type Buckets } from './engine.js';

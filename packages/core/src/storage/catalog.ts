@@ -1,5 +1,5 @@
 import { MetaseriesError, show } from '../errors.js';
-import type { DataProvenanceDict, SeriesMetadata } from '../model/wire.js';
+import type { DataProvenanceDict, SeriesMetadata } from '../wire.js';
 import { catalogKey } from './keys.js';
 import type { CatalogRecord } from './segments/driver.js';
 

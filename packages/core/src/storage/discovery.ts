@@ -1,5 +1,5 @@
 import { invalidInput, MetaseriesError, show } from '../errors.js';
-import type { DataProvenanceDict, SeriesMetadata } from '../model/wire.js';
+import type { DataProvenanceDict, SeriesMetadata } from '../wire.js';
 import type { QueryRange } from '../query/spec.js';
 import { US_PER_MS } from '../series/calendar.js';
 import { toMicros } from '../series/timestamp.js';

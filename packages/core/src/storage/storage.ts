@@ -1,5 +1,5 @@
 import { MetaseriesError, show } from '../errors.js';
-import type { SeriesMetadata } from '../model/wire.js';
+import type { SeriesMetadata } from '../wire.js';
 import type { Series } from '../series/series.js';
 import { aggregateSeries } from '../query/engine.js';
 import type { QueryResult } from '../query/result.js';

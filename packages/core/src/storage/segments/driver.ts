@@ -1,4 +1,4 @@
-import type { SeriesMetadata } from '../../model/wire.js';
+import type { SeriesMetadata } from '../../wire.js';
 import type { Series } from '../../series/series.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MetaseriesError, invalidInput, show } from '../../errors.js';
-import type { SeriesMetadata } from '../../model/wire.js';
+import type { SeriesMetadata } from '../../wire.js';
 import { Series } from '../../series/series.js';
 import { toMicros } from '../../series/timestamp.js';
 import { toValues } from '../../series/values.js';

@@ -7,21 +7,15 @@ import type { AsOf } from '../storage/backend.js';
 import { CATALOG_FIELD, catalogFromRecords, catalogRecords, parseCatalogMetadata, type Catalog, type SignalCatalogEntry } from '../storage/catalog.js';
 import type { SaveEntry } from '../storage/segments/store.js';
 import type { Storage } from '../storage/storage.js';
-import { nowIso } from './datetime.js';
-import { IndexMetadata } from './index-metadata.js';
-import { DataProvenance } from './provenance.js';
-import type { Signal } from './signal.js';
-import { TimeSeries } from './time-series.js';
-import type { DataProvenanceDict, SeriesMetadata } from './wire.js';
+import { nowIso } from '../model/datetime.js';
+import { IndexMetadata } from '../model/index-metadata.js';
+import { DataProvenance } from '../model/provenance.js';
+import type { Signal } from '../model/signal.js';
+import { TimeSeries } from '../model/time-series.js';
+import type { DataProvenanceDict, SeriesMetadata } from '../wire.js';
 
-/** Where a signal's series are stored, and whether `process` saves automatically. */
-export interface StorageBinding {
-  storage: Storage;
-  autoSave: boolean;
-  datasetName: string;
-  /** Set when the dataset was opened as of a past version or snapshot (read-only). */
-  asOf?: AsOf;
-}
+export type { StorageBinding } from '../model/binding.js';
+import type { StorageBinding } from '../model/binding.js';
 
 export type { Catalog, DatasetCatalogEntry, SignalCatalogEntry } from '../storage/catalog.js';
 

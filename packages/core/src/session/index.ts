@@ -1,0 +1,2 @@
+export type { Catalog, DatasetCatalogEntry, SignalCatalogEntry } from './persistence.js';
+export { copyCatalog, readCatalog } from './persistence.js';
