@@ -6,7 +6,8 @@
  *   npx tsc -b packages/core && npx tsx bench/codec-profile.ts [points]
  */
 import { crc32, inflateRawSync } from 'node:zlib';
-import { concatSegments, decodeSegment, encodeSegment, layoutOf, Series, DatetimeIndex } from '@metaseries/core';
+import { buildIndex, concatSegments, decodeSegment, encodeSegment, layoutOf, Series, DatetimeIndex } from '@metaseries/core';
+import { decodeDecimals, decodeIntegers } from '../packages/core/dist/storage/segments/numeric-codecs.js';
 
 const N = Number(process.argv[2] ?? 4_000_000);
 const SEG = 65_536;
@@ -20,7 +21,7 @@ function walk(n: number, decimals: number): Float64Array {
   return out;
 }
 const t0 = Date.UTC(2020, 0, 1);
-const regular = (v: Float64Array): Series => Series.regular(t0, 1_000_000, v, { tz: 'UTC' });
+const regular = (v: Float64Array): Series => Series.regular(t0, 1_000_000, v, { tz: 'UTC', freq: 's' });
 const nanRuns = walk(N, 2);
 for (let i = 0; i < N; i += 10_000) nanRuns.fill(Number.NaN, i, i + 2_000);
 const gapped = new Float64Array(N);
@@ -47,7 +48,7 @@ const ms = (f: () => void): number => {
 };
 
 console.log(`decode phases (best of 5), N = ${N.toLocaleString('en')}, segments of ${SEG}, node ${process.version} (shared machine: noisy)`);
-console.log('shape | B/pt | decode Mpt/s | inflate ms | crc ms | decode cols ms | concat ms | whole (decode+concat) Mpt/s');
+console.log('shape | B/pt | decodeSegment Mpt/s | inflate ms | crc ms | keys ms | values ms | index ms | decodeSegment ms | concat ms | decode+concat Mpt/s');
 for (const [name, series] of Object.entries(shapes)) {
   const layout = layoutOf(series);
   const blobs: Uint8Array[] = [];
@@ -57,10 +58,31 @@ for (const [name, series] of Object.entries(shapes)) {
   let bodies: Uint8Array[] = [];
   const inflate = ms(() => { bodies = blobs.map((b) => (b[3] === 1 ? inflateRawSync(b.subarray(8)) : b.subarray(8))); });
   const crc = ms(() => { for (const b of bodies) crc32(b); });
+  /** The two columns of a body: codec id, bytes (copied to whole words like the codec does). */
+  const columns = bodies.map((b) => {
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const n = dv.getUint32(0, true);
+    const cols: { codec: number; words: Uint32Array; bytes: Uint8Array }[] = [];
+    for (let c = 0, at = 4; c < 2; c++) {
+      const len = dv.getUint32(at + 1, true);
+      const bytes = b.subarray(at + 5, at + 5 + len);
+      const words = new Uint32Array(len >> 2);
+      if (len % 4 === 0) new Uint8Array(words.buffer).set(bytes);
+      cols.push({ codec: b[at]!, words, bytes });
+      at += 5 + len;
+    }
+    return { n, cols };
+  });
+  const decodeCol = (c: { codec: number; words: Uint32Array; bytes: Uint8Array }, n: number): unknown =>
+    c.codec === 3 ? decodeIntegers(c.words, n) : c.codec === 2 ? decodeDecimals(c.words, n) : c.codec === 1 ? new Float64Array(new Uint8Array(c.bytes).buffer) : new Uint8Array(c.bytes);
+  const keys = ms(() => { for (const { n, cols } of columns) decodeCol(cols[0]!, n); });
+  const vals = ms(() => { for (const { n, cols } of columns) decodeCol(cols[1]!, n); });
+  const keyArrays = columns.map(({ n, cols }) => decodeCol(cols[0]!, n) as Float64Array);
+  const index = ms(() => { for (const k of keyArrays) buildIndex(layout, k); });
   let parts: Series[] = [];
   const dec = ms(() => { parts = blobs.map((b) => decodeSegment(b, layout)); });
   let whole: Series | undefined;
   const cat = ms(() => { whole = concatSegments(parts, layout); });
   if (whole!.length !== N) throw new Error('lost points');
-  console.log(`${name} | ${(bytes / N).toFixed(3)} | ${(N / dec / 1e3).toFixed(1)} | ${inflate.toFixed(0)} | ${crc.toFixed(0)} | ${(dec - inflate - crc).toFixed(0)} | ${cat.toFixed(0)} | ${(N / (dec + cat) / 1e3).toFixed(1)}`);
+  console.log(`${name} | ${(bytes / N).toFixed(3)} | ${(N / dec / 1e3).toFixed(1)} | ${inflate.toFixed(0)} | ${crc.toFixed(0)} | ${keys.toFixed(0)} | ${vals.toFixed(0)} | ${index.toFixed(0)} | ${dec.toFixed(0)} | ${cat.toFixed(0)} | ${(N / (dec + cat) / 1e3).toFixed(1)}`);
 }

@@ -12,14 +12,21 @@ import { utcToWall } from './timezone.js';
  */
 export function firstOffFrequency(values: ArrayLike<number>, tz: string | null, freq: Frequency): number {
   const n = values.length;
-  if (values instanceof Float64Array) {
+  const fixed = fixedDurationUs(freq);
+  const typed = values instanceof Float64Array;
+  if (typed && fixed !== null && (freq.unit !== 'D' || tz === null)) {
+    // One pass on the way every valid index goes; on a miss, a NaT anywhere is reported first, as below.
+    const off = firstOffStep(values, fixed);
+    if (off < 0) return -1;
+    const nat = firstNaN(values);
+    return nat >= 0 ? nat : off;
+  }
+  if (typed) {
     const nat = firstNaN(values);
     if (nat >= 0) return nat;
   } else for (let i = 0; i < n; i++) if (values[i] !== values[i]) return i; // NaT
   if (n === 0) return -1;
-  const fixed = fixedDurationUs(freq);
   if (fixed !== null && (freq.unit !== 'D' || tz === null)) {
-    if (values instanceof Float64Array) return firstOffStep(values, fixed);
     for (let i = 1; i < n; i++) if (values[i]! - values[i - 1]! !== fixed) return i;
     return -1;
   }
@@ -53,7 +60,9 @@ function firstNaN(values: Float64Array): number {
 
 function firstOffStep(values: Float64Array, step: number): number {
   const n = values.length;
+  if (n === 0) return -1;
   let prev = values[0]!;
+  if (prev !== prev) return 0;
   for (let i = 1; i < n; i++) {
     const v = values[i]!;
     if (v - prev !== step) return i;

@@ -102,9 +102,10 @@ export function encodeDecimals(f64: Float64Array): DecimalEncoding {
   return { words: bw.finish(), exponent: e, exceptions: exc.length };
 }
 
-export function decodeDecimals(words: Uint32Array, n: number): Float64Array {
-  const out = new Float64Array(n);
-  const bits = new Uint32Array(out.buffer);
+/** Decode `n` values into `out` (fresh by default; a subarray of a whole read's array otherwise). */
+export function decodeDecimals(words: Uint32Array, n: number, out: Float64Array = new Float64Array(n)): Float64Array {
+  if (out.length !== n) throw new CodecError(`decimal column of ${n} values decoded into ${out.length}`);
+  const bits = new Uint32Array(out.buffer, out.byteOffset, 2 * n);
   const br = new BitReader(words);
   const e = br.read(5);
   if (e > MAX_E) throw new CodecError(`decimal exponent ${e} out of range`);
@@ -194,8 +195,8 @@ export function encodeIntegers(keys: Float64Array): Uint32Array | null {
   return bw.finish();
 }
 
-export function decodeIntegers(words: Uint32Array, n: number): Float64Array {
-  const out = new Float64Array(n);
+export function decodeIntegers(words: Uint32Array, n: number, out: Float64Array = new Float64Array(n)): Float64Array {
+  if (out.length !== n) throw new CodecError(`key column of ${n} keys decoded into ${out.length}`);
   const br = new BitReader(words);
   let k = readSigned(br);
   if (n > 0) out[0] = k;
