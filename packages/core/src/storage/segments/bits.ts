@@ -136,6 +136,21 @@ export class BitReader {
     this.pos = pos;
   }
 
+  /** Position in bits from the start (for the fused decode loops of numeric-codecs.ts). */
+  get bitPosition(): number {
+    return this.w * 32 + this.pos;
+  }
+
+  /** Move to bit `p` (≤ 32 × word count), after a fused loop consumed bits itself. */
+  seekBit(p: number): void {
+    this.w = Math.floor(p / 32);
+    this.pos = p - this.w * 32;
+  }
+
+  get words(): Uint32Array {
+    return this.buf;
+  }
+
   /** Words consumed so far (for bounds checks on damaged input). */
   get wordsRead(): number {
     return this.w + (this.pos > 0 ? 1 : 0);
