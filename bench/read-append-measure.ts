@@ -32,34 +32,38 @@ function walk(from: number, n: number, seed: number): Series {
   return Series.regular(T0_MS + from * 1000, 1_000_000, v, { name: 'S#1_RAW#1', tz: 'UTC', freq: 's' });
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+/** Wall and CPU (user + system) ms of one call: on a shared machine CPU time is the steadier figure. */
+async function timed(f: () => Promise<unknown>, wall: number[], cpu: number[]): Promise<void> {
+  const c = process.cpuUsage(), t = performance.now();
+  await f();
+  wall.push(performance.now() - t);
+  const d = process.cpuUsage(c);
+  cpu.push((d.user + d.system) / 1000);
+}
 
 console.log(`N = ${N.toLocaleString('en')}, node ${process.version}, medians of ${REPS} (shared 2-core machine: noisy)`);
-console.log('store | full read s (Mpt/s) | append 1 day ms | append 1 h ms');
+console.log('store | full read wall s (Mpt/s) | full read CPU s (Mpt/s) | append 1 day ms wall / CPU | append 1 h ms wall / CPU');
 try {
   for (const url of urls) {
     const store = await createBackend(url);
     await store.clear();
     await store.save(KEY, walk(0, N, 1), META);
     let length = N;
-    const reads: number[] = [], days: number[] = [], hours: number[] = [];
+    const reads: number[] = [], days: number[] = [], hours: number[] = [], readsCpu: number[] = [], daysCpu: number[] = [], hoursCpu: number[] = [];
     for (let r = 0; r < REPS; r++) {
-      let t = performance.now();
-      const got = await store.load(KEY);
-      reads.push(performance.now() - t);
-      if (got.series.length !== length) throw new Error(`read ${got.series.length} of ${length}`);
+      await timed(async () => {
+        const got = await store.load(KEY);
+        if (got.series.length !== length) throw new Error(`read ${got.series.length} of ${length}`);
+      }, reads, readsCpu);
       const day = walk(length, 86_400, r + 2);
-      t = performance.now();
-      await store.append(KEY, day);
-      days.push(performance.now() - t);
+      await timed(() => store.append(KEY, day), days, daysCpu);
       length += 86_400;
       const hour = walk(length, 3600, r + 20);
-      t = performance.now();
-      await store.append(KEY, hour);
-      hours.push(performance.now() - t);
+      await timed(() => store.append(KEY, hour), hours, hoursCpu);
       length += 3600;
     }
-    const read = median(reads) / 1000;
-    console.log(`${url.split(':')[0]} | ${read.toFixed(2)} (${(N / read / 1e6).toFixed(1)}) | ${median(days).toFixed(1)} | ${median(hours).toFixed(1)}`);
+    const read = median(reads) / 1000, readCpu = median(readsCpu) / 1000;
+    console.log(`${url.split(':')[0]} | ${read.toFixed(2)} (${(N / read / 1e6).toFixed(1)}) | ${readCpu.toFixed(2)} (${(N / readCpu / 1e6).toFixed(1)}) | ${median(days).toFixed(1)} / ${median(daysCpu).toFixed(1)} | ${median(hours).toFixed(1)} / ${median(hoursCpu).toFixed(1)}`);
     await store.close();
   }
 } finally {
