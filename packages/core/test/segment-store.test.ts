@@ -110,6 +110,31 @@ describe('SegmentStore', () => {
     expect((await store.load('d/B#1/RAW#1')).series.equals(b)).toBe(true);
   });
 
+  it('whole reads decode blobs into one allocation: range, int64 and zoned keys with a frequency; damage named', async () => {
+    const driver = new MemoryDriver();
+    const store = new SegmentStore(driver, { segmentSize: 3 });
+    const values = Float64Array.from({ length: 70 }, (_, i) => (i % 9 === 0 ? -0 : i / 7));
+    const cases = [
+      new Series({ index: new RangeIndex(5, 5 + 70 * 3, 3, 'r'), values, name: 'R' }),
+      new Series({ index: new NumericIndex(Float64Array.from({ length: 70 }, (_, i) => i * i - 2 ** 40), 'int64', 'k'), values, name: 'N' }),
+      new Series({ index: new DatetimeIndex(Float64Array.from({ length: 70 }, (_, i) => T0 + i * MIN), { tz: 'Europe/Paris', freq: 'min', name: 't' }), values, name: 'D' }),
+    ];
+    for (const [i, s] of cases.entries()) {
+      await store.save(`d/S${i}#1/RAW#1`, s, meta(s));
+      const back = (await store.load(`d/S${i}#1/RAW#1`)).series;
+      expect(back.equals(s)).toBe(true);
+      expect(back.index.kind).toBe(s.index.kind);
+      expect(Object.is((back.values as Float64Array)[9], -0)).toBe(true);
+    }
+    const segs = await store.segments('d/S2#1/RAW#1');
+    expect(segs.length).toBeGreaterThan(16);
+    const bytes = driver.segmentBytes('d/S2#1/RAW#1', segs[20]!.id)!;
+    bytes[bytes.length - 2] ^= 0xff;
+    const err = await expectError(store.load('d/S2#1/RAW#1'), 'CORRUPT_DATA', segs[20]!.id);
+    expect(err.message).toContain('version 1');
+    expect(err.message).toContain('"d/S2#1/RAW#1"');
+  });
+
   it('statistics describe a version without decoding', async () => {
     const store = new SegmentStore(new MemoryDriver(), { segmentSize: 3 });
     await store.save('d/X#1/RAW#1', pts(0, 7, (i) => (i === 3 ? Number.NaN : i)), meta(pts(0, 7)));

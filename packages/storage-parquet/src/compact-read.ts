@@ -40,6 +40,19 @@ class Bytes {
 /** LSB-first bit-packed values of width `w` (≤ 44 so a Number buffer stays exact). */
 function unpack(b: Uint8Array, offset: number, count: number, w: number, out: Float64Array | Uint32Array, at: number): void {
   if (w === 0) { out.fill(0, at, at + count); return; }
+  if (w <= 24) {
+    // int32 bit buffer: before a refill it holds < w ≤ 24 bits, so a byte shifted in stays below 2^31
+    // (the float path below costs a division and a modulo per value: most of a Parquet store's read time).
+    const mask = (1 << w) - 1;
+    let buffer = 0, bits = 0, pos = offset;
+    for (let i = 0; i < count; i++) {
+      while (bits < w) { buffer |= b[pos++]! << bits; bits += 8; }
+      out[at + i] = buffer & mask;
+      buffer >>>= w;
+      bits -= w;
+    }
+    return;
+  }
   let buffer = 0, bits = 0, pos = offset;
   const mod = 2 ** w;
   for (let i = 0; i < count; i++) {

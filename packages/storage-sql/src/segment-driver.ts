@@ -118,6 +118,13 @@ export class SqlSegmentDriver implements SegmentDriver {
   async readSegments(key: string, refs: readonly SegmentRef[], layout: Record<string, unknown>): Promise<Series[]> {
     if (refs.length === 0) return [];
     const seriesLayout = parseLayout(layout);
+    const blobs = await this.readSegmentBlobs(key, refs);
+    return refs.map((ref, i) => decodeSegment(blobs[i]!, seriesLayout, `segment ${show(ref.id)} of key ${show(key)}`));
+  }
+
+  /** The codec blobs of `refs`, in order (a whole read decodes them into its final arrays). */
+  async readSegmentBlobs(key: string, refs: readonly SegmentRef[]): Promise<Uint8Array[]> {
+    if (refs.length === 0) return [];
     const ids = refs.map((r) => r.id);
     const found = new Map<string, Buffer>();
     await this.retrying('readSegments', key, async () => {
@@ -129,7 +136,7 @@ export class SqlSegmentDriver implements SegmentDriver {
     return refs.map((ref) => {
       const blob = found.get(ref.id);
       if (!blob) throw new MetaseriesError('CORRUPT_DATA', `Key ${show(key)}: segment ${show(ref.id)} is missing from ${T.segments}`, { backend: this.kind });
-      return decodeSegment(blob, seriesLayout, `segment ${show(ref.id)} of key ${show(key)}`);
+      return blob;
     });
   }
 

@@ -183,14 +183,14 @@ function unwrap(bytes: Uint8Array): Uint8Array {
   if (bytes.length < HEADER || bytes[0] !== MAGIC0 || bytes[1] !== MAGIC1) throw new CodecError('not a metaseries segment (bad magic bytes)');
   if (bytes[2] !== SEGMENT_FORMAT_VERSION) throw new CodecError(`segment format version ${bytes[2]} is not readable by this version of metaseries (reads ${SEGMENT_FORMAT_VERSION})`);
   const payload = bytes.subarray(HEADER);
-  const body = bytes[3] === 1 ? new Uint8Array(inflateRawSync(payload)) : bytes[3] === 0 ? payload : null;
+  const body = bytes[3] === 1 ? inflateRawSync(payload) : bytes[3] === 0 ? payload : null; // a Buffer is a Uint8Array: no copy
   if (!body) throw new CodecError(`unknown compression ${bytes[3]}`);
   const expected = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
   if (crc32(body) !== expected) throw new CodecError('checksum mismatch');
   return body;
 }
 
-function decodeBody(body: Uint8Array, layout: SeriesLayout): Series {
+function columnsOf(body: Uint8Array): { n: number; keyCol: Column; valueCol: Column } {
   const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);
   if (body.length < 14) throw new CodecError('body truncated');
   const n = dv.getUint32(0, true);
@@ -204,7 +204,48 @@ function decodeBody(body: Uint8Array, layout: SeriesLayout): Series {
     columns.push({ codec, bytes: body.subarray(at + 5, at + 5 + len) });
     at += 5 + len;
   }
-  const [keyCol, valueCol] = columns as [Column, Column];
+  return { n, keyCol: columns[0]!, valueCol: columns[1]! };
+}
+
+/** Where `decodeSegmentInto` writes: the arrays of a whole read, from position `at`. */
+export interface DecodeTarget {
+  keys: Float64Array;
+  values: Float64Array | Uint8Array;
+  at: number;
+}
+
+/**
+ * Decode a blob straight into the arrays of a whole read (keyed layouts with numeric or
+ * bool values): no per-segment arrays, index or series, no copy afterwards. Returns the
+ * number of points written at `target.at`; the caller advances it. Damage is
+ * CORRUPT_DATA naming `what`, as for `decodeSegment`.
+ */
+export function decodeSegmentInto(bytes: Uint8Array, layout: SeriesLayout, target: DecodeTarget, what = 'segment'): number {
+  try {
+    const { n, keyCol, valueCol } = columnsOf(unwrap(bytes));
+    const at = target.at;
+    if (at + n > target.keys.length || at + n > target.values.length) throw new CodecError(`${n} points do not fit at position ${at} of ${target.keys.length}`);
+    const keys = target.keys.subarray(at, at + n);
+    if (keyCol.codec === ColumnCodec.RANGE) {
+      const f = decodeF64Raw(keyCol.bytes, 2);
+      const start = f[0]!, step = f[1]!;
+      for (let i = 0; i < n; i++) keys[i] = start + i * step;
+    } else if (keyCol.codec === ColumnCodec.STRINGS) throw new CodecError('string keys cannot be decoded into numeric keys');
+    else decodeFloats(keyCol, n, keys);
+    if (target.values instanceof Uint8Array) {
+      if (valueCol.codec !== ColumnCodec.BOOL || valueCol.bytes.length !== n) throw new CodecError('bool column does not match');
+      target.values.set(valueCol.bytes, at);
+    } else decodeFloats(valueCol, n, target.values.subarray(at, at + n));
+    return n;
+  } catch (e) {
+    if (e instanceof MetaseriesError) throw e;
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new MetaseriesError('CORRUPT_DATA', `Damaged ${what}: ${reason}`, { cause: e });
+  }
+}
+
+function decodeBody(body: Uint8Array, layout: SeriesLayout): Series {
+  const { n, keyCol, valueCol } = columnsOf(body);
   let index;
   switch (keyCol.codec) {
     case ColumnCodec.RANGE: {
@@ -230,28 +271,28 @@ function decodeBody(body: Uint8Array, layout: SeriesLayout): Series {
   return new SeriesClass({ index, values, name: layout.name, dtype: layout.dtype });
 }
 
-function decodeFloats(col: Column, n: number): Float64Array {
+function decodeFloats(col: Column, n: number, out?: Float64Array): Float64Array {
   switch (col.codec) {
     case ColumnCodec.F64_RAW:
-      return decodeF64Raw(col.bytes, n);
+      return decodeF64Raw(col.bytes, n, out);
     case ColumnCodec.F64_DECIMAL:
-      return decodeDecimals(wordsOf(col.bytes), n);
+      return decodeDecimals(wordsOf(col.bytes), n, out);
     case ColumnCodec.INT_KEYS:
-      return decodeIntegers(wordsOf(col.bytes), n);
+      return decodeIntegers(wordsOf(col.bytes), n, out);
     default:
       throw new CodecError(`unknown numeric column codec ${col.codec}`);
   }
 }
 
-function decodeF64Raw(bytes: Uint8Array, n: number): Float64Array {
+function decodeF64Raw(bytes: Uint8Array, n: number, out: Float64Array = new Float64Array(n)): Float64Array {
   if (bytes.length !== n * 8) throw new CodecError(`float column has ${bytes.length} bytes for ${n} values`);
-  const out = new Float64Array(n);
-  new Uint8Array(out.buffer).set(bytes);
+  new Uint8Array(out.buffer, out.byteOffset, 8 * n).set(bytes);
   return out;
 }
 
 function wordsOf(bytes: Uint8Array): Uint32Array {
   if (bytes.length % 4 !== 0) throw new CodecError('bit-packed column is not whole words');
+  if (bytes.byteOffset % 4 === 0) return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   const out = new Uint32Array(bytes.length / 4);
   new Uint8Array(out.buffer).set(bytes);
   return out;

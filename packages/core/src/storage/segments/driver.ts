@@ -121,6 +121,12 @@ export interface SegmentDriver {
     range?: { from?: number; to?: number },
   ): Promise<Series[]>;
 
+  /**
+   * Optional, for drivers that store core's codec blobs (memory, SQL): the blobs of `refs`
+   * in order, undecoded, so a whole read decodes them straight into its final arrays
+   * (`decodeSegmentInto`). A missing segment → CORRUPT_DATA naming key and id.
+   */
+  readSegmentBlobs?(key: string, refs: readonly SegmentRef[]): Promise<Uint8Array[]>;
   /** Head version of `key` (a tombstone counts), or null when never written. */
   head(key: string): Promise<number | null>;
   /** One version; undefined when absent (never written or pruned). */

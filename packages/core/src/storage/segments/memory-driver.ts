@@ -34,12 +34,17 @@ export class MemoryDriver implements SegmentDriver {
   }
 
   async readSegments(key: string, refs: readonly SegmentRef[], layout: Record<string, unknown>): Promise<Series[]> {
-    const state = this.keys.get(key);
     const parsed = parseLayout(layout);
+    const blobs = await this.readSegmentBlobs(key, refs);
+    return refs.map((ref, i) => decodeSegment(blobs[i]!, parsed, `segment ${show(ref.id)} of ${show(key)}`));
+  }
+
+  async readSegmentBlobs(key: string, refs: readonly SegmentRef[]): Promise<Uint8Array[]> {
+    const state = this.keys.get(key);
     return refs.map((ref) => {
       const stored = state?.segments.get(ref.id);
       if (!stored) throw new MetaseriesError('CORRUPT_DATA', `Segment ${show(ref.id)} of ${show(key)} is missing`, { backend: this.kind });
-      return decodeSegment(stored.bytes, parsed, `segment ${show(ref.id)} of ${show(key)}`);
+      return stored.bytes;
     });
   }
 

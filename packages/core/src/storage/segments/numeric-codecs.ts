@@ -102,9 +102,41 @@ export function encodeDecimals(f64: Float64Array): DecimalEncoding {
   return { words: bw.finish(), exponent: e, exceptions: exc.length };
 }
 
-export function decodeDecimals(words: Uint32Array, n: number): Float64Array {
-  const out = new Float64Array(n);
-  const bits = new Uint32Array(out.buffer);
+/** Decode `n` values into `out` (fresh by default; a subarray of a whole read's array otherwise). */
+/**
+ * The decode hot loop, fused: read `count` zigzag deltas of `w` ≤ 31 bits, accumulate,
+ * divide by 10^e. Each value is cut from a 32-bit window over two words, so there is no
+ * branch per value; `(x >>> 1) >>> (31 - sh)` is `x >>> (32 - sh)` but 0 when sh = 0
+ * (a JS shift by 32 would shift by 0). Returns the last integer.
+ */
+function addDecimalDeltas(br: BitReader, w: number, count: number, out: Float64Array, at: number, k: number, p: number): number {
+  const buf = br.words;
+  let bit = br.bitPosition;
+  const end = bit + w * count;
+  if (end > buf.length * 32) throw new CodecError(`bit-packed block of ${count} × ${w} bits runs past the end`);
+  if (end + 64 > 2 ** 31) {
+    // offsets past int32 range (segments of hundreds of millions of points): the plain reader
+    const z = new Float64Array(count);
+    br.unpack(w, count, z);
+    for (let j = 0; j < count; j++) out[at + j] = (k += unzigzag(z[j]!)) / p;
+    return k;
+  }
+  const last = buf.length - 1, right = 32 - w;
+  for (let j = 0; j < count; j++) {
+    const wi = bit >>> 5, sh = bit & 31;
+    const next = wi < last ? buf[wi + 1]! : 0;
+    const zz = (((buf[wi]! << sh) | ((next >>> 1) >>> (31 - sh))) >>> right) | 0;
+    k += (zz >>> 1) ^ -(zz & 1);
+    out[at + j] = k / p;
+    bit += w;
+  }
+  br.seekBit(bit);
+  return k;
+}
+
+export function decodeDecimals(words: Uint32Array, n: number, out: Float64Array = new Float64Array(n)): Float64Array {
+  if (out.length !== n) throw new CodecError(`decimal column of ${n} values decoded into ${out.length}`);
+  const bits = new Uint32Array(out.buffer, out.byteOffset, 2 * n);
   const br = new BitReader(words);
   const e = br.read(5);
   if (e > MAX_E) throw new CodecError(`decimal exponent ${e} out of range`);
@@ -113,13 +145,25 @@ export function decodeDecimals(words: Uint32Array, n: number): Float64Array {
   if (nexc > n) throw new CodecError(`${nexc} exceptions for ${n} values`);
   let k = readSigned(br);
   if (n > 0) out[0] = k / p;
+  const z = new Float64Array(MB);
   for (let b = 1; b < n; b += MB) {
-    const end = Math.min(n, b + MB);
+    const count = Math.min(n - b, MB);
     const w = br.read(6);
     if (w > 53) throw new CodecError(`bit width ${w} out of range`);
-    for (let j = b; j < end; j++) {
-      k += unzigzag(br.readWide(w));
-      out[j] = k / p;
+    if (w === 0) {
+      out.fill(k / p, b, b + count);
+      continue;
+    }
+    if (w <= 31) {
+      k = addDecimalDeltas(br, w, count, out, b, k, p);
+      continue;
+    }
+    br.unpack(w, count, z);
+    {
+      for (let j = 0; j < count; j++) {
+        k += unzigzag(z[j]!);
+        out[b + j] = k / p;
+      }
     }
   }
   for (let x = 0; x < nexc; x++) {
@@ -179,8 +223,8 @@ export function encodeIntegers(keys: Float64Array): Uint32Array | null {
   return bw.finish();
 }
 
-export function decodeIntegers(words: Uint32Array, n: number): Float64Array {
-  const out = new Float64Array(n);
+export function decodeIntegers(words: Uint32Array, n: number, out: Float64Array = new Float64Array(n)): Float64Array {
+  if (out.length !== n) throw new CodecError(`key column of ${n} keys decoded into ${out.length}`);
   const br = new BitReader(words);
   let k = readSigned(br);
   if (n > 0) out[0] = k;
@@ -202,13 +246,28 @@ export function decodeIntegers(words: Uint32Array, n: number): Float64Array {
     const g = br.read(32);
     let d = readSigned(br);
     if (n > 1) out[1] = k += d * g;
+    const z = new Float64Array(MB);
     for (let b = 2; b < n; b += MB) {
-      const end = Math.min(n, b + MB);
+      const count = Math.min(n - b, MB);
       const w = br.read(6);
       if (w > 53) throw new CodecError(`bit width ${w} out of range`);
-      for (let j = b; j < end; j++) {
-        d += unzigzag(br.readWide(w));
-        out[j] = k += d * g;
+      if (w === 0) {
+        const step = d * g;
+        for (let j = 0; j < count; j++) out[b + j] = k += step;
+        continue;
+      }
+      br.unpack(w, count, z);
+      if (w <= 31) {
+        for (let j = 0; j < count; j++) {
+          const zz = z[j]! | 0;
+          d += (zz >>> 1) ^ -(zz & 1);
+          out[b + j] = k += d * g;
+        }
+      } else {
+        for (let j = 0; j < count; j++) {
+          d += unzigzag(z[j]!);
+          out[b + j] = k += d * g;
+        }
       }
     }
   } else throw new CodecError(`unknown key mode ${mode}`);

@@ -17,7 +17,7 @@ import type {
   StreamOptions,
 } from '../backend.js';
 import { sliceByKeyRange } from '../slice.js';
-import { segmentStats } from './codec.js';
+import { decodeSegmentInto, segmentStats } from './codec.js';
 import type { CatalogRecord, CommitEntry, SegmentDriver, SegmentRef, SegmentStats, SnapshotRecord, VersionOperation, VersionRecord } from './driver.js';
 import { fromJsonSafe, toJsonSafe } from './json-safe.js';
 import { buildIndex, concatSegments, layoutOf, parseLayout, type SeriesLayout } from './layout.js';
@@ -664,6 +664,23 @@ export class SegmentStore implements StorageBackend {
     const keys = new Float64Array(total);
     const values = storageOf(layout.dtype) === 'bool' ? new Uint8Array(total) : new Float64Array(total);
     let at = 0;
+    const readBlobs = this.driver.readSegmentBlobs?.bind(this.driver);
+    if (readBlobs) {
+      // Codec blobs decode straight into the result: no per-segment arrays, no copy.
+      const target = { keys, values, at: 0 };
+      for (let b = 0; b < record.segments.length; b += READ_BATCH) {
+        const refs = record.segments.slice(b, b + READ_BATCH);
+        await this.inVersion(key, record, async () => {
+          const blobs = await readBlobs(key, refs);
+          refs.forEach((ref, i) => {
+            const n = decodeSegmentInto(blobs[i]!, layout, target, `segment ${show(ref.id)} of ${show(key)}`);
+            if (n !== ref.count) throw this.countMismatch(key, record, ref, n);
+            target.at += n;
+          });
+        });
+      }
+      return new Series({ index: buildIndex(layout, keys), values, name: layout.name, dtype: layout.dtype });
+    }
     for (let b = 0; b < record.segments.length; b += READ_BATCH) {
       const parts = await this.readRefs(key, record, record.segments.slice(b, b + READ_BATCH), layout);
       for (const part of parts) {
@@ -677,23 +694,29 @@ export class SegmentStore implements StorageBackend {
 
   private async readRefs(key: string, record: VersionRecord, refs: readonly SegmentRef[], layout: SeriesLayout, range?: KeyRange): Promise<Series[]> {
     if (refs.length === 0) return [];
-    let parts: Series[];
+    const parts = await this.inVersion(key, record, () => this.driver.readSegments(key, refs, layout as unknown as Record<string, unknown>, range));
+    if (!range) {
+      for (let i = 0; i < refs.length; i++) {
+        if (parts[i]?.length !== refs[i]!.count) throw this.countMismatch(key, record, refs[i]!, parts[i]?.length ?? 0);
+      }
+    }
+    return parts;
+  }
+
+  /** Run a segment read; CORRUPT_DATA from it also names the version being read. */
+  private async inVersion<T>(key: string, record: VersionRecord, read: () => Promise<T>): Promise<T> {
     try {
-      parts = await this.driver.readSegments(key, refs, layout as unknown as Record<string, unknown>, range);
+      return await read();
     } catch (e) {
       if (e instanceof MetaseriesError && e.code === 'CORRUPT_DATA') {
         throw new MetaseriesError('CORRUPT_DATA', `${e.message} (reading version ${record.version} of ${show(key)})`, { backend: this.kind, cause: e });
       }
       throw e;
     }
-    if (!range) {
-      for (let i = 0; i < refs.length; i++) {
-        if (parts[i]?.length !== refs[i]!.count) {
-          throw new MetaseriesError('CORRUPT_DATA', `Segment ${show(refs[i]!.id)} of ${show(key)} (version ${record.version}) holds ${parts[i]?.length ?? 0} points, its statistics say ${refs[i]!.count}`, { backend: this.kind });
-        }
-      }
-    }
-    return parts;
+  }
+
+  private countMismatch(key: string, record: VersionRecord, ref: SegmentRef, got: number): MetaseriesError {
+    return new MetaseriesError('CORRUPT_DATA', `Segment ${show(ref.id)} of ${show(key)} (version ${record.version}) holds ${got} points, its statistics say ${ref.count}`, { backend: this.kind });
   }
 
   private async withLocks<T>(keys: readonly string[], body: () => Promise<T>): Promise<T> {
