@@ -2,9 +2,10 @@ import { MetaseriesError, show } from '../errors.js';
 import type { SeriesMetadata } from '../model/wire.js';
 import type { Series } from '../series/series.js';
 import { aggregateSeries } from '../query/engine.js';
-import type { QueryResult } from '../query/result.js';
+import type { Buckets } from '../query/engine.js';
+import type { QueryResult, QuerySource } from '../query/result.js';
 import { runQuery } from '../query/run.js';
-import { planQuery, type QueryOptions } from '../query/spec.js';
+import { planQuery, type QueryOptions, type QueryPlan } from '../query/spec.js';
 import {
   type AsOf,
   type AggregateRequest,
@@ -315,6 +316,16 @@ export class Storage {
       for (const key of Array.isArray(options?.series) ? options.series : []) validateKey(key, this.kind);
       return runQuery(this, options);
     });
+  }
+
+  /**
+   * @internal the pushdown hook of `query` (`QueryReader.queryBuckets`): the backend's
+   * answer when it declares `capabilities.aggregation`, else null (JS).
+   */
+  queryBuckets(key: string, plan: QueryPlan, range: KeyRange | undefined): Promise<{ buckets: Buckets; source: QuerySource } | null> {
+    const backend = this.backend;
+    if (!this.capabilities.aggregation || !backend.queryBuckets) return Promise.resolve(null);
+    return this.run('query', key, () => backend.queryBuckets!(key, plan, range));
   }
 
   /** Length, dtype and first/last key of every stored series under `prefix`. */
