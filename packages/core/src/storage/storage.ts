@@ -1,11 +1,11 @@
 import { MetaseriesError, show } from '../errors.js';
 import type { SeriesMetadata } from '../model/wire.js';
 import type { Series } from '../series/series.js';
-import { aggregateSeries } from '../query/engine.js';
+import { aggregatePlan, aggregateSeries, bucketsToSeries } from '../query/engine.js';
 import type { Buckets } from '../query/engine.js';
 import type { QueryResult, QuerySource } from '../query/result.js';
 import { runQuery } from '../query/run.js';
-import { planQuery, type QueryOptions, type QueryPlan } from '../query/spec.js';
+import type { QueryOptions, QueryPlan } from '../query/spec.js';
 import {
   type AsOf,
   type AggregateRequest,
@@ -296,8 +296,11 @@ export class Storage {
   aggregate(key: string, request: AggregateRequest): Promise<Series> {
     return this.run('aggregate', key, async () => {
       // Validate before reading (unknown functions, bare-number widths…).
-      planQuery({ series: [key], agg: request.fn, ...(request.every === undefined ? {} : { every: request.every }), ...(request.tz === undefined ? {} : { tz: request.tz }) });
+      const plan = aggregatePlan(request, key);
       if (request.range) checkRange(request.range, this.kind);
+      // Segment stores answer count/min/max/first/last of whole segments from their statistics.
+      const pushed = await this.segments?.queryBuckets(key, plan, request.range);
+      if (pushed) return bucketsToSeries(pushed.buckets, plan, pushed.series);
       const { series } = request.range ? await this.loadRange(key, request.range) : await this.backend.load(key);
       return aggregateSeries(series, request, key);
     });

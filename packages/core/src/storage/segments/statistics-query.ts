@@ -24,6 +24,8 @@ export type SegmentReader = (refs: readonly SegmentRef[], range?: KeyRange) => P
 export interface SegmentBuckets {
   buckets: Buckets;
   source: QuerySource;
+  /** Names of the stored series and its index, and whether it is a datetime index (for `aggregate`'s Series). */
+  series: { name: string | null; indexName: string | null; datetime: boolean };
   /** Segments answered from their statistics, and segments decoded. */
   fromStatistics: number;
   decoded: number;
@@ -99,7 +101,7 @@ export async function bucketsFromSegments(
     // Nothing to gain: compute exactly as the JS path does over the decoded points.
     const points = parts.filter((p): p is Series => p !== null && p.length > 0);
     if (points.length === 0) return null;
-    return { buckets: bucketSeries(concatSegments(points, layout), plan, key), source: 'js', fromStatistics, decoded };
+    return { buckets: bucketSeries(concatSegments(points, layout), plan, key), source: 'js', series: namesOf(layout), fromStatistics, decoded };
   }
   const { values, owner } = layoutOfPoints;
   const nb = bins.labels.length;
@@ -108,8 +110,10 @@ export async function bucketsFromSegments(
     const lo = bins.starts[k]!, hi = bins.starts[k + 1]!;
     plan.aggs.forEach((agg, a) => { columns[a]![k] = reduce(agg.kernel, lo, hi, values, owner, refs); });
   }
-  return { buckets: { labels: bins.labels, tz: bins.tz, columns }, source: 'statistics', fromStatistics, decoded };
+  return { buckets: { labels: bins.labels, tz: bins.tz, columns }, source: 'statistics', series: namesOf(layout), fromStatistics, decoded };
 }
+
+const namesOf = (layout: SeriesLayout): SegmentBuckets['series'] => ({ name: layout.name, indexName: layout.indexName, datetime: layout.indexKind === 'datetime' });
 
 interface Points {
   /** Keys in order: every point of decoded segments, first and last key of the others. */
