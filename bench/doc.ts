@@ -150,5 +150,15 @@ const quality = existsSync(QUALITY) ? `
 operation timed on both sides in turn so both see the same machine load.
 
 ${readFileSync(QUALITY, 'utf8')}` : '';
-writeFileSync(join(ROOT, 'docs', 'performance.md'), md + quality);
+const QUERY = join(ROOT, 'bench', 'results', 'query.md');
+const query = existsSync(QUERY) ? `
+## Queries (\`bench/query-measure.ts\`, issue 13)
+
+\`store.query\` on the native layouts (versioned segments) against pandas (read the Parquet file, then
+resample) and DuckDB (\`time_bucket\` GROUP BY over the same data as Parquet files), in the same run.
+Targets: hourly mean+max+p95 over one month of one series ≤ 50 ms; daily mean over everything ≤ 1 s per
+backend. Daily max is answered from segment statistics (whole segments are not decoded, see docs/query.md).
+
+${readFileSync(QUERY, 'utf8')}` : '';
+writeFileSync(join(ROOT, 'docs', 'performance.md'), md + quality + query);
 process.stdout.write('wrote docs/performance.md\n');

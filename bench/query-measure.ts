@@ -124,4 +124,8 @@ const lines = [
   '|---|---:|---:|---:|---|',
   ...rows.map((r) => `| ${r.who} | ${fmt(r.hourly, 1)} | ${fmt(r.daily, 0)} | ${fmt(r.dailyMax, 0)} | ${r.note} |`),
 ];
-console.log(lines.join('\n'));
+const command = `npx tsx bench/query-measure.ts --n ${N} --series ${S} --reps ${REPS} --stores ${stores.join(',')}`;
+const md = [`\`${command}\` (${new Date().toISOString().slice(0, 10)}):`, '', ...lines].join('\n') + '\n';
+// docs/performance.md includes this file (bench/doc.ts), like the other sections measured by their own scripts.
+writeFileSync(join(ROOT, 'bench', 'results', 'query.md'), md);
+console.log(md);
