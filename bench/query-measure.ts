@@ -30,7 +30,8 @@ const ROOT = join(import.meta.dirname, '..');
 const cache = args.cache ?? join(ROOT, 'bench', 'results', `query-${S}x${N}.tmp`);
 mkdirSync(cache, { recursive: true });
 const T0 = Date.UTC(2024, 0, 1) * 1000;
-const MONTH = { from: '2024-02-01T00:00:00Z', to: '2024-03-01T00:00:00Z' };
+// January: 2.68M points of 10M (all of them at 2M).
+const MONTH = { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z' };
 const keyOf = (s: number): string => `bench/Q${s}#1/RAW#1`;
 const configs: Record<string, BackendConfig> = {
   sqlite: { kind: 'sqlite', path: join(cache, 'q.db') },
@@ -111,7 +112,7 @@ for (const name of stores) {
 }
 const py = join(ROOT, '.venv-bench', 'bin', 'python');
 if (existsSync(py)) {
-  const peers = JSON.parse(execFileSync(py, [join(ROOT, 'bench', 'python', 'query_peers.py'), cache, String(S), String(Date.UTC(2024, 1, 1) / 1000), String(REPS)], { maxBuffer: 1 << 24 }).toString()) as Record<string, number | string>;
+  const peers = JSON.parse(execFileSync(py, [join(ROOT, 'bench', 'python', 'query_peers.py'), cache, String(S), String(Date.UTC(2024, 0, 1) / 1000), String(REPS)], { maxBuffer: 1 << 24 }).toString()) as Record<string, number | string>;
   rows.push({ who: `pandas ${peers.pandas}`, hourly: Number(peers.pandas_hourly_s) * 1000, daily: Number(peers.pandas_daily_s) * 1000, dailyMax: Number(peers.pandas_daily_max_s) * 1000, note: 'read_parquet (month filter pushed to pyarrow) + resample' });
   rows.push({ who: `duckdb ${peers.duckdb}`, hourly: Number(peers.duckdb_hourly_s) * 1000, daily: Number(peers.duckdb_daily_s) * 1000, dailyMax: Number(peers.duckdb_daily_max_s) * 1000, note: `time_bucket GROUP BY over read_parquet, ${peers.duckdb_threads} threads` });
 } else console.error(`peers skipped: no ${py} (node scripts/python-venv.mjs bench)`);

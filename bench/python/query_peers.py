@@ -48,19 +48,20 @@ def pandas_daily_max():
     for i in range(count):
         pd.read_parquet(d / f's{i}.parquet').set_index('ts')['v'].resample('1D').max()
 
+# pandas writes nanosecond timestamps (TIMESTAMPTZ_NS in DuckDB 2): cast before comparing with TIMESTAMPTZ literals.
 con = duckdb.connect()
 con.execute("SET TimeZone='UTC'")
 def duckdb_hourly():
-    con.execute(f"""SELECT time_bucket(INTERVAL 1 hour, ts) b, avg(v), max(v), quantile_cont(v, 0.95)
-      FROM read_parquet('{d / 's0.parquet'}') WHERE ts >= TIMESTAMPTZ '{lo.isoformat()}' AND ts < TIMESTAMPTZ '{hi.isoformat()}' GROUP BY b ORDER BY b""").fetchall()
+    con.execute(f"""SELECT time_bucket(INTERVAL 1 hour, ts::TIMESTAMPTZ) b, avg(v), max(v), quantile_cont(v, 0.95)
+      FROM read_parquet('{d / 's0.parquet'}') WHERE ts::TIMESTAMPTZ >= TIMESTAMPTZ '{lo.isoformat()}' AND ts::TIMESTAMPTZ < TIMESTAMPTZ '{hi.isoformat()}' GROUP BY b ORDER BY b""").fetchall()
 
 def duckdb_daily():
     for i in range(count):
-        con.execute(f"SELECT time_bucket(INTERVAL 1 day, ts) b, avg(v) FROM read_parquet('{d / f's{i}.parquet'}') GROUP BY b ORDER BY b").fetchall()
+        con.execute(f"SELECT time_bucket(INTERVAL 1 day, ts::TIMESTAMPTZ) b, avg(v) FROM read_parquet('{d / f's{i}.parquet'}') GROUP BY b ORDER BY b").fetchall()
 
 def duckdb_daily_max():
     for i in range(count):
-        con.execute(f"SELECT time_bucket(INTERVAL 1 day, ts) b, max(v) FROM read_parquet('{d / f's{i}.parquet'}') GROUP BY b ORDER BY b").fetchall()
+        con.execute(f"SELECT time_bucket(INTERVAL 1 day, ts::TIMESTAMPTZ) b, max(v) FROM read_parquet('{d / f's{i}.parquet'}') GROUP BY b ORDER BY b").fetchall()
 
 print(json.dumps({
     'pandas_hourly_s': best(pandas_hourly), 'duckdb_hourly_s': best(duckdb_hourly),
