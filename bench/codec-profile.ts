@@ -8,7 +8,9 @@
  */
 import { crc32, inflateRawSync } from 'node:zlib';
 import * as core from '@metaseries/core';
-import { buildIndex, concatSegments, decodeSegment, encodeSegment, layoutOf, Series, DatetimeIndex } from '@metaseries/core';
+import { Series, DatetimeIndex } from '@metaseries/core';
+import { buildIndex, concatSegments } from '../packages/core/dist/storage/segments/layout.js';
+import { decodeSegment, encodeSegment, layoutOf } from '@metaseries/core/backend-kit';
 import { decodeDecimals, decodeIntegers } from '../packages/core/dist/storage/segments/numeric-codecs.js';
 
 const N = Number(process.argv[2] ?? 4_000_000);

@@ -150,6 +150,16 @@ const quality = existsSync(QUALITY) ? `
 operation timed on both sides in turn so both see the same machine load.
 
 ${readFileSync(QUALITY, 'utf8')}` : '';
+const QUERY = join(ROOT, 'bench', 'results', 'query.md');
+const query = existsSync(QUERY) ? `
+## Queries (\`bench/query-measure.ts\`, issue 13)
+
+\`store.query\` on the native layouts (versioned segments) against pandas (read the Parquet file, then
+resample) and DuckDB (\`time_bucket\` GROUP BY over the same data as Parquet files), in the same run.
+Targets: hourly mean+max+p95 over one month of one series ≤ 50 ms; daily mean over everything ≤ 1 s per
+backend. Daily max is answered from segment statistics (whole segments are not decoded, see docs/query.md).
+
+${readFileSync(QUERY, 'utf8')}` : '';
 // Everything below this line in docs/performance.md is kept as it is: sections written by
 // hand or by other bench scripts (query, refresh, codec…), so regenerating the tables above
 // never drops them.
@@ -157,5 +167,5 @@ const KEEP = '<!-- Below: sections kept as they are by bench/doc.ts (written by 
 const PAGE = join(ROOT, 'docs', 'performance.md');
 const previous = existsSync(PAGE) ? readFileSync(PAGE, 'utf8') : '';
 const kept = previous.includes(KEEP) ? previous.slice(previous.indexOf(KEEP) + KEEP.length) : '\n';
-writeFileSync(PAGE, `${md}${quality}\n${KEEP}${kept}`);
+writeFileSync(PAGE, `${md}${quality}${query}\n${KEEP}${kept}`);
 process.stdout.write('wrote docs/performance.md\n');

@@ -25,12 +25,13 @@ async function run(i: string, code: string): Promise<unknown[][]> {
 it('docs/query.md examples run and print what they say', async () => {
   const doc = await readFile(join(ROOT, 'docs', 'query.md'), 'utf8');
   const code = [...doc.matchAll(blocks)].map((m) => m[1]!);
-  expect(code.length).toBe(4);
+  expect(code.length).toBe(5);
   expect(await run('qd', code[0]!)).toEqual([[['plant: 3 signals']], [['COD#1', 'TSS#1']], [['plant/TSS#1/RAW#1 (24 points, mg/l)']]]);
   const [daily, report, dailyMax] = [await run('q0', code[1]!), await run('q1', code[2]!), await run('q2', code[3]!)];
   expect((daily[0]![0] as Record<string, unknown>).time).toBe('2024-03-10 00:00:00-05:00');
   expect(report[0]).toEqual([743, ['plant/COD#1/RAW#1:mean', 'plant/COD#1/RAW#1:max', 'plant/COD#1/RAW#1:p95']]);
   expect(dailyMax[0]).toEqual([3]);
+  expect(await run('q3', code[4]!)).toEqual([['statistics', 604800], ['js', 168]]);
 });
 
 it('docs/living-pipelines.md examples run and print what they say', async () => {

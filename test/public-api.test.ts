@@ -44,7 +44,7 @@ const BACKEND_KIT_API = [
   'parsePyNumber', 'parseSeriesCsv', 'parseTimestampText', 'pathExists', 'planQuery', 'pyFloatRepr', 'pyIntText', 'pythonStem',
   'pythonStemUsable', 'quantile', 'readCatalog', 'readZip', 'registerBackend', 'registeredKinds', 'removeFile', 'removeStaleTemps',
   'resampleBins', 'resampleFrequency', 'resolveParsed', 'segmentStats', 'seriesKey', 'seriesToCsv', 'seriesToCsvBuffer', 'show',
-  'sliceByKeyRange', 'stageFile', 'storageOf', 'storeOptionNames', 'summarize', 'tempPath', 'throwIfAborted', 'toMicros', 'toValues',
+  'sliceByKeyRange', 'stageFile', 'storedRange', 'storageOf', 'storeOptionNames', 'summarize', 'tempPath', 'throwIfAborted', 'toMicros', 'toValues',
   'utcToWall', 'validateKey', 'validatePrefix', 'validateStoreConfig', 'validateWithSchema', 'wallToUtc', 'withKeyLock', 'writeFileAtomic',
   'writeSynced', 'checkCustomName', 'incomingTsParts', 'maxNumbers', 'nextNumber', 'numberSignalName', 'parseTimestamp', 'timeParser',
 ].sort();

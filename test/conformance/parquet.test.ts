@@ -11,6 +11,7 @@ runConformanceSuite('parquet (native layout)', () => openParquet(native, { layou
   reopen: () => openParquet(native),
   smallSegments: () => openParquet(small, { layout: 'native', segments: { segmentSize: 4 } }),
   propertyRuns: 15,
+  queryRuns: 12,
 });
 
 // Python's PandasDiskAdapter layout.

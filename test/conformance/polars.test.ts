@@ -11,6 +11,7 @@ runConformanceSuite('polars (native layout)', () => openPolars(native, { layout:
   reopen: () => openPolars(native),
   smallSegments: () => openPolars(small, { layout: 'native', segments: { segmentSize: 4 } }),
   propertyRuns: 10,
+  queryRuns: 8,
 });
 
 // Python's PolarsAdapter layout.

@@ -11,8 +11,9 @@ import {
 import {
   formatTimestamp, bucketSeries, planQuery,
 } from '@metaseries/core/backend-kit';
+import { runQueryTests, type QuerySuiteOptions } from './query-suite.js';
 
-export interface ConformanceOptions {
+export interface ConformanceOptions extends QuerySuiteOptions {
   /** Reopen the same store (new process view) to prove persistence. */
   reopen?: () => Promise<Storage>;
   /** Value kinds this backend cannot hold, with the reason (e.g. a Python-compatible layout). */
@@ -278,6 +279,7 @@ export function runConformanceSuite(label: string, open: () => Promise<Storage>,
     });
 
     runVersionTests(() => store, options);
+    runQueryTests(() => store, options);
 
     it('clear empties the store; a closed store refuses work', async () => {
       const s = sampleSeries().range!;

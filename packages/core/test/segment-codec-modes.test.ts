@@ -1,4 +1,5 @@
-import { DatetimeIndex, decodeSegment, encodeSegment, layoutOf, NumericIndex, Series } from '@metaseries/core';
+import { DatetimeIndex, NumericIndex, Series } from '@metaseries/core';
+import { decodeSegment, encodeSegment, layoutOf } from '@metaseries/core/backend-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

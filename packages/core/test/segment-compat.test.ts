@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { DatetimeIndex, decodeSegment, NumericIndex, RangeIndex, Series, type SeriesLayout, StringIndex } from '@metaseries/core';
+import { DatetimeIndex, NumericIndex, RangeIndex, Series, type SeriesLayout, StringIndex } from '@metaseries/core';
+import { decodeSegment } from '@metaseries/core/backend-kit';
 import { describe, expect, it } from 'vitest';
 
 /**

@@ -101,10 +101,19 @@ export function reindex(column: Float64Array, labels: Float64Array, target: Floa
  * the caller (it is in stored units).
  */
 export function aggregateSeries(series: Series, request: AggregateRequest, key = series.name ?? ''): Series {
-  const plan = planQuery({ series: [key], agg: request.fn, ...(request.every === undefined ? {} : { every: request.every }), ...(request.tz === undefined ? {} : { tz: request.tz }) });
-  const buckets = bucketSeries(series, plan, key);
-  const index = series.index.kind === 'datetime' || plan.every !== null
-    ? new DatetimeIndex(buckets.labels, { tz: buckets.tz, name: series.index.name })
-    : new NumericIndex(buckets.labels, 'float64', series.index.name);
-  return new Series({ index, values: buckets.columns[0]!, name: series.name, dtype: plan.aggs[0]!.kernel === 'count' ? 'int64' : 'float64' });
+  const plan = aggregatePlan(request, key);
+  return bucketsToSeries(bucketSeries(series, plan, key), plan, { name: series.name, indexName: series.index.name, datetime: series.index.kind === 'datetime' });
+}
+
+/** The one-aggregation plan of `aggregate` (validates the request). */
+export function aggregatePlan(request: AggregateRequest, key: string): QueryPlan {
+  return planQuery({ series: [key], agg: request.fn, ...(request.every === undefined ? {} : { every: request.every }), ...(request.tz === undefined ? {} : { tz: request.tz }) });
+}
+
+/** The first column of `buckets` as the Series `aggregate` returns, indexed by bucket label. */
+export function bucketsToSeries(buckets: Buckets, plan: QueryPlan, of: { name: string | null; indexName: string | null; datetime: boolean }): Series {
+  const index = of.datetime || plan.every !== null
+    ? new DatetimeIndex(buckets.labels, { tz: buckets.tz, name: of.indexName })
+    : new NumericIndex(buckets.labels, 'float64', of.indexName);
+  return new Series({ index, values: buckets.columns[0]!, name: of.name, dtype: plan.aggs[0]!.kernel === 'count' ? 'int64' : 'float64' });
 }

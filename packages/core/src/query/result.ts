@@ -14,8 +14,12 @@ export interface QueryColumn {
   values: Float64Array;
 }
 
-/** How each series was answered: `engine` (pushed down), `segments` (segment statistics), `js` (loaded and computed in core). */
-export type QuerySource = 'engine' | 'segments' | 'js';
+/**
+ * How each series was answered: `engine` (pushed down to the database or polars),
+ * `statistics` (whole segments from their stored statistics, only cut segments decoded),
+ * `js` (points read and computed in core).
+ */
+export type QuerySource = 'engine' | 'statistics' | 'js';
 
 export interface QueryError {
   key: string;

@@ -1,5 +1,7 @@
 import type { SeriesMetadata } from '../wire.js';
-import type { QueryAgg } from '../query/spec.js';
+import type { Buckets } from '../query/engine.js';
+import type { QuerySource } from '../query/result.js';
+import type { QueryAgg, QueryPlan } from '../query/spec.js';
 import type { Series } from '../series/series.js';
 
 /**
@@ -12,7 +14,11 @@ export interface BackendCapabilities {
   readonly rangeReads: boolean;
   /** `stream(key, options)` yields chunks without loading the whole series. Default false: load, then chunk. */
   readonly streaming: boolean;
-  /** Reserved for engine-side bucket aggregation (`query` pushdown). Default false: core reads the range and computes pandas-exact buckets in JS. */
+  /**
+   * `queryBuckets` answers (some) `query` plans in the engine or from stored statistics,
+   * exactly as the JS engine would. Default false: core reads the range and computes
+   * pandas-exact buckets in JS.
+   */
   readonly aggregation: boolean;
   /** `describe(prefix)` answers from stored summaries. Default false: load every series. */
   readonly metadataQuery: boolean;
@@ -117,4 +123,10 @@ export interface StorageBackend {
   stream?(key: string, options: StreamOptions): AsyncIterable<Series>;
   /** Present when `capabilities.metadataQuery`. */
   describe?(prefix?: string): Promise<SeriesSummary[]>;
+  /**
+   * Present when `capabilities.aggregation`: one series of a `query` plan as buckets, or
+   * null for a plan the backend cannot answer exactly (core then computes it in JS).
+   * Results must equal `bucketSeries` over the loaded range, value for value.
+   */
+  queryBuckets?(key: string, plan: QueryPlan, range: KeyRange | undefined): Promise<{ buckets: Buckets; source: QuerySource } | null>;
 }

@@ -1,10 +1,11 @@
 import { MetaseriesError, show } from '../errors.js';
 import type { SeriesMetadata } from '../wire.js';
 import type { Series } from '../series/series.js';
-import { aggregateSeries } from '../query/engine.js';
-import type { QueryResult } from '../query/result.js';
+import { aggregatePlan, aggregateSeries, bucketsToSeries } from '../query/engine.js';
+import type { Buckets } from '../query/engine.js';
+import type { QueryResult, QuerySource } from '../query/result.js';
 import { runQuery } from '../query/run.js';
-import { planQuery, type QueryOptions } from '../query/spec.js';
+import type { QueryOptions, QueryPlan } from '../query/spec.js';
 import {
   type AsOf,
   type AggregateRequest,
@@ -295,8 +296,11 @@ export class Storage {
   aggregate(key: string, request: AggregateRequest): Promise<Series> {
     return this.run('aggregate', key, async () => {
       // Validate before reading (unknown functions, bare-number widths…).
-      planQuery({ series: [key], agg: request.fn, ...(request.every === undefined ? {} : { every: request.every }), ...(request.tz === undefined ? {} : { tz: request.tz }) });
+      const plan = aggregatePlan(request, key);
       if (request.range) checkRange(request.range, this.kind);
+      // Segment stores answer count/min/max/first/last of whole segments from their statistics.
+      const pushed = await this.segments?.queryBuckets(key, plan, request.range);
+      if (pushed) return bucketsToSeries(pushed.buckets, plan, pushed.series);
       const { series } = request.range ? await this.loadRange(key, request.range) : await this.backend.load(key);
       return aggregateSeries(series, request, key);
     });
@@ -315,6 +319,16 @@ export class Storage {
       for (const key of Array.isArray(options?.series) ? options.series : []) validateKey(key, this.kind);
       return runQuery(this, options);
     });
+  }
+
+  /**
+   * @internal the pushdown hook of `query` (`QueryReader.queryBuckets`): the backend's
+   * answer when it declares `capabilities.aggregation`, else null (JS).
+   */
+  queryBuckets(key: string, plan: QueryPlan, range: KeyRange | undefined): Promise<{ buckets: Buckets; source: QuerySource } | null> {
+    const backend = this.backend;
+    if (!this.capabilities.aggregation || !backend.queryBuckets) return Promise.resolve(null);
+    return this.run('query', key, () => backend.queryBuckets!(key, plan, range));
   }
 
   /** Length, dtype and first/last key of every stored series under `prefix`. */

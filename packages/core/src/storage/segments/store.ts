@@ -16,7 +16,9 @@ import type {
   StoredSeries,
   StreamOptions,
 } from '../backend.js';
+import type { QueryPlan } from '../../query/spec.js';
 import { sliceByKeyRange } from '../slice.js';
+import { bucketsFromSegments, type SegmentBuckets } from './statistics-query.js';
 import { decodeSegmentInto, segmentStats } from './codec.js';
 import type { CatalogRecord, CommitEntry, SegmentDriver, SegmentRef, SegmentStats, SnapshotRecord, VersionOperation, VersionRecord } from './driver.js';
 import { fromJsonSafe, toJsonSafe } from './json-safe.js';
@@ -154,7 +156,7 @@ export class SegmentStore implements StorageBackend {
     this.capabilities = Object.freeze({
       rangeReads: true,
       streaming: true,
-      aggregation: false,
+      aggregation: true,
       metadataQuery: true,
       persistent: driver.persistent,
       versions: true,
@@ -353,6 +355,18 @@ export class SegmentStore implements StorageBackend {
   /** Segment statistics of the version a read would see (for summaries without decoding). */
   async segments(key: string, options: { asOf?: AsOf } = {}): Promise<SegmentRef[]> {
     return (await this.resolve(key, options.asOf)).segments;
+  }
+
+  /**
+   * The `query` pushdown of segment stores: buckets holding whole segments are answered
+   * from segment statistics (count, min, max, first, last) without decoding them; only
+   * segments cut by the range or a bucket edge are read. Null when statistics cannot
+   * answer the plan exactly (then `Storage` reads the range and computes in JS).
+   */
+  async queryBuckets(key: string, plan: QueryPlan, range?: KeyRange): Promise<SegmentBuckets | null> {
+    const record = await this.resolve(key);
+    const layout = parseLayout(record.layout);
+    return bucketsFromSegments(key, record, layout, plan, range, (refs, r) => this.readRefs(key, record, refs, layout, r));
   }
 
   /** Every retained version of `key`, oldest first (a deleted key lists its tombstone). */
