@@ -5,15 +5,9 @@ import { DatetimeIndex, NumericIndex } from '../series/indexes.js';
 import { Series } from '../series/series.js';
 import type { AggregateRequest } from '../storage/backend.js';
 import { planQuery } from './spec.js';
-import type { QueryFill, QueryPlan, ResolvedAgg } from './spec.js';
+import type { Buckets, QueryFill, QueryPlan, ResolvedAgg } from './spec.js';
 
-/** One series reduced to buckets: labels (epoch µs, the index's representation) and a column per aggregation. */
-export interface Buckets {
-  labels: Float64Array;
-  /** Zone of the labels (null: naive wall times). */
-  tz: string | null;
-  columns: Float64Array[];
-}
+export type { Buckets } from './spec.js';
 
 /**
  * The JS engine of `query` (and the fallback of every backend): pandas

@@ -153,3 +153,15 @@ export function planQuery(options: QueryOptions): QueryPlan {
     partial: options.partial ?? false,
   };
 }
+
+/**
+ * Aggregated buckets of one series: labels (epoch µs) and one column per aggregation, as the
+ * JS engine and every pushdown (statistics, SQL, Polars) return them. Here, beside the plan,
+ * so the store contract can name it without importing the engine.
+ */
+export interface Buckets {
+  labels: Float64Array;
+  /** Zone of the labels (null: naive wall times). */
+  tz: string | null;
+  columns: Float64Array[];
+}

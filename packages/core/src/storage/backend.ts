@@ -1,7 +1,6 @@
 import type { SeriesMetadata } from '../wire.js';
-import type { Buckets } from '../query/engine.js';
 import type { QuerySource } from '../query/result.js';
-import type { QueryAgg, QueryPlan } from '../query/spec.js';
+import type { Buckets, QueryAgg, QueryPlan } from '../query/spec.js';
 import type { Series } from '../series/series.js';
 
 /**
