@@ -26,10 +26,10 @@ import { catalogRecords, parseCatalogMetadata } from './catalog.js';
 import type { CatalogRecord, SegmentDriver } from './segments/driver.js';
 import { layoutOf } from './segments/layout.js';
 import { checkAfter, checkMergeable, spliceRange } from './segments/merge.js';
-import { type PruneOptions, type PruneReport, type SaveEntry, SegmentStore, type SnapshotInfo, type VersionInfo } from './segments/store.js';
+import { instantOf, type PruneOptions, type PruneReport, type SaveEntry, SegmentStore, type SnapshotInfo, type VersionInfo } from './segments/store.js';
 import { compileRules, nowMs, type RetentionOptions, type RetentionReport } from './retention.js';
 import { sliceByKeyRange, summarize } from './slice.js';
-import { DEFAULT_WATCH_POLL_MS, eventOf, Waker, type ChangeEvent, type WatchOptions } from './watch.js';
+import { DEFAULT_WATCH_POLL_MS, eventOf, pruneEvent, Waker, type ChangeEvent, type WatchOptions } from './watch.js';
 
 const DEFAULT_CHUNK = 100_000;
 /** Operations that commit: a watcher in this process is woken after each. */
@@ -67,6 +67,9 @@ export class Storage {
   readonly backend: StorageBackend;
   private closed = false;
   private readonly waker = new Waker();
+  /** The driver subscription shared by this Storage's watchers (see `listen`). */
+  private subscription: Promise<(() => Promise<void>) | null> | null = null;
+  private listeners = 0;
   /** @internal the cross-copy brand. */
   readonly [STORAGE_BRAND] = true;
 
@@ -446,8 +449,10 @@ export class Storage {
   /**
    * Change events for the keys under `prefix`, as an async iterable that ends when
    * `signal` aborts: one event per committed version (`save`, `append`, `update`,
-   * `deleteRange`, `delete`, `restore`) and per new snapshot, ordered per key, from this
-   * process and others. Resume with `since` (key → last version seen).
+   * `deleteRange`, `delete`, `restore`, or `rollup` for a version of a rollup series), per
+   * new snapshot and per key pruned, ordered per key, from this process and others. Resume
+   * with `since` (key → last version seen) and `sinceAt` (the `at` of the last snapshot or
+   * prune seen).
    *
    * @example for await (const e of store.watch({ prefix: 'plant/', signal })) console.log(e.type, e.key, e.version);
    */
@@ -458,32 +463,90 @@ export class Storage {
     const prefix = validatePrefix(options.prefix, this.kind);
     const pollMs = options.pollMs ?? DEFAULT_WATCH_POLL_MS;
     if (!(pollMs > 0)) throw new MetaseriesError('INVALID_INPUT', `pollMs must be positive, got ${show(pollMs)}`, { backend: this.kind });
+    let sinceAt: number | null = null;
+    if (options.sinceAt !== undefined) {
+      sinceAt = instantOf(options.sinceAt);
+      if (sinceAt === null) throw new MetaseriesError('INVALID_INPUT', `watch sinceAt must be a Date, an ISO instant or epoch ms, got ${show(options.sinceAt)}`, { backend: this.kind });
+    }
+    const replay = (at: number): boolean => options.fromStart === true || (sinceAt !== null && at >= sinceAt);
     const seen = new Map<string, number>(Object.entries(options.since ?? {}));
     const snapshots = new Set<string>();
     const driver = v2.driver;
-    // Start: keys not in `since` start after their current head (or from the start), snapshots after the current ones.
-    for (const [key, head] of await driver.readHeads(prefix)) if (!seen.has(key)) seen.set(key, options.fromStart ? 0 : head.version);
-    for (const s of await driver.listSnapshots()) snapshots.add(s.name);
-    while (!options.signal.aborted && !this.closed) {
+    const release = this.listen(driver);
+    try {
+      // Start: keys not in `since` start after their current head (or from the start), snapshots and prunes from now (or `sinceAt`).
       for (const [key, head] of await driver.readHeads(prefix)) {
-        const last = seen.get(key) ?? 0;
-        if (head.version <= last) continue;
-        const records = (await driver.listVersions(key)).filter((r) => r.version > last - 1);
-        const byVersion = new Map(records.map((r) => [r.version, r]));
-        for (const r of records) {
-          if (r.version <= last) continue;
-          if (options.signal.aborted) return;
-          yield eventOf(key, r, byVersion.get(r.version - 1));
-          seen.set(key, r.version);
+        if (seen.has(key)) continue;
+        if (options.fromStart || (sinceAt !== null && head.createdAt >= sinceAt)) {
+          // Replay this key's versions committed at or after `sinceAt` (all with fromStart).
+          const before = options.fromStart ? [] : (await driver.listVersions(key)).filter((r) => r.createdAt < sinceAt!);
+          seen.set(key, before.at(-1)?.version ?? 0);
+        } else seen.set(key, head.version);
+      }
+      for (const s of await driver.listSnapshots()) if (!replay(s.createdAt)) snapshots.add(s.name);
+      let changeSeq = -1;
+      let replayed: ChangeEvent[] = [];
+      for (const c of await v2.readChanges(-1)) {
+        changeSeq = Math.max(changeSeq, c.seq);
+        if (replay(c.at) && c.key.startsWith(prefix)) replayed.push(pruneEvent(c));
+      }
+      while (!options.signal.aborted && !this.closed) {
+        const generation = this.waker.generation;
+        for (const [key, head] of await driver.readHeads(prefix)) {
+          const last = seen.get(key) ?? 0;
+          if (head.version <= last) continue;
+          const records = (await driver.listVersions(key)).filter((r) => r.version > last - 1);
+          const byVersion = new Map(records.map((r) => [r.version, r]));
+          for (const r of records) {
+            if (r.version <= last) continue;
+            if (options.signal.aborted) return;
+            yield eventOf(key, r, byVersion.get(r.version - 1));
+            seen.set(key, r.version);
+          }
         }
+        for (const s of await driver.listSnapshots()) {
+          if (snapshots.has(s.name)) continue;
+          snapshots.add(s.name);
+          if (options.signal.aborted) return;
+          yield { type: 'snapshot', key: s.name, version: 0, range: null, at: s.createdAt };
+        }
+        // Prunes to replay come after the versions of the first look, like the ones that follow.
+        for (const e of replayed) {
+          if (options.signal.aborted) return;
+          yield e;
+        }
+        replayed = [];
+        for (const c of await v2.readChanges(changeSeq)) {
+          changeSeq = Math.max(changeSeq, c.seq);
+          if (!c.key.startsWith(prefix)) continue;
+          if (options.signal.aborted) return;
+          yield pruneEvent(c);
+        }
+        await this.waker.sleep(pollMs, options.signal, generation);
       }
-      for (const s of await driver.listSnapshots()) {
-        if (snapshots.has(s.name)) continue;
-        snapshots.add(s.name);
-        yield { type: 'snapshot', key: s.name, version: 0, range: null, at: s.createdAt };
-      }
-      await this.waker.sleep(pollMs, options.signal);
+    } finally {
+      await release();
     }
+  }
+
+  /**
+   * Share one driver subscription (PostgreSQL LISTEN) among this Storage's watchers: it
+   * wakes them when another process commits. A driver without `subscribe`, or one whose
+   * subscription fails, leaves them polling.
+   */
+  private listen(driver: SegmentDriver): () => Promise<void> {
+    if (!driver.subscribe) return async () => undefined;
+    this.listeners++;
+    this.subscription ??= driver.subscribe(() => this.waker.notify()).catch(() => null);
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      if (--this.listeners > 0 || !this.subscription) return;
+      const pending = this.subscription;
+      this.subscription = null;
+      await (await pending)?.().catch(() => undefined);
+    };
   }
 
   /** Close the backend. Idempotent; any later call fails with CLOSED. */
@@ -491,6 +554,9 @@ export class Storage {
     if (this.closed) return;
     this.closed = true;
     this.waker.notify();
+    const subscription = this.subscription;
+    this.subscription = null;
+    await (await subscription)?.().catch(() => undefined);
     try {
       await this.backend.close();
     } catch (e) {
