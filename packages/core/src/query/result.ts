@@ -14,8 +14,11 @@ export interface QueryColumn {
   values: Float64Array;
 }
 
-/** How each series was answered: `engine` (pushed down), `segments` (segment statistics), `js` (loaded and computed in core). */
-export type QuerySource = 'engine' | 'segments' | 'js';
+/**
+ * How each series was answered: `engine` (pushed down), `segments` (segment statistics),
+ * `js` (loaded and computed in core), `rollup` (read from stored rollups: see `result.rollups`).
+ */
+export type QuerySource = 'engine' | 'segments' | 'js' | 'rollup';
 
 export interface QueryError {
   key: string;
@@ -40,6 +43,8 @@ export class QueryResult {
   readonly sources: Readonly<Record<string, QuerySource>>;
   /** Series that could not be read (only with `partial: true`). */
   readonly errors: readonly QueryError[];
+  /** For series answered from rollups (`sources[key] === 'rollup'`): the rollup key of each aggregation, in the query's order. */
+  readonly rollups: Readonly<Record<string, readonly string[]>> = {};
   /** @internal labels in stored microseconds, for exact conversion to Series. */
   readonly labelsUs: Float64Array;
 
@@ -55,6 +60,12 @@ export class QueryResult {
     this.tz = init.tz;
     this.sources = init.sources;
     this.errors = init.errors;
+  }
+
+  /** @internal this result, saying which series were answered from which rollups. */
+  withRollups(rollups: Record<string, string[]>): this {
+    (this as { rollups: Readonly<Record<string, readonly string[]>> }).rollups = rollups;
+    return this;
   }
 
   get length(): number {

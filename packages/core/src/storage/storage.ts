@@ -316,7 +316,9 @@ export class Storage {
   query(options: QueryOptions): Promise<QueryResult> {
     return this.guard('query', '', async () => {
       for (const key of Array.isArray(options?.series) ? options.series : []) validateKey(key, this.kind);
-      return runQuery(this, options);
+      const v2 = this.segments;
+      // Rollups answer from version heads (their lineage and refresh records): v2 stores only.
+      return runQuery(this, options, v2 ? { rollups: { heads: (prefix) => v2.driver.readHeads(prefix), load: (key) => this.load(key) } } : {});
     });
   }
 
