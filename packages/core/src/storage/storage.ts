@@ -27,7 +27,7 @@ import type { CatalogRecord, SegmentDriver } from './segments/driver.js';
 import { layoutOf } from './segments/layout.js';
 import { checkAfter, checkMergeable, spliceRange } from './segments/merge.js';
 import { instantOf, type PruneOptions, type PruneReport, type SaveEntry, SegmentStore, type SnapshotInfo, type VersionInfo } from './segments/store.js';
-import { compileRules, nowMs, type RetentionOptions, type RetentionReport } from './retention.js';
+import { compileRules, nowMs, type RetentionOptions, type RetentionReport, type RetentionRule } from './retention.js';
 import { sliceByKeyRange, summarize } from './slice.js';
 import { DEFAULT_WATCH_POLL_MS, eventOf, pruneEvent, Waker, type ChangeEvent, type WatchOptions } from './watch.js';
 
@@ -79,9 +79,14 @@ export class Storage {
     return isStorage(value);
   }
 
-  constructor(backend: StorageBackend | SegmentDriver) {
+  /** The store's retention policy (from its config: `retention`), used by `applyRetention()` without `rules`. */
+  readonly retention: readonly RetentionRule[] | null;
+
+  constructor(backend: StorageBackend | SegmentDriver, options: { retention?: readonly RetentionRule[] } = {}) {
     if (backend instanceof Storage) throw new MetaseriesError('INVALID_INPUT', 'Storage wraps a backend, not another Storage');
     this.backend = isSegmentDriver(backend) ? new SegmentStore(backend) : backend;
+    this.retention = options.retention ? [...options.retention] : null;
+    if (this.retention) compileRules(this.retention, 0);
   }
 
   /** Wrap a backend or driver, or return a Storage unchanged. */
@@ -407,18 +412,20 @@ export class Storage {
   }
 
   /**
-   * Apply retention rules: for each key the first matching rule removes the points older
+   * Apply retention rules (`rules`, else the store's policy from its config): for each key the first matching rule removes the points older
    * than `keep` before `now`, with `deleteRange` (a new version: snapshots and older
    * versions keep them until pruned), then prunes versions. `dryRun` reports what would
    * go — per key, in points and bytes — and changes nothing.
    *
    * @example await store.applyRetention({ rules: [{ match: 'plant/*\/RAW#*', keep: '90d' }], dryRun: true })
    */
-  applyRetention(options: RetentionOptions): Promise<RetentionReport> {
+  applyRetention(options: RetentionOptions = {}): Promise<RetentionReport> {
     return this.guard('applyRetention', '', async () => {
       const now = nowMs(options?.now);
-      const rules = compileRules(options?.rules, now);
-      const report: RetentionReport = { dryRun: options.dryRun ?? false, keys: [] };
+      const given = options?.rules ?? this.retention ?? undefined;
+      if (given === undefined) throw new MetaseriesError('INVALID_INPUT', `applyRetention needs rules: pass { rules: [{ match, keep }] } or open the store with a "retention" policy in its config`, { backend: this.kind });
+      const rules = compileRules(given, now);
+      const report: RetentionReport = { dryRun: options?.dryRun ?? false, keys: [] };
       for (const summary of await this.describe('')) {
         const rule = rules.find((r) => r.re.test(summary.key));
         if (!rule || summary.first === null || summary.first >= rule.cutoffMs * 1000) continue;
