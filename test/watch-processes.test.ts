@@ -140,3 +140,37 @@ describe.each(engines)('watch across processes on $kind', ({ kind, pollMs, where
     }
   }, 120_000);
 });
+
+describe.runIf(pgOk)('watch on PostgreSQL after the server restarts', () => {
+  it('the LISTEN connection comes back: a later commit still wakes a watcher that polls once a minute', async () => {
+    server ??= await startPostgres();
+    if (!server.owned) {
+      console.warn('skipped: with PG_URL the test does not own the server it would restart');
+      return;
+    }
+    const url = await server.createDatabase('watch_restart');
+    const store = await openPostgres(url);
+    try {
+      const abort = new AbortController();
+      const events: ChangeEvent[] = [];
+      const watching = (async () => {
+        for await (const e of store.watch({ prefix: 'p/', signal: abort.signal, pollMs: 60_000 })) {
+          events.push(e);
+          abort.abort();
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 300));
+      await server.kill('immediate');
+      await server.restart();
+      await new Promise((r) => setTimeout(r, 1500)); // the listener reconnects (every 0.5 s) and looks once
+      expect(events).toEqual([]);
+      await write('postgres', url, 'phase1');
+      const deadline = setTimeout(() => abort.abort(), 20_000);
+      await watching;
+      clearTimeout(deadline);
+      expect(events.map((e) => [e.type, e.key, e.version])).toEqual([['save', 'p/A#1/RAW#1', 1]]);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+});
