@@ -3,6 +3,7 @@
 //   node watch-writer.mjs <sqlite|postgres> <path|url> phase1   save/append/update/deleteRange on A, save+delete B
 //   node watch-writer.mjs <sqlite|postgres> <path|url> phase2   snapshot, rollup (+ its refresh), prune
 //   node watch-writer.mjs <sqlite|postgres> <path|url> held     an append whose transaction stays open until stdin says "commit"
+//   node watch-writer.mjs <sqlite|postgres> <path|url> stream <gap ms> <count>   appends one point every gap ms
 import { DatetimeIndex, Series, Signal, Storage } from '@metaseries/core';
 import '@metaseries/processing';
 import { openPostgres, openSqlite, SqlSegmentDriver } from '@metaseries/storage-sql';
@@ -41,5 +42,13 @@ if (phase === 'phase1') {
   await new Promise((resolve) => process.stdin.once('data', resolve));
   await trx.commit();
   process.stdout.write('committed\n');
+} else if (phase === 'stream') {
+  // For bench/watch-measure.ts: one point every `gap` ms, `count` times.
+  const [gap, count] = process.argv.slice(5).map(Number);
+  await store.save('p/S#1/RAW#1', hours(0, 1, 'S#1_RAW#1'), meta);
+  for (let i = 1; i <= count; i++) {
+    await new Promise((resolve) => setTimeout(resolve, gap));
+    await store.append('p/S#1/RAW#1', hours(i, 1, 'S#1_RAW#1'));
+  }
 } else throw new Error(`unknown phase ${phase}`);
 await store.close();

@@ -29,7 +29,7 @@ import { checkAfter, checkMergeable, spliceRange } from './segments/merge.js';
 import { instantOf, type PruneOptions, type PruneReport, type SaveEntry, SegmentStore, type SnapshotInfo, type VersionInfo } from './segments/store.js';
 import { compileRules, nowMs, type RetentionOptions, type RetentionReport, type RetentionRule } from './retention.js';
 import { sliceByKeyRange, summarize } from './slice.js';
-import { DEFAULT_WATCH_POLL_MS, eventOf, pruneEvent, Waker, type ChangeEvent, type WatchOptions } from './watch.js';
+import { DEFAULT_NOTIFIED_POLL_MS, DEFAULT_WATCH_POLL_MS, eventOf, pruneEvent, Waker, type ChangeEvent, type WatchOptions } from './watch.js';
 
 const DEFAULT_CHUNK = 100_000;
 /** Operations that commit: a watcher in this process is woken after each. */
@@ -470,7 +470,7 @@ export class Storage {
     const v2 = this.requireV2('watch');
     if (!(options?.signal instanceof AbortSignal)) throw new MetaseriesError('INVALID_INPUT', 'watch needs { signal: AbortSignal } to know when to stop', { backend: this.kind });
     const prefix = validatePrefix(options.prefix, this.kind);
-    const pollMs = options.pollMs ?? DEFAULT_WATCH_POLL_MS;
+    const pollMs = options.pollMs ?? (v2.driver.subscribe ? DEFAULT_NOTIFIED_POLL_MS : DEFAULT_WATCH_POLL_MS);
     if (!(pollMs > 0)) throw new MetaseriesError('INVALID_INPUT', `pollMs must be positive, got ${show(pollMs)}`, { backend: this.kind });
     let sinceAt: number | null = null;
     if (options.sinceAt !== undefined) {

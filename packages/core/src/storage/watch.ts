@@ -48,11 +48,17 @@ export interface WatchOptions {
   sinceAt?: Date | string | number;
   /** Replay every retained version, snapshot and logged prune (default false: only what happens from now). */
   fromStart?: boolean;
-  /** How often other processes' writes are looked for when the driver cannot notify, ms (default 1000). */
+  /**
+   * How often other processes' writes are looked for, ms: default 1,000 where the driver
+   * cannot notify (SQLite, files), 10,000 where it can (PostgreSQL: a safety net, since
+   * notifications wake the watcher at once).
+   */
   pollMs?: number;
 }
 
 export const DEFAULT_WATCH_POLL_MS = 1000;
+/** The poll of a watcher whose driver notifies (`SegmentDriver.subscribe`): only a safety net. */
+export const DEFAULT_NOTIFIED_POLL_MS = 10_000;
 
 /** The event a committed version stands for, given the version before it (if retained). */
 export function eventOf(key: string, record: VersionRecord, previous: VersionRecord | undefined): ChangeEvent {
