@@ -8,6 +8,7 @@ import { createBackend, DatetimeIndex, runQuery, Series, Signal, type QueryOptio
 import '@metaseries/processing';
 import { openSqlite } from '@metaseries/storage-sql';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from './support/tmp.js';
 
@@ -98,4 +99,27 @@ describe.each(stores)('query from rollups on %s', (_name, open) => {
     expect(fresh.sources[RAW]).toBe('rollup');
     expect(columns(fresh)).toEqual(columns(expected));
   });
+});
+
+it('a rollup that cannot be read only loses its shortcut: the query answers from raw points', async () => {
+  const file = join(tempDir('metaseries-rollup-damaged-'), 'd.db');
+  const store = await openSqlite(file);
+  try {
+    const signal = new Signal({ name: 'A', units: 'mg/l', data: hourly(0, 50) });
+    signal.useBackend(store, { autoSave: true, datasetName: 'plant' });
+    await signal.saveAll();
+    await new Promise((r) => setTimeout(r, 5));
+    await signal.rollup('A#1_RAW#1', { every: '1D', agg: 'max' });
+    const options: QueryOptions = { series: [RAW], every: '1D', agg: 'max' };
+    expect((await store.query(options)).sources[RAW]).toBe('rollup');
+    const db = new Database(file);
+    db.prepare("DELETE FROM metaseries_segments WHERE key = 'plant/A#1/RESAMPLED-MAX#1'").run();
+    db.close();
+    await expect(store.load('plant/A#1/RESAMPLED-MAX#1')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
+    const result = await store.query(options);
+    expect(result.sources[RAW]).not.toBe('rollup');
+    expect(columns(result)).toEqual(columns(await raw(store, options)));
+  } finally {
+    await store.close();
+  }
 });

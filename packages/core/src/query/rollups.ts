@@ -100,7 +100,13 @@ export async function answerFromRollups(source: RollupSource, key: string, plan:
   let tz: string | null = null;
   const columns: Float64Array[] = [];
   for (const rollupKey of chosen) {
-    const { series } = await source.load(rollupKey);
+    let series: Series;
+    try {
+      ({ series } = await source.load(rollupKey));
+    } catch {
+      // A rollup that cannot be read (damaged, pruned meanwhile) only loses its shortcut.
+      return null;
+    }
     if (series.index.kind !== 'datetime') return null;
     const at = series.index.values as Float64Array;
     if (labels === null) {
