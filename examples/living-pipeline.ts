@@ -5,8 +5,8 @@
  *   append the new hours to RAW → `dataset.refresh()` brings every derived series up to
  *   date by replaying its recorded steps on the new tail (3-hour means → linear
  *   interpolation → a rolling mean, and a daily-max rollup) → a retention policy keeps
- *   only the last five days of RAW → print what changed, as the store's change events
- *   report it.
+ *   only the last five days of RAW and prunes old versions → print what changed, as the
+ *   store's change events report it (`rollup` for versions of resampled series).
  *
  *   npx tsx examples/living-pipeline.ts                          # in memory
  *   METASERIES_EXAMPLE_STORE=sqlite:./living.db npx tsx examples/living-pipeline.ts
@@ -71,11 +71,16 @@ async function main(): Promise<void> {
   for (let d = 1; d < DAYS; d++) {
     await temperature.append(day(times, values, d));
     const report = await dataset.refresh();
-    const retention = await store.applyRetention({ rules: [{ match: 'seattle/*/RAW#*', keep: '5d' }], now: new Date(`${times[23 + 24 * d - 1]}-08:00`) });
+    // Keep five days of RAW (removed as a new version), then keep three versions of every series.
+    const retention = await store.applyRetention({ rules: [{ match: 'seattle/*/RAW#*', keep: '5d' }], now: new Date(`${times[23 + 24 * d - 1]}-08:00`), prune: { keepLast: 3 } });
     await new Promise((resolve) => setTimeout(resolve, 40)); // let the watcher catch up
     const refreshed = report.series.filter((s) => s.status === 'refreshed').map((s) => `${s.name} (+${s.points} ${s.mode})`);
     const removed = retention.keys.map((k) => `${k.points} old RAW points`);
-    console.log(`day ${d}: ${events.length} store events; refreshed ${refreshed.join(', ') || 'nothing'}${removed.length ? `; retention removed ${removed.join(', ')}` : ''}`);
+    // What the store committed today, by kind of change (append, update, rollup, deleteRange, prune…).
+    const kinds = new Map<string, number>();
+    for (const e of events) kinds.set(e.type, (kinds.get(e.type) ?? 0) + 1);
+    const changes = [...kinds].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${type} ×${n}`).join(', ');
+    console.log(`day ${d}: store events ${changes}; refreshed ${refreshed.join(', ') || 'nothing'}${removed.length ? `; retention removed ${removed.join(', ')}` : ''}`);
     events.length = 0;
   }
   watching.abort();

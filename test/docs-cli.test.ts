@@ -60,5 +60,5 @@ it('every example of docs/cli.md prints what the doc shows', async () => {
   }
   if (process.env.METASERIES_UPDATE_DOCS) writeFileSync(DOC, updated);
   // Every command has an example.
-  expect([...commands].sort()).toEqual(['cat', 'convert', 'export', 'head', 'info', 'ingest', 'ls', 'tail', 'verify']);
+  expect([...commands].sort()).toEqual(['cat', 'convert', 'export', 'head', 'info', 'ingest', 'ls', 'retention', 'tail', 'verify']);
 }, 240_000);

@@ -37,9 +37,16 @@ it('docs/query.md examples run and print what they say', async () => {
 it('docs/living-pipelines.md examples run and print what they say', async () => {
   const doc = await readFile(join(ROOT, 'docs', 'living-pipelines.md'), 'utf8');
   const code = [...doc.matchAll(blocks)].map((m) => m[1]!);
-  expect(code.length).toBe(2);
+  expect(code.length).toBe(4);
   const registry = await run('l0', code[0]!);
   expect(registry[0]).toEqual([{ signal: 'flow#1', name: 'flow#1_SCALED#1', status: 'refreshed', mode: 'incremental', points: 1 }]);
   expect(registry[1]).toEqual([[3.6, 7.2, 14.4]]);
-  expect(await run('l1', code[1]!)).toEqual([[['plant/A#1/RAW#1: 720 points']]]);
+  expect(await run('l1', code[1]!)).toEqual([
+    [{ 'plant/COD#1/RAW#1': 'rollup' }, { 'plant/COD#1/RAW#1': ['plant/COD#1/RESAMPLED-MAX#1'] }],
+    [[29, 29, 28]],
+  ]);
+  expect(await run('l2', code[2]!)).toEqual([[['plant/A#1/RAW#1: 720 points']]]);
+  expect(await run('l3', code[3]!)).toEqual([[[
+    'save plant/A#1/RAW#1 1', 'append plant/A#1/RAW#1 2', 'snapshot before-cleanup 0', 'deleteRange plant/A#1/RAW#1 3', 'prune plant/A#1/RAW#1 1',
+  ]]]);
 });

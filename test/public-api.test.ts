@@ -43,7 +43,7 @@ const BACKEND_KIT_API = [
   'pandasTimestampText', 'parseArchiveYaml', 'parseDatetimeDtype', 'parseFrequency', 'parseLayout', 'parseLenientJson', 'parsePandasTimestamp',
   'parsePyNumber', 'parseSeriesCsv', 'parseTimestampText', 'pathExists', 'planQuery', 'pyFloatRepr', 'pyIntText', 'pythonStem',
   'pythonStemUsable', 'quantile', 'readCatalog', 'readZip', 'registerBackend', 'registeredKinds', 'removeFile', 'removeStaleTemps',
-  'resampleBins', 'resampleFrequency', 'resolveParsed', 'segmentStats', 'seriesKey', 'seriesToCsv', 'seriesToCsvBuffer', 'show',
+  'resampleBins', 'resampleFrequency', 'resolveParsed', 'runQuery', 'segmentStats', 'seriesKey', 'seriesToCsv', 'seriesToCsvBuffer', 'show',
   'sliceByKeyRange', 'stageFile', 'storedRange', 'storageOf', 'storeOptionNames', 'summarize', 'tempPath', 'throwIfAborted', 'toMicros', 'toValues',
   'utcToWall', 'validateKey', 'validatePrefix', 'validateStoreConfig', 'validateWithSchema', 'wallToUtc', 'withKeyLock', 'writeFileAtomic',
   'writeSynced', 'checkCustomName', 'incomingTsParts', 'maxNumbers', 'nextNumber', 'numberSignalName', 'parseTimestamp', 'timeParser',

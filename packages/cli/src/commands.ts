@@ -268,6 +268,31 @@ async function verifyCommand(ctx: CliContext, out: Printer, g: GlobalOptions, sp
   });
 }
 
+/**
+ * Apply the store's retention policy (its config's `retention`): remove points older than
+ * each rule's `keep` before `--now`, then prune versions; `--dry-run` reports what would go.
+ */
+async function retentionCommand(out: Printer, spec: string, o: { dryRun?: boolean; now?: string }): Promise<void> {
+  const ep = await openEndpoint(storeSpec(spec));
+  if (ep.kind !== 'store') throw new MetaseriesError('INVALID_INPUT', `${show(spec)} is an archive; retention applies to a store (e.g. "sqlite:./plant.db" or a config .yaml with a "retention" policy)`);
+  const store = ep.storage;
+  try {
+    if (!store.retention) {
+      throw new MetaseriesError('INVALID_INPUT', `Store ${show(spec)} has no retention policy: add "retention: [{ match: 'plant/*/RAW#*', keep: '90d' }]" to its config file, or "?retention=plant/*/RAW%23*:90d" to its URL`);
+    }
+    const now = o.now === undefined ? undefined : /^-?\d+$/.test(o.now.trim()) ? Number(o.now) : o.now;
+    const report = await store.applyRetention({ dryRun: Boolean(o.dryRun), ...(now === undefined ? {} : { now }) });
+    const rows = report.keys.map((k) => ({ key: k.key, rule: k.rule, cutoff: new Date(k.cutoff).toISOString(), points: k.points, bytes: k.bytes }));
+    out.result({ dryRun: report.dryRun, keys: rows });
+    if (out.json) return;
+    const points = rows.reduce((n, r) => n + r.points, 0);
+    if (rows.length > 0) out.table(rows, ['key', 'rule', 'cutoff', 'points', 'bytes']);
+    out.line(`${report.dryRun ? 'would remove' : 'removed'} ${points} points from ${rows.length} series${report.dryRun ? ' (dry run: nothing changed)' : ''}`);
+  } finally {
+    await store.close();
+  }
+}
+
 function positiveInt(name: string): (v: string) => number {
   return (v) => {
     const n = Number(v);
@@ -336,6 +361,12 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--dataset <name>', 'only this dataset')
     .option('--force', 'copy keys the destination already has')
     .action((src: string, dst: string, o) => convertCommand(ctx, printer(), g(), src, dst, o));
+
+  program.command('retention').argument('<store>', 'store URL or config file with a "retention" policy')
+    .description('apply the store\'s retention policy: remove old points (as new versions), then prune versions')
+    .option('--dry-run', 'report what would go, per series, in points and bytes; change nothing')
+    .option('--now <time>', 'count back from this instant (ISO text or epoch ms; default: now)')
+    .action((store: string, o) => retentionCommand(printer(), store, o));
 
   program.command('verify').argument('<store>')
     .description('read every key and check it against its summary and metadata; changes nothing')

@@ -56,7 +56,7 @@ export { segmentStats } from './storage/segments/codec.js';
 export { MemoryDriver } from './storage/segments/memory-driver.js';
 export { bucketSeries, type Buckets } from './query/engine.js';
 export { planQuery, type QueryPlan } from './query/spec.js';
-export { storedRange } from './query/run.js';
+export { runQuery, storedRange } from './query/run.js';
 
 // File stores: one file-commit module, one key↔file mapping, one segment driver on files.
 export {

@@ -15,6 +15,8 @@ export const T = {
   segments: 'metaseries_segments',
   snapshots: 'metaseries_snapshots',
   catalog: 'metaseries_catalog',
+  /** Changes that make no version (prunes), for watchers in other processes (issue 17). */
+  changes: 'metaseries_changes',
   schema: 'metaseries_schema',
   /** Layout v1 (one row per point), migrated away on open. */
   v1Series: 'metaseries_series',
@@ -89,6 +91,20 @@ function migrationList(dialect: Dialect): NamedMigration[] {
     },
     async down(knex) {
       for (const table of [T.catalog, T.snapshots, T.segments, T.versions, T.heads]) await knex.schema.dropTableIfExists(table);
+    },
+  },
+  {
+    name: '0003_change_log',
+    async up(knex) {
+      await knex.schema.createTable(T.changes, (t) => {
+        t.increments('seq').primary();
+        t.bigInteger('at').notNullable();
+        t.text('record').notNullable();
+        t.index(['at']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists(T.changes);
     },
   },
   ];

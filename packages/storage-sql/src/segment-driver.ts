@@ -1,5 +1,5 @@
 import {
-  type CatalogRecord, type CommitEntry, MetaseriesError, type SegmentDriver, type SegmentRef, type Series, type SnapshotRecord, type VersionRecord,
+  type CatalogRecord, type CommitEntry, type LoggedChange, MetaseriesError, type SegmentDriver, type SegmentRef, type Series, type SnapshotRecord, type VersionRecord,
 } from '@metaseries/core';
 import {
   decodeSegment, encodeSegment, parseLayout, show,
@@ -8,7 +8,11 @@ import type { Knex } from 'knex';
 import { engineError } from './errors.js';
 import { parseStoredJson, stringifyPythonJson } from './json.js';
 import { charLength, sortKeys } from './layout.js';
+import { CHANNEL, listen } from './listen.js';
 import { type Dialect, T } from './schema.js';
+
+/** Logged changes older than this are dropped when new ones are logged: watchers resume within it. */
+const CHANGE_LOG_DAYS = 30;
 
 /** Rows per multi-row statement: under SQLite's 32,766 bound variables and PostgreSQL's 65,535. */
 const ROWS_PER_STATEMENT = 500;
@@ -71,9 +75,21 @@ function parseRecord<R>(text: unknown, what: string, backend: string): R {
  */
 export class SqlSegmentDriver implements SegmentDriver {
   readonly kind: Dialect;
+  /**
+   * PostgreSQL only: LISTEN on one dedicated connection; every commit, snapshot and logged
+   * change NOTIFYs in its own transaction, so watchers wake only after commit (see `listen.ts`).
+   * SQLite has no notifications: watchers poll.
+   */
+  readonly subscribe?: (onChange: () => void) => Promise<() => Promise<void>>;
 
   constructor(readonly knex: Knex, readonly dialect: Dialect, readonly persistent: boolean) {
     this.kind = dialect;
+    if (dialect === 'postgres') this.subscribe = (onChange) => listen(this.knex.client.connectionSettings, onChange);
+  }
+
+  /** Inside a writing transaction: tell PostgreSQL listeners, delivered only if it commits. */
+  private async notify(trx: Knex.Transaction, subject: string): Promise<void> {
+    if (this.dialect === 'postgres') await trx.raw('SELECT pg_notify(?, ?)', [CHANNEL, subject.slice(0, 1000)]);
   }
 
   /**
@@ -193,6 +209,24 @@ export class SqlSegmentDriver implements SegmentDriver {
         if (c.record === null) await trx(T.catalog).where({ kind: c.kind, name: c.name }).del();
         else await trx(T.catalog).insert({ kind: c.kind, name: c.name, record: stringifyPythonJson(c.record) }).onConflict(['kind', 'name']).merge();
       }
+      await this.notify(trx, subject);
+    });
+  }
+
+  logChanges(changes: readonly LoggedChange[]): Promise<void> {
+    if (changes.length === 0) return Promise.resolve();
+    return this.transaction('logChanges', changes.length === 1 ? changes[0]!.key : `${changes.length} keys`, async (trx) => {
+      const rows = changes.map((c) => ({ at: c.at, record: JSON.stringify(c) }));
+      for (const part of chunks(rows)) await trx(T.changes).insert(part);
+      await trx(T.changes).where('at', '<', Math.min(...changes.map((c) => c.at)) - CHANGE_LOG_DAYS * 86_400_000).del();
+      await this.notify(trx, 'changes');
+    });
+  }
+
+  readChanges(after: number): Promise<Array<LoggedChange & { seq: number }>> {
+    return this.retrying('readChanges', '', async () => {
+      const rows = await this.knex(T.changes).select('seq', 'record').where('seq', '>', after).orderBy('seq') as Array<{ seq: unknown; record: unknown }>;
+      return rows.map((r) => ({ ...parseRecord<LoggedChange>(r.record, `Change ${Number(r.seq)}`, this.kind), seq: Number(r.seq) }));
     });
   }
 
@@ -225,6 +259,7 @@ export class SqlSegmentDriver implements SegmentDriver {
     return this.transaction('createSnapshot', snapshot.name, async (trx) => {
       try {
         await trx(T.snapshots).insert({ name: snapshot.name, created_at: snapshot.createdAt, record: JSON.stringify(snapshot) });
+        await this.notify(trx, snapshot.name);
       } catch (e) {
         if (isUniqueViolation(e)) throw new MetaseriesError('CONFLICT', `Snapshot ${show(snapshot.name)} already exists`, { backend: this.kind, cause: e });
         throw e;
@@ -297,7 +332,7 @@ export class SqlSegmentDriver implements SegmentDriver {
 
   clear(): Promise<void> {
     return this.transaction('clear', '', async (trx) => {
-      for (const table of [T.heads, T.versions, T.segments, T.snapshots, T.catalog]) await trx(table).del();
+      for (const table of [T.heads, T.versions, T.segments, T.snapshots, T.catalog, T.changes]) await trx(table).del();
     });
   }
 

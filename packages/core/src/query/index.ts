@@ -5,3 +5,4 @@ export {
   planQuery, QUERY_AGGS, resolveAgg, resolveEvery, type QueryAgg, type QueryFill, type QueryOptions, type QueryPlan, type QueryProgress,
   type QueryRange, type ResolvedAgg, type TimeInput,
 } from './spec.js';
+export { rollupOf, type RollupSpec } from './rollups.js';

@@ -17,9 +17,9 @@ export interface QueryColumn {
 /**
  * How each series was answered: `engine` (pushed down to the database or polars),
  * `statistics` (whole segments from their stored statistics, only cut segments decoded),
- * `js` (points read and computed in core).
+ * `js` (points read and computed in core), `rollup` (read from a stored rollup: see `result.rollups`).
  */
-export type QuerySource = 'engine' | 'statistics' | 'js';
+export type QuerySource = 'engine' | 'statistics' | 'js' | 'rollup';
 
 export interface QueryError {
   key: string;
@@ -44,6 +44,8 @@ export class QueryResult {
   readonly sources: Readonly<Record<string, QuerySource>>;
   /** Series that could not be read (only with `partial: true`). */
   readonly errors: readonly QueryError[];
+  /** For series answered from rollups (`sources[key] === 'rollup'`): the rollup key of each aggregation, in the query's order. */
+  readonly rollups: Readonly<Record<string, readonly string[]>> = {};
   /** @internal labels in stored microseconds, for exact conversion to Series. */
   readonly labelsUs: Float64Array;
 
@@ -59,6 +61,12 @@ export class QueryResult {
     this.tz = init.tz;
     this.sources = init.sources;
     this.errors = init.errors;
+  }
+
+  /** @internal this result, saying which series were answered from which rollups. */
+  withRollups(rollups: Record<string, string[]>): this {
+    (this as { rollups: Readonly<Record<string, readonly string[]>> }).rollups = rollups;
+    return this;
   }
 
   get length(): number {

@@ -4,6 +4,7 @@ import type { Series } from '../series/series.js';
 import { toMicros } from '../series/timestamp.js';
 import { bucketSeries, emptyValue, fillColumn, reindex, unionLabels, type Buckets } from './engine.js';
 import { QueryResult, type QueryColumn, type QueryError, type QuerySource } from './result.js';
+import { answerFromRollups, type RollupSource } from './rollups.js';
 import { planQuery, type QueryOptions, type QueryPlan, type QueryRange } from './spec.js';
 
 /** An inclusive key range in stored units (epoch µs for datetime indexes). */
@@ -40,12 +41,13 @@ export function storedRange(range: QueryRange | undefined, tz: string | null): S
  * answered by the backend's engine when it can (exactly), else read by range and
  * computed in core; the results are joined on bucket labels (wide) or stacked (long).
  */
-export async function runQuery(reader: QueryReader, options: QueryOptions): Promise<QueryResult> {
+export async function runQuery(reader: QueryReader, options: QueryOptions, extras: { rollups?: RollupSource } = {}): Promise<QueryResult> {
   const plan = planQuery(options);
   // Validate the range once up front so a bad range fails before any read.
   storedRange(options.range, plan.tz);
   const per: Array<{ key: string; buckets: Buckets }> = [];
   const sources: Record<string, QuerySource> = {};
+  const rollups: Record<string, string[]> = {};
   const errors: QueryError[] = [];
   let done = 0;
   for (const key of plan.keys) {
@@ -54,8 +56,14 @@ export async function runQuery(reader: QueryReader, options: QueryOptions): Prom
       const meta = await reader.loadMetadata(key);
       const zone = meta.index_metadata?.time_zone ?? null;
       const range = storedRange(options.range, zone ?? (meta.index_metadata?.type === 'DatetimeIndex' ? null : plan.tz));
-      const pushed = reader.queryBuckets ? await reader.queryBuckets(key, plan, range) : null;
-      if (pushed) {
+      // A stored rollup that matches exactly and is up to date answers first (see rollups.ts).
+      const rolled = extras.rollups ? await answerFromRollups(extras.rollups, key, plan, range) : null;
+      const pushed = rolled ? null : reader.queryBuckets ? await reader.queryBuckets(key, plan, range) : null;
+      if (rolled) {
+        per.push({ key, buckets: rolled.buckets });
+        sources[key] = 'rollup';
+        rollups[key] = rolled.rollups;
+      } else if (pushed) {
         per.push({ key, buckets: pushed.buckets });
         sources[key] = pushed.source;
       } else {
@@ -71,7 +79,8 @@ export async function runQuery(reader: QueryReader, options: QueryOptions): Prom
   }
   const zones = new Set(per.map((p) => p.buckets.tz));
   const tz = zones.size === 1 ? [...zones][0]! : null;
-  return plan.shape === 'wide' ? wide(plan, per, tz, sources, errors) : long(plan, per, tz, sources, errors);
+  const result = plan.shape === 'wide' ? wide(plan, per, tz, sources, errors) : long(plan, per, tz, sources, errors);
+  return Object.keys(rollups).length ? result.withRollups(rollups) : result;
 }
 
 function wide(plan: QueryPlan, per: Array<{ key: string; buckets: Buckets }>, tz: string | null, sources: Record<string, QuerySource>, errors: QueryError[]): QueryResult {

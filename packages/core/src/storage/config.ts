@@ -10,9 +10,20 @@
  */
 import * as v from 'valibot';
 import { MetaseriesError, show } from '../errors.js';
+import { parseRetentionText, type RetentionRule } from './retention.js';
+
+/**
+ * Options every store kind takes (core applies them; the backend never sees them).
+ * `retention`: the store's retention policy, applied by `store.applyRetention()` and
+ * `metaseries retention <store>` — first matching rule wins (see docs/living-pipelines.md).
+ * In a URL: `?retention=plant/*\/RAW%23*:90d,*\/RESAMPLED*:5y` (`#` written `%23`).
+ */
+export interface CommonStoreOptions {
+  retention?: RetentionRule[];
+}
 
 /** A store held in memory: gone when the process exits. `memory:` as a URL. */
-export interface MemoryStoreConfig {
+export interface MemoryStoreConfig extends CommonStoreOptions {
   kind: 'memory';
 }
 
@@ -31,7 +42,7 @@ export interface SqlStoreOptions {
  * @example
  * const config: SqliteStoreConfig = { kind: 'sqlite', path: './plant.db', layout: 'meteaudata' };
  */
-export interface SqliteStoreConfig extends SqlStoreOptions {
+export interface SqliteStoreConfig extends SqlStoreOptions, CommonStoreOptions {
   kind: 'sqlite';
   /** The database file (relative paths in a config file are relative to that file), or `':memory:'` for a database that is gone at exit. */
   path: string;
@@ -54,7 +65,7 @@ export interface PoolOptions {
  * @example
  * const config: PostgresStoreConfig = { kind: 'postgres', url: 'postgres://me@localhost/plant', pool: { max: 8 } };
  */
-export interface PostgresStoreConfig extends SqlStoreOptions {
+export interface PostgresStoreConfig extends SqlStoreOptions, CommonStoreOptions {
   kind: 'postgres';
   /** `postgres://user:password@host:port/db`. Give `url` or `connection` (an empty `connection: {}` means the `PG*` environment variables). */
   url?: string;
@@ -66,7 +77,7 @@ export interface PostgresStoreConfig extends SqlStoreOptions {
  * (versioned Parquet segments) or Python meteaudata's pandas-disk layout.
  * URL: `parquet:./store`, `parquet:./new-store?create=true`, `parquet:./py-store?layout=meteaudata`.
  */
-export interface ParquetStoreConfig {
+export interface ParquetStoreConfig extends CommonStoreOptions {
   kind: 'parquet';
   /** The store folder (relative paths in a config file are relative to that file). */
   dir: string;
@@ -80,7 +91,7 @@ export interface ParquetStoreConfig {
  * The same files through nodejs-polars (`@metaseries/storage-polars`).
  * URL: `polars:./store`, `polars:./store?compression=zstd`.
  */
-export interface PolarsStoreConfig {
+export interface PolarsStoreConfig extends CommonStoreOptions {
   kind: 'polars';
   /** The store folder. */
   dir: string;
@@ -143,14 +154,19 @@ export type StandardResult<Output> =
 const nonEmpty = (what: string) => v.pipe(v.string(), v.minLength(1, `must be a non-empty ${what}`));
 const layout = v.optional(v.picklist(['native', 'meteaudata']));
 const connection = v.optional(v.record(v.string(), v.unknown()));
+const retention = v.optional(v.pipe(v.array(v.strictObject({
+  match: nonEmpty('key pattern such as "plant/*/RAW#*"'),
+  keep: v.pipe(v.string(), v.regex(/^\s*\d+(?:\.\d+)?\s*(?:s|min|h|d|w|y)\s*$/, 'must be a number and a unit s, min, h, d, w or y, e.g. "90d"')),
+})), v.minLength(1, 'must list at least one rule { match, keep }')));
 
 const SCHEMAS = {
-  memory: v.strictObject({ kind: v.literal('memory') }),
+  memory: v.strictObject({ kind: v.literal('memory'), retention }),
   sqlite: v.strictObject({
     kind: v.literal('sqlite'),
     path: nonEmpty('file path (or ":memory:")'),
     layout,
     connection,
+    retention,
     busyTimeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   }),
   postgres: v.pipe(
@@ -159,6 +175,7 @@ const SCHEMAS = {
       url: v.optional(nonEmpty('postgres:// URL')),
       layout,
       connection,
+      retention,
       pool: v.optional(v.strictObject({
         min: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
         max: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
@@ -168,12 +185,13 @@ const SCHEMAS = {
     }),
     v.check((c) => c.url !== undefined || c.connection !== undefined, 'url: missing (give "url", or "connection" — {} to use the PG* environment variables)'),
   ),
-  parquet: v.strictObject({ kind: v.literal('parquet'), dir: nonEmpty('folder path'), create: v.optional(v.boolean()), layout }),
+  parquet: v.strictObject({ kind: v.literal('parquet'), dir: nonEmpty('folder path'), create: v.optional(v.boolean()), layout, retention }),
   polars: v.strictObject({
     kind: v.literal('polars'),
     dir: nonEmpty('folder path'),
     create: v.optional(v.boolean()),
     layout,
+    retention,
     rowGroupSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
     compression: v.optional(v.picklist(['uncompressed', 'snappy', 'zstd', 'lz4', 'gzip', 'brotli'])),
     pythonIndexValues: v.optional(v.boolean()),
@@ -231,7 +249,7 @@ function issueMessage(kind: string, issue: v.BaseIssue<unknown>, origin: string)
   const valid = storeOptionNames(kind) ?? [];
   const where = `in the ${kind} store config${origin ? ` from ${origin}` : ''}`;
   if (issue.type === 'strict_object' && issue.expected === 'never') {
-    const known = path.length > 1 ? Object.keys((objectSchemaOf(kind)?.entries[path[0]!] as { wrapped?: ObjectSchema } | undefined)?.wrapped?.entries ?? {}) : valid;
+    const known = path[0] === 'retention' ? ['match', 'keep'] : path.length > 1 ? Object.keys((objectSchemaOf(kind)?.entries[path[0]!] as { wrapped?: ObjectSchema } | undefined)?.wrapped?.entries ?? {}) : valid;
     const name = path[path.length - 1] ?? '';
     return `Unknown option ${show(option)} ${where}${suggestion(name, known)}; valid options: ${known.join(', ')}`;
   }
@@ -314,10 +332,10 @@ export function parseStoreUrl(url: string): Record<string, unknown> & { kind: st
     const parsed = URL.canParse(text) ? new URL(text) : null;
     if (!parsed) throw new MetaseriesError('INVALID_INPUT', `Invalid PostgreSQL URL ${show(url)}: expected postgres://user:password@host:port/db`);
     const config: Record<string, unknown> & { kind: string } = { kind };
-    for (const option of ['layout']) {
+    for (const option of ['layout', 'retention']) {
       const value = parsed.searchParams.get(option);
       if (value !== null) {
-        config[option] = value;
+        config[option] = option === 'retention' ? parseRetentionText(value) : value;
         parsed.searchParams.delete(option);
       }
     }
@@ -339,7 +357,7 @@ export function parseStoreUrl(url: string): Record<string, unknown> & { kind: st
       if (option === 'kind' || option === locationKey) {
         throw new MetaseriesError('INVALID_INPUT', `Store URL ${show(url)}: ${show(option)} cannot be a query option`);
       }
-      config[option] = queryValue(kind, option, value);
+      config[option] = option === 'retention' ? parseRetentionText(value) : queryValue(kind, option, value);
     }
   }
   return config;

@@ -9,4 +9,4 @@ export * from './storage.js';
 export * from './discovery.js';
 export * from './segments/index.js';
 export { globToRegExp, retentionCutoff, type RetentionEntry, type RetentionOptions, type RetentionReport, type RetentionRule } from './retention.js';
-export { DEFAULT_WATCH_POLL_MS, type ChangeEvent, type WatchOptions } from './watch.js';
+export { DEFAULT_NOTIFIED_POLL_MS, DEFAULT_WATCH_POLL_MS, type ChangeEvent, type ChangeType, type WatchOptions } from './watch.js';

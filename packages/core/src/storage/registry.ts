@@ -13,6 +13,7 @@ import { load as loadYaml } from 'js-yaml';
 import { MetaseriesError, show } from '../errors.js';
 import type { StorageBackend } from './backend.js';
 import {
+  type CommonStoreOptions,
   parseStoreUrl,
   STORE_PACKAGE_HINTS,
   type StandardSchemaV1,
@@ -185,10 +186,11 @@ export async function openStore(config: StoreConfig | string): Promise<Storage> 
   const kind = typeof raw === 'object' && raw !== null && typeof (raw as { kind?: unknown }).kind === 'string' ? (raw as { kind: string }).kind.toLowerCase() : undefined;
   if (kind !== undefined) raw = { ...(raw as object), kind };
   // Core's own schema first, so a mistake is named even before the backend package loads.
-  const checked = validateStoreConfig(raw, origin);
+  // Options core applies (the store's retention policy) never reach the backend.
+  const { retention, ...checked } = validateStoreConfig(raw, origin) as StoreConfig & CommonStoreOptions;
   const registration = await registrationFor(checked.kind);
   const final = registration.schema ? await validateWithSchema(registration.schema, checked, checked.kind) : checked;
-  return new Storage(await registration.create(final as never));
+  return new Storage(await registration.create(final as never), retention ? { retention } : {});
 }
 
 /**

@@ -73,6 +73,22 @@ export function compileRules(rules: readonly RetentionRule[] | undefined, nowMs:
   });
 }
 
+/**
+ * Rules from their text form, as a store URL carries them (`?retention=…`): `match:keep`
+ * pairs separated by commas, the last `:` of each splitting it.
+ *
+ * @example parseRetentionText('plant/*\/RAW#*:90d,*\/RESAMPLED*:5y') // [{ match: 'plant/*\/RAW#*', keep: '90d' }, …]
+ */
+export function parseRetentionText(text: string): RetentionRule[] {
+  return text.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+    const at = part.lastIndexOf(':');
+    if (at <= 0 || at === part.length - 1) throw invalidInput(`Retention rule ${show(part)} must be "pattern:keep", e.g. "plant/*/RAW#*:90d"`);
+    const rule = { match: part.slice(0, at), keep: part.slice(at + 1) };
+    retentionCutoff(rule.keep, 0);
+    return rule;
+  });
+}
+
 /** `now` as epoch ms. */
 export function nowMs(now: TimeInput | undefined): number {
   return now === undefined ? Date.now() : toMicros(now, 'UTC') / US_PER_MS;

@@ -27,10 +27,10 @@ import { catalogRecords, parseCatalogMetadata } from './catalog.js';
 import type { CatalogRecord, SegmentDriver } from './segments/driver.js';
 import { layoutOf } from './segments/layout.js';
 import { checkAfter, checkMergeable, spliceRange } from './segments/merge.js';
-import { type PruneOptions, type PruneReport, type SaveEntry, SegmentStore, type SnapshotInfo, type VersionInfo } from './segments/store.js';
-import { compileRules, nowMs, type RetentionOptions, type RetentionReport } from './retention.js';
+import { instantOf, type PruneOptions, type PruneReport, type SaveEntry, SegmentStore, type SnapshotInfo, type VersionInfo } from './segments/store.js';
+import { compileRules, nowMs, type RetentionOptions, type RetentionReport, type RetentionRule } from './retention.js';
 import { sliceByKeyRange, summarize } from './slice.js';
-import { DEFAULT_WATCH_POLL_MS, eventOf, Waker, type ChangeEvent, type WatchOptions } from './watch.js';
+import { DEFAULT_NOTIFIED_POLL_MS, DEFAULT_WATCH_POLL_MS, eventOf, pruneEvent, Waker, type ChangeEvent, type WatchOptions } from './watch.js';
 
 const DEFAULT_CHUNK = 100_000;
 /** Operations that commit: a watcher in this process is woken after each. */
@@ -68,6 +68,9 @@ export class Storage {
   readonly backend: StorageBackend;
   private closed = false;
   private readonly waker = new Waker();
+  /** The driver subscription shared by this Storage's watchers (see `listen`). */
+  private subscription: Promise<(() => Promise<void>) | null> | null = null;
+  private listeners = 0;
   /** @internal the cross-copy brand. */
   readonly [STORAGE_BRAND] = true;
 
@@ -77,9 +80,14 @@ export class Storage {
     return isStorage(value);
   }
 
-  constructor(backend: StorageBackend | SegmentDriver) {
+  /** The store's retention policy (from its config: `retention`), used by `applyRetention()` without `rules`. */
+  readonly retention: readonly RetentionRule[] | null;
+
+  constructor(backend: StorageBackend | SegmentDriver, options: { retention?: readonly RetentionRule[] } = {}) {
     if (backend instanceof Storage) throw new MetaseriesError('INVALID_INPUT', 'Storage wraps a backend, not another Storage');
     this.backend = isSegmentDriver(backend) ? new SegmentStore(backend) : backend;
+    this.retention = options.retention ? [...options.retention] : null;
+    if (this.retention) compileRules(this.retention, 0);
   }
 
   /** Wrap a backend or driver, or return a Storage unchanged. */
@@ -317,7 +325,9 @@ export class Storage {
   query(options: QueryOptions): Promise<QueryResult> {
     return this.guard('query', '', async () => {
       for (const key of Array.isArray(options?.series) ? options.series : []) validateKey(key, this.kind);
-      return runQuery(this, options);
+      const v2 = this.segments;
+      // Rollups answer from version heads (their lineage and refresh records): v2 stores only.
+      return runQuery(this, options, v2 ? { rollups: { heads: (prefix) => v2.driver.readHeads(prefix), load: (key) => this.load(key) } } : {});
     });
   }
 
@@ -416,18 +426,20 @@ export class Storage {
   }
 
   /**
-   * Apply retention rules: for each key the first matching rule removes the points older
+   * Apply retention rules (`rules`, else the store's policy from its config): for each key the first matching rule removes the points older
    * than `keep` before `now`, with `deleteRange` (a new version: snapshots and older
    * versions keep them until pruned), then prunes versions. `dryRun` reports what would
    * go — per key, in points and bytes — and changes nothing.
    *
    * @example await store.applyRetention({ rules: [{ match: 'plant/*\/RAW#*', keep: '90d' }], dryRun: true })
    */
-  applyRetention(options: RetentionOptions): Promise<RetentionReport> {
+  applyRetention(options: RetentionOptions = {}): Promise<RetentionReport> {
     return this.guard('applyRetention', '', async () => {
       const now = nowMs(options?.now);
-      const rules = compileRules(options?.rules, now);
-      const report: RetentionReport = { dryRun: options.dryRun ?? false, keys: [] };
+      const given = options?.rules ?? this.retention ?? undefined;
+      if (given === undefined) throw new MetaseriesError('INVALID_INPUT', `applyRetention needs rules: pass { rules: [{ match, keep }] } or open the store with a "retention" policy in its config`, { backend: this.kind });
+      const rules = compileRules(given, now);
+      const report: RetentionReport = { dryRun: options?.dryRun ?? false, keys: [] };
       for (const summary of await this.describe('')) {
         const rule = rules.find((r) => r.re.test(summary.key));
         if (!rule || summary.first === null || summary.first >= rule.cutoffMs * 1000) continue;
@@ -460,8 +472,10 @@ export class Storage {
   /**
    * Change events for the keys under `prefix`, as an async iterable that ends when
    * `signal` aborts: one event per committed version (`save`, `append`, `update`,
-   * `deleteRange`, `delete`, `restore`) and per new snapshot, ordered per key, from this
-   * process and others. Resume with `since` (key → last version seen).
+   * `deleteRange`, `delete`, `restore`, or `rollup` for a version of a rollup series), per
+   * new snapshot and per key pruned, ordered per key, from this process and others. Resume
+   * with `since` (key → last version seen) and `sinceAt` (the `at` of the last snapshot or
+   * prune seen).
    *
    * @example for await (const e of store.watch({ prefix: 'plant/', signal })) console.log(e.type, e.key, e.version);
    */
@@ -470,34 +484,92 @@ export class Storage {
     const v2 = this.requireV2('watch');
     if (!(options?.signal instanceof AbortSignal)) throw new MetaseriesError('INVALID_INPUT', 'watch needs { signal: AbortSignal } to know when to stop', { backend: this.kind });
     const prefix = validatePrefix(options.prefix, this.kind);
-    const pollMs = options.pollMs ?? DEFAULT_WATCH_POLL_MS;
+    const pollMs = options.pollMs ?? (v2.driver.subscribe ? DEFAULT_NOTIFIED_POLL_MS : DEFAULT_WATCH_POLL_MS);
     if (!(pollMs > 0)) throw new MetaseriesError('INVALID_INPUT', `pollMs must be positive, got ${show(pollMs)}`, { backend: this.kind });
+    let sinceAt: number | null = null;
+    if (options.sinceAt !== undefined) {
+      sinceAt = instantOf(options.sinceAt);
+      if (sinceAt === null) throw new MetaseriesError('INVALID_INPUT', `watch sinceAt must be a Date, an ISO instant or epoch ms, got ${show(options.sinceAt)}`, { backend: this.kind });
+    }
+    const replay = (at: number): boolean => options.fromStart === true || (sinceAt !== null && at >= sinceAt);
     const seen = new Map<string, number>(Object.entries(options.since ?? {}));
     const snapshots = new Set<string>();
     const driver = v2.driver;
-    // Start: keys not in `since` start after their current head (or from the start), snapshots after the current ones.
-    for (const [key, head] of await driver.readHeads(prefix)) if (!seen.has(key)) seen.set(key, options.fromStart ? 0 : head.version);
-    for (const s of await driver.listSnapshots()) snapshots.add(s.name);
-    while (!options.signal.aborted && !this.closed) {
+    const release = this.listen(driver);
+    try {
+      // Start: keys not in `since` start after their current head (or from the start), snapshots and prunes from now (or `sinceAt`).
       for (const [key, head] of await driver.readHeads(prefix)) {
-        const last = seen.get(key) ?? 0;
-        if (head.version <= last) continue;
-        const records = (await driver.listVersions(key)).filter((r) => r.version > last - 1);
-        const byVersion = new Map(records.map((r) => [r.version, r]));
-        for (const r of records) {
-          if (r.version <= last) continue;
-          if (options.signal.aborted) return;
-          yield eventOf(key, r, byVersion.get(r.version - 1));
-          seen.set(key, r.version);
+        if (seen.has(key)) continue;
+        if (options.fromStart || (sinceAt !== null && head.createdAt >= sinceAt)) {
+          // Replay this key's versions committed at or after `sinceAt` (all with fromStart).
+          const before = options.fromStart ? [] : (await driver.listVersions(key)).filter((r) => r.createdAt < sinceAt!);
+          seen.set(key, before.at(-1)?.version ?? 0);
+        } else seen.set(key, head.version);
+      }
+      for (const s of await driver.listSnapshots()) if (!replay(s.createdAt)) snapshots.add(s.name);
+      let changeSeq = -1;
+      let replayed: ChangeEvent[] = [];
+      for (const c of await v2.readChanges(-1)) {
+        changeSeq = Math.max(changeSeq, c.seq);
+        if (replay(c.at) && c.key.startsWith(prefix)) replayed.push(pruneEvent(c));
+      }
+      while (!options.signal.aborted && !this.closed) {
+        const generation = this.waker.generation;
+        for (const [key, head] of await driver.readHeads(prefix)) {
+          const last = seen.get(key) ?? 0;
+          if (head.version <= last) continue;
+          const records = (await driver.listVersions(key)).filter((r) => r.version > last - 1);
+          const byVersion = new Map(records.map((r) => [r.version, r]));
+          for (const r of records) {
+            if (r.version <= last) continue;
+            if (options.signal.aborted) return;
+            yield eventOf(key, r, byVersion.get(r.version - 1));
+            seen.set(key, r.version);
+          }
         }
+        for (const s of await driver.listSnapshots()) {
+          if (snapshots.has(s.name)) continue;
+          snapshots.add(s.name);
+          if (options.signal.aborted) return;
+          yield { type: 'snapshot', key: s.name, version: 0, range: null, at: s.createdAt };
+        }
+        // Prunes to replay come after the versions of the first look, like the ones that follow.
+        for (const e of replayed) {
+          if (options.signal.aborted) return;
+          yield e;
+        }
+        replayed = [];
+        for (const c of await v2.readChanges(changeSeq)) {
+          changeSeq = Math.max(changeSeq, c.seq);
+          if (!c.key.startsWith(prefix)) continue;
+          if (options.signal.aborted) return;
+          yield pruneEvent(c);
+        }
+        await this.waker.sleep(pollMs, options.signal, generation);
       }
-      for (const s of await driver.listSnapshots()) {
-        if (snapshots.has(s.name)) continue;
-        snapshots.add(s.name);
-        yield { type: 'snapshot', key: s.name, version: 0, range: null, at: s.createdAt };
-      }
-      await this.waker.sleep(pollMs, options.signal);
+    } finally {
+      await release();
     }
+  }
+
+  /**
+   * Share one driver subscription (PostgreSQL LISTEN) among this Storage's watchers: it
+   * wakes them when another process commits. A driver without `subscribe`, or one whose
+   * subscription fails, leaves them polling.
+   */
+  private listen(driver: SegmentDriver): () => Promise<void> {
+    if (!driver.subscribe) return async () => undefined;
+    this.listeners++;
+    this.subscription ??= driver.subscribe(() => this.waker.notify()).catch(() => null);
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      if (--this.listeners > 0 || !this.subscription) return;
+      const pending = this.subscription;
+      this.subscription = null;
+      await (await pending)?.().catch(() => undefined);
+    };
   }
 
   /** Close the backend. Idempotent; any later call fails with CLOSED. */
@@ -505,6 +577,9 @@ export class Storage {
     if (this.closed) return;
     this.closed = true;
     this.waker.notify();
+    const subscription = this.subscription;
+    this.subscription = null;
+    await (await subscription)?.().catch(() => undefined);
     try {
       await this.backend.close();
     } catch (e) {

@@ -98,6 +98,19 @@ export interface CatalogRecord {
   record: Record<string, unknown> | null;
 }
 
+/**
+ * A change that makes no version (prune removes versions), kept in a driver's change log
+ * so watchers in other processes see it (issue 17).
+ */
+export interface LoggedChange {
+  type: 'prune';
+  key: string;
+  /** The versions removed (every retained one when the key was purged). */
+  versions: number[];
+  /** Epoch ms. */
+  at: number;
+}
+
 export interface SegmentDriver {
   readonly kind: string;
   /** Data outlives the process. */
@@ -167,4 +180,23 @@ export interface SegmentDriver {
 
   clear(): Promise<void>;
   close(): Promise<void>;
+
+  // ---- optional: change events (issue 17) ---------------------------------------------
+  // Watchers (`Storage.watch`) read committed heads, snapshots and the change log, and poll
+  // for other processes' writes (`pollMs`, default 1,000 ms). These hooks only make that
+  // faster or complete; a driver without them still has correct events.
+
+  /**
+   * Call `onChange` soon after any process commits a version, snapshot or logged change
+   * (PostgreSQL: LISTEN on one dedicated connection, the commit NOTIFYs in its own
+   * transaction, so the call comes only after commit). It carries no data — it only says
+   * "look now"; watchers still read committed state and keep polling, so a notification
+   * lost to a dropped connection delays an event, never loses it. Resolves once listening
+   * (or retrying in the background); the returned function stops it.
+   */
+  subscribe?(onChange: () => void): Promise<() => Promise<void>>;
+  /** Record changes that make no version, durably, so watchers in other processes see them. */
+  logChanges?(changes: readonly LoggedChange[]): Promise<void>;
+  /** Logged changes with `seq > after`, ascending by `seq` (a number the driver assigns, increasing). */
+  readChanges?(after: number): Promise<Array<LoggedChange & { seq: number }>>;
 }

@@ -20,7 +20,7 @@ import type { QueryPlan } from '../../query/spec.js';
 import { sliceByKeyRange } from '../slice.js';
 import { bucketsFromSegments, type SegmentBuckets } from './statistics-query.js';
 import { decodeSegmentInto, segmentStats } from './codec.js';
-import type { CatalogRecord, CommitEntry, SegmentDriver, SegmentRef, SegmentStats, SnapshotRecord, VersionOperation, VersionRecord } from './driver.js';
+import type { CatalogRecord, CommitEntry, LoggedChange, SegmentDriver, SegmentRef, SegmentStats, SnapshotRecord, VersionOperation, VersionRecord } from './driver.js';
 import { fromJsonSafe, toJsonSafe } from './json-safe.js';
 import { buildIndex, concatSegments, layoutOf, parseLayout, type SeriesLayout } from './layout.js';
 import { checkAfter, checkMergeable, mergedLayout, spliceRange } from './merge.js';
@@ -145,6 +145,9 @@ export class SegmentStore implements StorageBackend {
   private readonly maxRetries: number;
   private readonly now: () => number;
   private readonly locks = new Map<string, Promise<void>>();
+  /** Prunes made in this process, for watchers, when the driver keeps no change log (bounded). */
+  private readonly localChanges: Array<LoggedChange & { seq: number }> = [];
+  private localSeq = 0;
 
   constructor(driver: SegmentDriver, options: SegmentStoreOptions = {}) {
     this.driver = driver;
@@ -496,6 +499,33 @@ export class SegmentStore implements StorageBackend {
       }
     }
     const report: PruneReport = { versionsRemoved: 0, segmentsRemoved: 0, keysPurged: 0 };
+    const changes: LoggedChange[] = [];
+    try {
+      await this.pruneKeys(keepLast, olderThan, grace, held, report, changes);
+    } finally {
+      // Logged even when a later key failed: what was dropped was dropped.
+      await this.logChanges(changes);
+    }
+    return report;
+  }
+
+  /**
+   * Changes that made no version (prunes) with `seq > after`, for watchers: the driver's
+   * durable log when it keeps one (every process's prunes), else this process's.
+   */
+  async readChanges(after: number): Promise<Array<LoggedChange & { seq: number }>> {
+    if (this.driver.readChanges) return this.driver.readChanges(after);
+    return this.localChanges.filter((c) => c.seq > after);
+  }
+
+  private async logChanges(changes: readonly LoggedChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    if (this.driver.logChanges) return this.driver.logChanges(changes);
+    for (const c of changes) this.localChanges.push({ ...c, seq: ++this.localSeq });
+    if (this.localChanges.length > 10_000) this.localChanges.splice(0, this.localChanges.length - 10_000);
+  }
+
+  private async pruneKeys(keepLast: number, olderThan: number, grace: number, held: Map<string, Set<number>>, report: PruneReport, changes: LoggedChange[]): Promise<void> {
     for (const key of await this.driver.listAllKeys()) {
       await this.withLocks([key], async () => {
         const versions = await this.driver.listVersions(key);
@@ -504,6 +534,7 @@ export class SegmentStore implements StorageBackend {
         if (drop.length) {
           await this.driver.dropVersions(key, drop.map((v) => v.version));
           report.versionsRemoved += drop.length;
+          changes.push({ type: 'prune', key, versions: drop.map((v) => v.version), at: this.now() });
         }
         const dropped = new Set(drop.map((v) => v.version));
         const retained = versions.filter((v) => !dropped.has(v.version));
@@ -512,6 +543,7 @@ export class SegmentStore implements StorageBackend {
         if (head?.tombstone && retained.length === 1 && pinned.size === 0 && head.createdAt < olderThan && head.createdAt <= cutoff) {
           await this.driver.purgeKey(key);
           report.keysPurged++;
+          changes.push({ type: 'prune', key, versions: [head.version], at: this.now() });
           return;
         }
         const referenced = new Set<string>();
@@ -527,7 +559,6 @@ export class SegmentStore implements StorageBackend {
         }
       });
     }
-    return report;
   }
 
   clear(): Promise<void> {
