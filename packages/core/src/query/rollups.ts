@@ -5,8 +5,7 @@ import type { DatetimeIndex } from '../series/indexes.js';
 import type { Series } from '../series/series.js';
 import type { VersionRecord } from '../storage/segments/driver.js';
 import type { Buckets } from './engine.js';
-import type { StoredRange } from './run.js';
-import { resolveEvery, type QueryPlan } from './spec.js';
+import { resolveEvery, type QueryPlan, type StoredRange } from './spec.js';
 
 /**
  * A rollup (issue 17): a stored series whose last step is meteaudata's `resample`

@@ -5,13 +5,9 @@ import { toMicros } from '../series/timestamp.js';
 import { bucketSeries, emptyValue, fillColumn, reindex, unionLabels, type Buckets } from './engine.js';
 import { QueryResult, type QueryColumn, type QueryError, type QuerySource } from './result.js';
 import { answerFromRollups, type RollupSource } from './rollups.js';
-import { planQuery, type QueryOptions, type QueryPlan, type QueryRange } from './spec.js';
+import { planQuery, type QueryOptions, type QueryPlan, type QueryRange, type StoredRange } from './spec.js';
 
-/** An inclusive key range in stored units (epoch µs for datetime indexes). */
-export interface StoredRange {
-  from?: number;
-  to?: number;
-}
+export type { StoredRange } from './spec.js';
 
 /**
  * What `runQuery` needs from a store. `Storage` has it; a backend that can aggregate in

@@ -165,3 +165,9 @@ export interface Buckets {
   tz: string | null;
   columns: Float64Array[];
 }
+
+/** An inclusive key range in stored units (epoch µs for datetime indexes). */
+export interface StoredRange {
+  from?: number;
+  to?: number;
+}
