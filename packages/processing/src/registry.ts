@@ -9,6 +9,7 @@ import { predictFromPreviousPoint } from './predict.js';
 import { replaceRanges, type IndexPair } from './replace.js';
 import { resample, type ResampleOptions } from './resample.js';
 import { rollingCount, rollingMax, rollingMean, rollingMedian, rollingMin, rollingStd, rollingSum, type RollingOptions } from './rolling.js';
+import { averageSeries } from './average.js';
 import { ewm } from './ewm.js';
 import { savgol } from './savgol.js';
 import { removeDuplicates, sortIndex, type KeepDuplicate } from './order.js';
@@ -81,3 +82,8 @@ register('derivative', (q) => derivative(q.per as RatePer), { kind: 'lookback', 
 register('detect_gaps', (q) => detectGaps(q.max_gap as string, { ignoreMissing: q.ignore_missing as boolean }), { kind: 'lastValid', after: true });
 register('Previous point prediction', () => predictFromPreviousPoint());
 register('normalize_index_to_timedelta', (q) => normalizeIndex(q.unit as string, (q.reference_time as string | undefined) ?? null));
+// A dataset-level step (across signals): each output row averages the inputs at that timestamp, so new rows need only new input.
+register('Signal Averaging', () => (inputs) => {
+  const byName = new Map(inputs.map((s) => [s.name, s])); // an input listed twice counts once, as in averageSignals
+  return [{ series: averageSeries([...byName.values()]), steps: [] }];
+}, { kind: 'pointwise' });

@@ -239,19 +239,12 @@ export class Dataset {
   }
 
   /**
-   * Refresh the derived series of every signal (or of `signals`): see `Signal.refresh`.
-   * Steps made by dataset-level transforms (across signals) are not replayed yet.
+   * Refresh the derived series of every signal (or of `signals`), in dependency order
+   * across signals (an `averageSignals` output after both inputs): see `Signal.refresh`.
    */
   async refresh(options: RefreshOptions & { signals?: readonly string[] } = {}): Promise<RefreshReport> {
-    const { refreshSignal } = await import('../process/refresh.js');
-    const names = options.signals ?? [...this.signals.keys()];
-    const report: RefreshReport = { series: [], dryRun: options.dryRun ?? false };
-    for (const name of names) {
-      const signal = this.signals.get(name);
-      if (!signal) throw invalidInput(`No signal ${show(name)} in dataset ${show(this.name)}; available: [${[...this.signals.keys()].join(', ')}]`);
-      report.series.push(...(await refreshSignal(signal, undefined, options)).series);
-    }
-    return report;
+    const { refreshDataset } = await import('../process/refresh.js');
+    return refreshDataset(this, options.signals, options);
   }
 
   /**

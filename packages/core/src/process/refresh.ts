@@ -1,5 +1,6 @@
 import { MetaseriesError, invalidInput, show } from '../errors.js';
 import type { ProcessingStep } from '../model/processing-step.js';
+import type { Dataset } from '../model/dataset.js';
 import type { Signal } from '../model/signal.js';
 import { TimeSeries } from '../model/time-series.js';
 import { parseTsName } from '../naming.js';
@@ -51,32 +52,40 @@ function makingStep(ts: TimeSeries): ProcessingStep | null {
   return step && step.inputSeriesNames.length > 0 ? step : null;
 }
 
-/** Derived series of `signal` in dependency order (inputs first); each with its making step. */
-export function derivedOrder(signal: Signal, only?: string): Array<{ ts: TimeSeries; step: ProcessingStep }> {
-  const derived = new Map<string, { ts: TimeSeries; step: ProcessingStep }>();
-  for (const ts of signal.timeSeries.values()) {
-    const step = makingStep(ts);
-    // Only steps whose inputs all live in this signal are replayed here (dataset-level steps are the dataset's).
-    if (step && !step.inputSeriesNames.includes(ts.name) && step.inputSeriesNames.every((n) => signal.timeSeries.has(n))) derived.set(ts.name, { ts, step });
+/** A derived series to refresh: the signal that holds it, the step that made it and that step's input series. */
+interface Node {
+  signal: Signal;
+  ts: TimeSeries;
+  step: ProcessingStep;
+}
+
+/**
+ * Derived series in dependency order (inputs first). `find` resolves an input name —
+ * within one signal for `signal.refresh`, across signals for `dataset.refresh` (steps of
+ * dataset-level transforms such as `averageSignals`). A series whose inputs cannot all be
+ * found is not replayed. `only`: those series and everything they depend on.
+ */
+function orderNodes(signals: Iterable<Signal>, find: (name: string) => TimeSeries | undefined, only?: ReadonlySet<string>): Node[] {
+  const nodes = new Map<string, Node>();
+  for (const signal of signals) {
+    for (const ts of signal.timeSeries.values()) {
+      const step = makingStep(ts);
+      if (!step || step.inputSeriesNames.includes(ts.name)) continue;
+      if (step.inputSeriesNames.every((n) => find(n) !== undefined)) nodes.set(ts.name, { signal, ts, step });
+    }
   }
-  if (only !== undefined && !signal.timeSeries.has(only)) {
-    throw invalidInput(`No series ${show(only)} in signal ${show(signal.name)}; available: [${signal.allTimeSeries.join(', ')}]`);
-  }
-  const out: Array<{ ts: TimeSeries; step: ProcessingStep }> = [];
+  const out: Node[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (name: string): void => {
-    const entry = derived.get(name);
-    if (!entry || state.get(name) === 'done') return;
+    const node = nodes.get(name);
+    if (!node || state.get(name) === 'done') return;
     if (state.get(name) === 'visiting') throw new MetaseriesError('CORRUPT_DATA', `Series ${show(name)} depends on itself through its recorded steps`);
     state.set(name, 'visiting');
-    for (const input of entry.step.inputSeriesNames) visit(input);
+    for (const input of node.step.inputSeriesNames) visit(input);
     state.set(name, 'done');
-    out.push(entry);
+    out.push(node);
   };
-  if (only !== undefined) {
-    // The requested series and everything it depends on.
-    visit(only);
-  } else for (const name of derived.keys()) visit(name);
+  for (const name of only ?? nodes.keys()) visit(name);
   return out;
 }
 
@@ -222,33 +231,99 @@ async function replay(reg: RegisteredTransform, step: ProcessingStep, inputs: Se
  * same keys (only the recomputed tail when incremental).
  */
 export async function refreshSignal(signal: Signal, tsName: string | undefined, options: RefreshOptions = {}): Promise<RefreshReport> {
+  if (tsName !== undefined && !signal.timeSeries.has(tsName)) {
+    throw invalidInput(`No series ${show(tsName)} in signal ${show(signal.name)}; available: [${signal.allTimeSeries.join(', ')}]`);
+  }
+  // Only steps whose inputs all live in this signal are replayed here (dataset-level steps are the dataset's).
+  const find = (name: string): TimeSeries | undefined => signal.timeSeries.get(name);
+  return refreshNodes(orderNodes([signal], find, tsName === undefined ? undefined : new Set([tsName])), find, options);
+}
+
+/**
+ * Refresh the derived series of a dataset's signals (all, or `signalNames`), in
+ * dependency order across signals: a series made by a dataset-level step (an
+ * `averageSignals` output from two signals) is refreshed after its inputs, and what was
+ * derived from it after it.
+ */
+export async function refreshDataset(dataset: Dataset, signalNames: readonly string[] | undefined, options: RefreshOptions = {}): Promise<RefreshReport> {
+  const signals = (signalNames ?? [...dataset.signals.keys()]).map((name) => {
+    const signal = dataset.signals.get(name);
+    if (!signal) throw invalidInput(`No signal ${show(name)} in dataset ${show(dataset.name)}; available: [${[...dataset.signals.keys()].join(', ')}]`);
+    return signal;
+  });
+  const find = (name: string): TimeSeries | undefined => dataset.signals.get(parseTsName(name).signal)?.timeSeries.get(name);
+  const all = orderNodes(dataset.signals.values(), find);
+  // With `signals`, their series and what those depend on (in other signals too).
+  const only = signalNames === undefined ? undefined : new Set(signals.flatMap((s) => s.allTimeSeries));
+  return refreshNodes(only === undefined ? all : orderNodes(dataset.signals.values(), find, only), find, options);
+}
+
+/** The refresh record kept in a refreshed series' metadata (`metaseries_refresh`). */
+interface RefreshRecord {
+  at: string;
+  /** The storage version of each input this refresh read (null without a store). */
+  inputs: Record<string, number | null>;
+  /** The last key (epoch µs) of each input this refresh read: where appended input starts next time. */
+  input_ends_us?: Record<string, number | null>;
+}
+
+function recordOf(ts: TimeSeries): Partial<RefreshRecord> {
+  const record = ts.extraMetadata.metaseries_refresh;
+  return record !== null && typeof record === 'object' ? (record as Partial<RefreshRecord>) : {};
+}
+
+/** First key of `input` after `end` (Infinity when none). */
+async function firstAfter(input: Access, bounds: { last: number | null }, end: number): Promise<number> {
+  return bounds.last !== null && bounds.last > end ? ((await input.from(end + 1)).index.values[0] as number) : Infinity;
+}
+
+async function refreshNodes(nodes: readonly Node[], find: (name: string) => TimeSeries | undefined, options: RefreshOptions): Promise<RefreshReport> {
   const report: RefreshReport = { series: [], dryRun: options.dryRun ?? false };
   // Per series refreshed in this run: the first key whose value may have changed (-Infinity: all of them).
   const changed = new Map<string, number>();
-  for (const { ts, step } of derivedOrder(signal, tsName)) {
+  for (const { signal, ts, step } of nodes) {
+    // Inputs as they are now: an upstream series refreshed earlier in this run was replaced by its refreshed self.
+    const inputTs = step.inputSeriesNames.map((n) => find(n)!);
     const reg = requireTransform(step, ts.name);
-    const inputTs = step.inputSeriesNames.map((n) => signal.timeSeries.get(n)!);
     // The incremental spec reads the parameters the step recorded (what fromParameters rebuilds the transform from).
     const params = step.parameters === null ? null : (step.parameters.toDict() as Record<string, unknown>);
     const output = new Access(ts);
+    const inputs = inputTs.map((t) => new Access(t));
     const entry = { signal: signal.name, name: ts.name };
     let tail: { from: number; series: Series } | null = null;
     let whole: Series | null = null;
     const incremental = incrementalFor(reg, params);
-    if (!options.full && inputTs.length === 1 && incremental.kind !== 'full') {
-      const input = new Access(inputTs[0]!);
-      const [outBounds, inBounds] = await Promise.all([output.bounds(), input.bounds()]);
-      if (outBounds.last !== null && inBounds.first !== null && inBounds.last !== null) {
-        const upstream = changed.get(inputTs[0]!.name);
-        // Appended input: the first point after the stored output's end.
-        const appended = inBounds.last > outBounds.last ? (await input.from(outBounds.last + 1)).index.values[0] as number : Infinity;
-        const changedFrom = upstream === undefined ? appended : Math.min(upstream, appended);
+    const inBounds = await Promise.all(inputs.map((i) => i.bounds()));
+    if (!options.full && incremental.kind !== 'full') {
+      const outBounds = await output.bounds();
+      const ends = recordOf(ts).input_ends_us;
+      if (outBounds.last !== null && inBounds.every((b) => b.first !== null && b.last !== null)) {
+        let changedFrom: number | null = null;
+        if (inputs.length === 1) {
+          // Appended input: the first point after the stored output's end.
+          const upstream = changed.get(inputTs[0]!.name) ?? Infinity;
+          changedFrom = Math.min(upstream, await firstAfter(inputs[0]!, inBounds[0]!, outBounds.last));
+        } else if (incremental.kind === 'pointwise' && ends && inputTs.every((t) => typeof ends[t.name] === 'number')) {
+          // Several inputs (an average across signals): each appended after the end the last refresh read from it.
+          changedFrom = Infinity;
+          for (const [i, t] of inputTs.entries()) {
+            changedFrom = Math.min(changedFrom, changed.get(t.name) ?? Infinity, await firstAfter(inputs[i]!, inBounds[i]!, ends[t.name]!));
+          }
+        }
         if (changedFrom === Infinity) {
           report.series.push({ ...entry, status: 'up-to-date', mode: 'incremental', points: 0 });
           continue;
         }
-        const plan = Number.isFinite(changedFrom) ? await restartPoint(incremental, params, input, output, outBounds.last, changedFrom, inBounds.first) : null;
-        if (plan) tail = { from: plan.from, series: tailFrom(matchingOutput(await replay(reg, step, [plan.input]), ts), plan.from).rename(ts.name) };
+        if (changedFrom !== null && Number.isFinite(changedFrom)) {
+          if (inputs.length === 1) {
+            const plan = await restartPoint(incremental, params, inputs[0]!, output, outBounds.last, changedFrom, inBounds[0]!.first!);
+            if (plan) tail = { from: plan.from, series: tailFrom(matchingOutput(await replay(reg, step, [plan.input]), ts), plan.from).rename(ts.name) };
+          } else {
+            const from = changedFrom;
+            const tails = await Promise.all(inputs.map(async (i, k) => (await i.from(from)).rename(inputTs[k]!.name)));
+            tail = { from, series: tailFrom(matchingOutput(await replay(reg, step, tails), ts), from).rename(ts.name) };
+          }
+        }
       }
     }
     if (tail) {
@@ -258,37 +333,50 @@ export async function refreshSignal(signal: Signal, tsName: string | undefined, 
       }
       changed.set(ts.name, tail.from);
     } else {
-      whole = matchingOutput(await replay(reg, step, await Promise.all(inputTs.map((t) => t.load()))), ts).rename(ts.name);
+      whole = matchingOutput(await replay(reg, step, await Promise.all(inputTs.map(async (t) => (await t.load()).rename(t.name)))), ts).rename(ts.name);
       if (whole.equals(await output.load())) {
-        report.series.push({ ...entry, status: 'up-to-date', mode: 'full', points: 0 });
-        continue;
-      }
-      changed.set(ts.name, -Infinity);
+        // Values unchanged, but a series of several inputs records where they ended, so the next refresh can be incremental.
+        if (inputs.length === 1 || report.dryRun || sameEnds(recordOf(ts).input_ends_us, inputTs, inBounds)) {
+          report.series.push({ ...entry, status: 'up-to-date', mode: 'full', points: 0 });
+          continue;
+        }
+      } else changed.set(ts.name, -Infinity);
     }
     report.series.push({ ...entry, status: 'refreshed', mode: tail ? 'incremental' : 'full', points: (tail?.series ?? whole!).length });
     if (report.dryRun) continue;
-    await commitRefresh(signal, ts, tail, whole, inputTs);
+    const ends: Record<string, number | null> = {};
+    for (const [i, t] of inputTs.entries()) ends[t.name] = inBounds[i]!.last;
+    await commitRefresh(signal, ts, tail, whole, inputTs, ends);
   }
   return report;
+}
+
+function sameEnds(recorded: Record<string, number | null> | undefined, inputs: TimeSeries[], bounds: Array<{ last: number | null }>): boolean {
+  return recorded !== undefined && inputs.every((t, i) => recorded[t.name] === bounds[i]!.last);
 }
 
 /**
  * Write a refreshed series: same name and history, values replaced (the tail when
  * incremental); a record of the refresh in its metadata. A stored series stays lazy.
  */
-async function commitRefresh(signal: Signal, ts: TimeSeries, tail: { from: number; series: Series } | null, whole: Series | null, inputs: TimeSeries[]): Promise<void> {
+async function commitRefresh(signal: Signal, ts: TimeSeries, tail: { from: number; series: Series } | null, whole: Series | null, inputs: TimeSeries[], ends: Record<string, number | null>): Promise<void> {
   const binding = signal.binding;
   const metadata = ts.metadataDict();
   const inputVersions: Record<string, number | null> = {};
-  const keyOf = (name: string): string => seriesKey(binding!.datasetName, signal.name, name);
+  const keyOf = (t: TimeSeries): string | null => {
+    const container = t.storageState().container;
+    return container.storedIn === binding?.storage ? container.storageKey : null;
+  };
   if (binding?.storage.segments) {
     for (const input of inputs) {
-      const versions = (await binding.storage.exists(keyOf(input.name))) ? await binding.storage.versions(keyOf(input.name)) : [];
+      const key = keyOf(input) ?? seriesKey(binding.datasetName, parseTsName(input.name).signal, input.name);
+      const versions = (await binding.storage.exists(key)) ? await binding.storage.versions(key) : [];
       inputVersions[input.name] = versions.length ? versions[versions.length - 1]!.version : null;
     }
   }
-  metadata.metaseries_refresh = { at: new Date().toISOString(), inputs: inputVersions };
-  const key = binding ? keyOf(ts.name) : null;
+  const record: RefreshRecord = { at: new Date().toISOString(), inputs: inputVersions, input_ends_us: ends };
+  metadata.metaseries_refresh = record;
+  const key = binding ? seriesKey(binding.datasetName, signal.name, ts.name) : null;
   if (binding?.autoSave && key) {
     if (tail && tail.series.length > 0 && (await binding.storage.exists(key))) {
       // Only the recomputed tail: the store rewrites the segments it touches (one new version, same key).
