@@ -1,4 +1,5 @@
 import { MetaseriesError, invalidInput, show } from '../errors.js';
+import { commitStep } from '../files/commit.js';
 import type { ProcessingStep } from '../model/processing-step.js';
 import type { Dataset } from '../model/dataset.js';
 import type { Signal } from '../model/signal.js';
@@ -265,11 +266,54 @@ interface RefreshRecord {
   inputs: Record<string, number | null>;
   /** The last key (epoch µs) of each input this refresh read: where appended input starts next time. */
   input_ends_us?: Record<string, number | null>;
+  /**
+   * The first key (epoch µs) whose value this refresh may have changed; null: any (a
+   * full recompute). A series derived from this one and not refreshed since (a crash
+   * between the two commits) recomputes from there.
+   */
+  changed_from_us?: number | null;
 }
 
 function recordOf(ts: TimeSeries): Partial<RefreshRecord> {
   const record = ts.extraMetadata.metaseries_refresh;
   return record !== null && typeof record === 'object' ? (record as Partial<RefreshRecord>) : {};
+}
+
+/**
+ * Per input: the first key changed by stored versions of it that `ts` has not followed —
+ * other than appends, which are found after the input's end. Versions `ts` followed: up to
+ * the one its refresh record names, else those committed no later than its own head.
+ * A version written by a refresh says where it changed (`changed_from_us`); any other
+ * write (a save, an update by hand) may have changed anything: -Infinity.
+ * Without a store (or not stored there): Infinity, nothing beyond what this run knows.
+ */
+async function unseenChanges(ts: TimeSeries, inputs: TimeSeries[]): Promise<number[]> {
+  const storedKey = (t: TimeSeries): { storage: Storage; key: string } | null => {
+    const container = t.storageState().container;
+    return container.storedIn?.segments && container.storageKey ? { storage: container.storedIn, key: container.storageKey } : null;
+  };
+  const out = storedKey(ts);
+  if (!out) return inputs.map(() => Infinity);
+  const recorded = recordOf(ts).inputs ?? {};
+  let outCreated: Date | null = null;
+  return Promise.all(inputs.map(async (t) => {
+    const input = storedKey(t);
+    if (!input || input.storage !== out.storage) return Infinity;
+    const versions = await input.storage.versions(input.key);
+    let seen = recorded[t.name];
+    if (typeof seen !== 'number') {
+      outCreated ??= (await out.storage.versions(out.key)).at(-1)?.createdAt ?? new Date(0);
+      seen = versions.filter((v) => v.createdAt <= outCreated!).at(-1)?.version ?? 0;
+    }
+    let from = Infinity;
+    for (const v of versions) {
+      if (v.version <= seen || v.operation === 'append') continue;
+      const record = (await input.storage.loadMetadata(input.key, { asOf: v.version })).metaseries_refresh as Partial<RefreshRecord> | undefined;
+      if (typeof record?.changed_from_us !== 'number') return -Infinity;
+      from = Math.min(from, record.changed_from_us);
+    }
+    return from;
+  }));
 }
 
 /** First key of `input` after `end` (Infinity when none). */
@@ -294,6 +338,9 @@ async function refreshNodes(nodes: readonly Node[], find: (name: string) => Time
     let whole: Series | null = null;
     const incremental = incrementalFor(reg, params);
     const inBounds = await Promise.all(inputs.map((i) => i.bounds()));
+    // Where each input changed since `ts` was computed, beyond appends: refreshed in this run, or by a refresh that stopped (crash) before `ts`.
+    const unseen = options.full ? [] : await unseenChanges(ts, inputTs);
+    const upstream = inputTs.map((t, i) => Math.min(changed.get(t.name) ?? Infinity, unseen[i] ?? Infinity));
     if (!options.full && incremental.kind !== 'full') {
       const outBounds = await output.bounds();
       const ends = recordOf(ts).input_ends_us;
@@ -301,13 +348,12 @@ async function refreshNodes(nodes: readonly Node[], find: (name: string) => Time
         let changedFrom: number | null = null;
         if (inputs.length === 1) {
           // Appended input: the first point after the stored output's end.
-          const upstream = changed.get(inputTs[0]!.name) ?? Infinity;
-          changedFrom = Math.min(upstream, await firstAfter(inputs[0]!, inBounds[0]!, outBounds.last));
+          changedFrom = Math.min(upstream[0]!, await firstAfter(inputs[0]!, inBounds[0]!, outBounds.last));
         } else if (incremental.kind === 'pointwise' && ends && inputTs.every((t) => typeof ends[t.name] === 'number')) {
           // Several inputs (an average across signals): each appended after the end the last refresh read from it.
           changedFrom = Infinity;
           for (const [i, t] of inputTs.entries()) {
-            changedFrom = Math.min(changedFrom, changed.get(t.name) ?? Infinity, await firstAfter(inputs[i]!, inBounds[i]!, ends[t.name]!));
+            changedFrom = Math.min(changedFrom, upstream[i]!, await firstAfter(inputs[i]!, inBounds[i]!, ends[t.name]!));
           }
         }
         if (changedFrom === Infinity) {
@@ -346,7 +392,9 @@ async function refreshNodes(nodes: readonly Node[], find: (name: string) => Time
     if (report.dryRun) continue;
     const ends: Record<string, number | null> = {};
     for (const [i, t] of inputTs.entries()) ends[t.name] = inBounds[i]!.last;
-    await commitRefresh(signal, ts, tail, whole, inputTs, ends);
+    await commitRefresh(signal, ts, tail, whole, inputTs, ends, tail ? tail.from : null);
+    // A point between two series' commits, where the crash tests kill a refresh (free unless they ask).
+    commitStep(`refresh-committed ${ts.name}`);
   }
   return report;
 }
@@ -359,7 +407,7 @@ function sameEnds(recorded: Record<string, number | null> | undefined, inputs: T
  * Write a refreshed series: same name and history, values replaced (the tail when
  * incremental); a record of the refresh in its metadata. A stored series stays lazy.
  */
-async function commitRefresh(signal: Signal, ts: TimeSeries, tail: { from: number; series: Series } | null, whole: Series | null, inputs: TimeSeries[], ends: Record<string, number | null>): Promise<void> {
+async function commitRefresh(signal: Signal, ts: TimeSeries, tail: { from: number; series: Series } | null, whole: Series | null, inputs: TimeSeries[], ends: Record<string, number | null>, changedFrom: number | null): Promise<void> {
   const binding = signal.binding;
   const metadata = ts.metadataDict();
   const inputVersions: Record<string, number | null> = {};
@@ -374,7 +422,7 @@ async function commitRefresh(signal: Signal, ts: TimeSeries, tail: { from: numbe
       inputVersions[input.name] = versions.length ? versions[versions.length - 1]!.version : null;
     }
   }
-  const record: RefreshRecord = { at: new Date().toISOString(), inputs: inputVersions, input_ends_us: ends };
+  const record: RefreshRecord = { at: new Date().toISOString(), inputs: inputVersions, input_ends_us: ends, changed_from_us: changedFrom };
   metadata.metaseries_refresh = record;
   const key = binding ? seriesKey(binding.datasetName, signal.name, ts.name) : null;
   if (binding?.autoSave && key) {
