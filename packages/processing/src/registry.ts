@@ -8,7 +8,7 @@ import { normalizeIndex } from './normalize.js';
 import { predictFromPreviousPoint } from './predict.js';
 import { replaceRanges, type IndexPair } from './replace.js';
 import { resample, type ResampleOptions } from './resample.js';
-import { rollingCount, rollingMax, rollingMean, rollingMedian, rollingMin, rollingStd, rollingSum, type RollingOptions } from './rolling.js';
+import { resumeRolling, rollingCount, rollingMax, rollingMean, rollingMedian, rollingMin, rollingStd, rollingSum, type RollingOptions } from './rolling.js';
 import { averageSeries } from './average.js';
 import { ewm } from './ewm.js';
 import { savgol } from './savgol.js';
@@ -52,10 +52,14 @@ const window = (q: Params): Incremental => (p(q).center ? { kind: 'full' } : {
 for (const [name, factory] of [['rolling_median', rollingMedian], ['rolling_min', rollingMin], ['rolling_max', rollingMax], ['rolling_count', rollingCount]] as const) {
   register(name, (q) => factory(q.window as Window, rollingOptions(q)), window);
 }
-// pandas' rolling mean, sum, std and var keep running (compensated) sums from the first
-// point, so their last bits depend on everything before the window: only a full recompute is exact.
-for (const [name, factory] of [['rolling_mean', rollingMean], ['rolling_sum', rollingSum], ['rolling_std', rollingStd]] as const) {
-  register(name, (q) => factory(q.window as Window, rollingOptions(q)));
+// pandas' rolling mean, sum and std keep running (compensated) sums from the first point,
+// so their last bits depend on everything before the window: refresh continues the kernel
+// from the state it saved (resumable), which is exact; a centred window looks ahead: full.
+for (const [name, factory, statistic] of [['rolling_mean', rollingMean, 'mean'], ['rolling_sum', rollingSum, 'sum'], ['rolling_std', rollingStd, 'std']] as const) {
+  register(name, (q) => factory(q.window as Window, rollingOptions(q)), (q): Incremental => (p(q).center ? { kind: 'full' } : {
+    kind: 'resumable',
+    resume: (params, input, from) => resumeRolling(input, p(params).window as Window, statistic, rollingOptions(p(params)), from),
+  }));
 }
 register('ewm_mean', (q) => ewm({
   ...(q.span === undefined ? {} : { span: q.span as number }), ...(q.halflife === undefined ? {} : { halflife: q.halflife as number }),

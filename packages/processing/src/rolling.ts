@@ -1,7 +1,7 @@
-import { invalidInput, ProcessingType, show, type Series, type Transform } from '@metaseries/core';
+import { invalidInput, lowerBound, ProcessingType, show, type KernelCheckpoint, type Series, type Transform } from '@metaseries/core';
 import { makeStep, outputName, requireNumeric } from './common.js';
 import { rollingMedianKernel } from './median.js';
-import { rollingCountKernel, rollingExtremeKernel, rollingMeanKernel, rollingSumKernel, rollingVarKernel } from './rolling-kernels.js';
+import { rollingCountKernel, rollingExtremeKernel, rollingMeanKernel, rollingSumKernel, rollingVarKernel, type KernelRun } from './rolling-kernels.js';
 import { checkMinPeriods, checkWindow, windowBounds, type Window } from './windows.js';
 
 export type RollingStatistic = 'mean' | 'median' | 'min' | 'max' | 'sum' | 'std' | 'var' | 'count';
@@ -46,6 +46,60 @@ export function rollingSeries(series: Series, window: Window, statistic: Rolling
   const { start, end, minPeriodsDefault } = windowBounds(series, window, options.center ?? false);
   const minp = options.minPeriods ?? minPeriodsDefault;
   return series.withValues(kernel(statistic, v, start, end, minp), 'float64');
+}
+
+/** The statistics whose kernels keep running sums (pandas' roll_sum/mean/var): resumable from a saved state. */
+export type RunningStatistic = 'mean' | 'sum' | 'std' | 'var';
+
+/** Positions whose state a run saves: the last one and 1, 3, 7, 15… before it (a refresh continues from just before the first changed input). */
+function capturePositions(first: number, last: number): Int32Array {
+  const out: number[] = [];
+  for (let d = 0; last - d >= first; d = 2 * d + 1) out.push(last - d);
+  return Int32Array.from(out.reverse());
+}
+
+/** A kernel state as text, bit for bit (hex of the float64s: -0 and NaN survive JSON). */
+function encodeState(state: Float64Array): string {
+  const bytes = new Uint8Array(state.buffer, state.byteOffset, state.byteLength);
+  let hex = '';
+  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+  return hex;
+}
+
+function decodeState(hex: string): Float64Array {
+  if (!/^(?:[0-9a-f]{16})+$/.test(hex)) throw invalidInput(`A rolling kernel state must be hex float64s, got ${show(hex)}`);
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return new Float64Array(bytes.buffer);
+}
+
+/**
+ * A trailing rolling mean/sum/std/var of `series` that continues from a checkpoint — the
+ * kernel state saved after the point `from.offset` of `series` (which must start where
+ * the checkpoint says, `from.from_us`) — and saves checkpoints near its end. With `null`,
+ * the whole series. Bit-equal to `rollingSeries` on the whole input (refresh, issue 17).
+ *
+ * @example const { series, checkpoints } = resumeRolling(s, 15, 'mean', {}, null)
+ */
+export function resumeRolling(series: Series, window: Window, statistic: RunningStatistic, options: RollingOptions, from: KernelCheckpoint | null): { series: Series; checkpoints: KernelCheckpoint[] } {
+  checkMinPeriods(options.minPeriods, window);
+  if (options.center) throw invalidInput('A centred rolling window looks ahead: it cannot continue from a saved state');
+  const v = requireNumeric(series, `rolling ${statistic}`);
+  const { start, end, minPeriodsDefault } = windowBounds(series, window, false);
+  const minp = options.minPeriods ?? minPeriodsDefault;
+  const n = series.length;
+  const i0 = from ? from.offset + 1 : 0;
+  if (from && (from.offset < 0 || from.offset >= n)) throw invalidInput(`Checkpoint offset ${show(from.offset)} is outside the ${n} points read from ${show(from.from_us)}`);
+  const run: KernelRun = { from: i0, state: from ? decodeState(from.state) : null, capture: capturePositions(i0, n - 1), states: [] };
+  const values = statistic === 'mean' ? rollingMeanKernel(v, start, end, minp, run)
+    : statistic === 'sum' ? rollingSumKernel(v, start, end, minp, run)
+      : rollingVarKernel(v, start, end, minp, 1, statistic === 'std', run);
+  const keys = series.index.values as Float64Array;
+  const checkpoints = Array.from(run.capture, (p, k): KernelCheckpoint => {
+    const windowStart = keys[start[p]!]!;
+    return { at_us: keys[p]!, from_us: windowStart, offset: p - lowerBound(keys, windowStart), state: encodeState(run.states[k]!) };
+  });
+  return { series: series.slice(i0).withValues(values.slice(i0), 'float64'), checkpoints };
 }
 
 function rolling(statistic: RollingStatistic, window: Window, options: RollingOptions, fn: (...args: never[]) => unknown): Transform<unknown> {

@@ -12,7 +12,7 @@ import type { Storage } from '../storage/storage.js';
 import { seriesKey } from '../storage/keys.js';
 import { layoutOf } from '../storage/segments/layout.js';
 import { spliceRange } from '../storage/segments/merge.js';
-import { incrementalFor, requireTransform, type Incremental, type RegisteredTransform } from './registry.js';
+import { incrementalFor, requireTransform, type Incremental, type KernelCheckpoint, type RegisteredTransform } from './registry.js';
 
 /**
  * `refresh` (issue 17): bring derived series up to date with their inputs by replaying
@@ -216,6 +216,7 @@ async function restartPoint(incremental: Incremental, params: unknown, input: Ac
         if (start <= inputFirst) return null;
       }
     }
+    case 'resumable':
     case 'full':
       return null;
   }
@@ -272,7 +273,12 @@ interface RefreshRecord {
    * between the two commits) recomputes from there.
    */
   changed_from_us?: number | null;
+  /** Saved kernel states of a resumable transform (rolling sums), newest last: the next refresh continues from one. */
+  kernel?: KernelCheckpoint[];
 }
+
+/** Kernel checkpoints kept per series (old ones are dropped first; without one before a change, refresh recomputes fully). */
+const MAX_CHECKPOINTS = 24;
 
 function recordOf(ts: TimeSeries): Partial<RefreshRecord> {
   const record = ts.extraMetadata.metaseries_refresh;
@@ -336,6 +342,7 @@ async function refreshNodes(nodes: readonly Node[], find: (name: string) => Time
     const entry = { signal: signal.name, name: ts.name };
     let tail: { from: number; series: Series } | null = null;
     let whole: Series | null = null;
+    let kernel: KernelCheckpoint[] | undefined;
     const incremental = incrementalFor(reg, params);
     const inBounds = await Promise.all(inputs.map((i) => i.bounds()));
     // Where each input changed since `ts` was computed, beyond appends: refreshed in this run, or by a refresh that stopped (crash) before `ts`.
@@ -361,7 +368,22 @@ async function refreshNodes(nodes: readonly Node[], find: (name: string) => Time
           continue;
         }
         if (changedFrom !== null && Number.isFinite(changedFrom)) {
-          if (inputs.length === 1) {
+          if (incremental.kind === 'resumable') {
+            // Continue the kernel from the latest state saved before the first changed input point.
+            const from = changedFrom;
+            const saved = recordOf(ts).kernel ?? [];
+            const cp = saved.filter((c) => c.at_us < from && c.at_us <= outBounds.last!).at(-1);
+            const input = cp ? await inputs[0]!.from(cp.from_us) : null;
+            if (cp && input && cp.offset < input.length && input.index.values[cp.offset] === cp.at_us) {
+              const run = incremental.resume(params, input.rename(inputTs[0]!.name), cp);
+              const first = run.series.length ? (run.series.index.values[0] as number) : Infinity;
+              // A first new key equal to the checkpoint's (duplicate keys) would not splice cleanly: recompute fully instead.
+              if (first > cp.at_us && Number.isFinite(first)) {
+                tail = { from: first, series: run.series.rename(ts.name) };
+                kernel = [...saved.filter((c) => c.at_us <= cp.at_us), ...run.checkpoints].slice(-MAX_CHECKPOINTS);
+              }
+            }
+          } else if (inputs.length === 1) {
             const plan = await restartPoint(incremental, params, inputs[0]!, output, outBounds.last, changedFrom, inBounds[0]!.first!);
             if (plan) tail = { from: plan.from, series: tailFrom(matchingOutput(await replay(reg, step, [plan.input]), ts), plan.from).rename(ts.name) };
           } else {
@@ -379,10 +401,16 @@ async function refreshNodes(nodes: readonly Node[], find: (name: string) => Time
       }
       changed.set(ts.name, tail.from);
     } else {
-      whole = matchingOutput(await replay(reg, step, await Promise.all(inputTs.map(async (t) => (await t.load()).rename(t.name)))), ts).rename(ts.name);
+      const loaded = await Promise.all(inputTs.map(async (t) => (await t.load()).rename(t.name)));
+      if (incremental.kind === 'resumable' && loaded.length === 1) {
+        // The whole kernel run, saving its states for the next refresh.
+        const run = incremental.resume(params, loaded[0]!, null);
+        whole = run.series.rename(ts.name);
+        kernel = run.checkpoints.slice(-MAX_CHECKPOINTS);
+      } else whole = matchingOutput(await replay(reg, step, loaded), ts).rename(ts.name);
       if (whole.equals(await output.load())) {
-        // Values unchanged, but a series of several inputs records where they ended, so the next refresh can be incremental.
-        if (inputs.length === 1 || report.dryRun || sameEnds(recordOf(ts).input_ends_us, inputTs, inBounds)) {
+        // Values unchanged; still recorded (once) where several inputs ended, or a kernel's saved states, so the next refresh can be incremental.
+        if ((inputs.length === 1 && (kernel === undefined || recordOf(ts).kernel !== undefined)) || report.dryRun || sameEnds(recordOf(ts).input_ends_us, inputTs, inBounds)) {
           report.series.push({ ...entry, status: 'up-to-date', mode: 'full', points: 0 });
           continue;
         }
@@ -392,7 +420,7 @@ async function refreshNodes(nodes: readonly Node[], find: (name: string) => Time
     if (report.dryRun) continue;
     const ends: Record<string, number | null> = {};
     for (const [i, t] of inputTs.entries()) ends[t.name] = inBounds[i]!.last;
-    await commitRefresh(signal, ts, tail, whole, inputTs, ends, tail ? tail.from : null);
+    await commitRefresh(signal, ts, tail, whole, inputTs, { input_ends_us: ends, changed_from_us: tail ? tail.from : null, ...(kernel ? { kernel } : {}) });
     // A point between two series' commits, where the crash tests kill a refresh (free unless they ask).
     commitStep(`refresh-committed ${ts.name}`);
   }
@@ -407,7 +435,7 @@ function sameEnds(recorded: Record<string, number | null> | undefined, inputs: T
  * Write a refreshed series: same name and history, values replaced (the tail when
  * incremental); a record of the refresh in its metadata. A stored series stays lazy.
  */
-async function commitRefresh(signal: Signal, ts: TimeSeries, tail: { from: number; series: Series } | null, whole: Series | null, inputs: TimeSeries[], ends: Record<string, number | null>, changedFrom: number | null): Promise<void> {
+async function commitRefresh(signal: Signal, ts: TimeSeries, tail: { from: number; series: Series } | null, whole: Series | null, inputs: TimeSeries[], extra: Omit<RefreshRecord, 'at' | 'inputs'>): Promise<void> {
   const binding = signal.binding;
   const metadata = ts.metadataDict();
   const inputVersions: Record<string, number | null> = {};
@@ -422,7 +450,7 @@ async function commitRefresh(signal: Signal, ts: TimeSeries, tail: { from: numbe
       inputVersions[input.name] = versions.length ? versions[versions.length - 1]!.version : null;
     }
   }
-  const record: RefreshRecord = { at: new Date().toISOString(), inputs: inputVersions, input_ends_us: ends, changed_from_us: changedFrom };
+  const record: RefreshRecord = { at: new Date().toISOString(), inputs: inputVersions, ...extra };
   metadata.metaseries_refresh = record;
   const key = binding ? seriesKey(binding.datasetName, signal.name, ts.name) : null;
   if (binding?.autoSave && key) {
