@@ -110,6 +110,8 @@ function lastKey(s: Series): number | null {
  */
 class Access {
   private whole: Series | null;
+  /** The last range read: later reads from a key inside it are sliced from it (each store read decodes whole segments). */
+  private cached: { from: number; series: Series } | null = null;
   constructor(private readonly ts: TimeSeries) {
     this.whole = ts.isLoaded ? ts.series : null;
   }
@@ -139,7 +141,10 @@ class Access {
   /** Points with keys ≥ from. */
   async from(from: number): Promise<Series> {
     if (this.whole) return tailFrom(this.whole, from);
-    return this.ts.storageState().container.loadRange({ from });
+    if (this.cached && from >= this.cached.from) return tailFrom(this.cached.series, from);
+    const series = await this.ts.storageState().container.loadRange({ from });
+    this.cached = { from, series };
+    return series;
   }
 
   private stored(): { storage: Storage | null; key: string | null } {
@@ -176,6 +181,7 @@ async function restartPoint(incremental: Incremental, params: unknown, input: Ac
       // Bins restart on the same grid only when the width divides a day (pandas anchors bins at the first day's midnight).
       if (w === null || !(w > 0) || US_PER_DAY % w !== 0) return null;
       // The stored bin holding `changedFrom` (every bin from the first is stored, empty ones too), or the last one.
+      if (changedFrom >= outLast) return { from: outLast, input: await input.from(outLast) };
       const tail = await output.from(Math.min(outLast, changedFrom) - w);
       const keys = tail.index.values as Float64Array;
       const from = keys.length ? keys[Math.max(0, upperBound(keys, changedFrom) - 1)]! : outLast;
@@ -395,7 +401,9 @@ async function refreshNodes(nodes: readonly Node[], find: (name: string) => Time
       }
     }
     if (tail) {
-      if (tail.series.equals(await output.from(tail.from))) {
+      // A tail that reaches past the stored end changed for sure; else compare it with what is stored.
+      const outLast = (await output.bounds()).last;
+      if (!(outLast !== null && tail.series.length > 0 && (lastKey(tail.series) ?? -Infinity) > outLast) && tail.series.equals(await output.from(tail.from))) {
         report.series.push({ ...entry, status: 'up-to-date', mode: 'incremental', points: 0 });
         continue;
       }
@@ -454,7 +462,8 @@ async function commitRefresh(signal: Signal, ts: TimeSeries, tail: { from: numbe
   metadata.metaseries_refresh = record;
   const key = binding ? seriesKey(binding.datasetName, signal.name, ts.name) : null;
   if (binding?.autoSave && key) {
-    if (tail && tail.series.length > 0 && (await binding.storage.exists(key))) {
+    const stored = ts.storageState().container;
+    if (tail && tail.series.length > 0 && ((stored.storedIn === binding.storage && stored.storageKey === key) || (await binding.storage.exists(key)))) {
       // Only the recomputed tail: the store rewrites the segments it touches (one new version, same key).
       await binding.storage.update(key, tail.series, metadata);
     } else await binding.storage.save(key, whole ?? spliceRange(await ts.load(), tail!.from, Infinity, tail!.series, layoutOf(await ts.load())), metadata);
