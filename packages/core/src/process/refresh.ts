@@ -292,11 +292,12 @@ function recordOf(ts: TimeSeries): Partial<RefreshRecord> {
 }
 
 /**
- * Per input: the first key changed by stored versions of it that `ts` has not followed —
- * other than appends, which are found after the input's end. Versions `ts` followed: up to
- * the one its refresh record names, else those committed no later than its own head.
- * A version written by a refresh says where it changed (`changed_from_us`); any other
- * write (a save, an update by hand) may have changed anything: -Infinity.
+ * Per input: the first key changed by refreshes of it that `ts` has not followed (a crash
+ * between the two commits) — appends are found after the input's end. Versions `ts`
+ * followed: up to the one its refresh record names, else those committed no later than its
+ * own head. A version written by a refresh says where it changed (`changed_from_us`, null:
+ * anywhere). Other writes (updates by hand, retention's deleteRange) are not followed, as
+ * documented: after those, refresh with `{ full: true }`.
  * Without a store (or not stored there): Infinity, nothing beyond what this run knows.
  */
 async function unseenChanges(ts: TimeSeries, inputs: TimeSeries[]): Promise<number[]> {
@@ -319,10 +320,11 @@ async function unseenChanges(ts: TimeSeries, inputs: TimeSeries[]): Promise<numb
     }
     let from = Infinity;
     for (const v of versions) {
-      if (v.version <= seen || v.operation === 'append') continue;
+      // Refresh writes with `update` (a tail) or `save` (whole); appends are found after the input's end.
+      if (v.version <= seen || (v.operation !== 'update' && v.operation !== 'save')) continue;
       const record = (await input.storage.loadMetadata(input.key, { asOf: v.version })).metaseries_refresh as Partial<RefreshRecord> | undefined;
-      if (typeof record?.changed_from_us !== 'number') return -Infinity;
-      from = Math.min(from, record.changed_from_us);
+      if (record?.changed_from_us === null) return -Infinity;
+      if (typeof record?.changed_from_us === 'number') from = Math.min(from, record.changed_from_us);
     }
     return from;
   }));
