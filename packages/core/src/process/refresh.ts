@@ -332,7 +332,10 @@ async function unseenChanges(ts: TimeSeries, inputs: TimeSeries[]): Promise<numb
 
 /** First key of `input` after `end` (Infinity when none). */
 async function firstAfter(input: Access, bounds: { last: number | null }, end: number): Promise<number> {
-  return bounds.last !== null && bounds.last > end ? ((await input.from(end + 1)).index.values[0] as number) : Infinity;
+  if (bounds.last === null || !(bounds.last > end)) return Infinity;
+  // Read from `end` itself: a restart at the output's last key (a resample's open bin) then reuses this read.
+  const keys = (await input.from(end)).index.values as Float64Array;
+  return keys[upperBound(keys, end)]!;
 }
 
 async function refreshNodes(nodes: readonly Node[], find: (name: string) => TimeSeries | undefined, options: RefreshOptions): Promise<RefreshReport> {
