@@ -12,10 +12,14 @@ import { utcToWall } from './timezone.js';
  */
 export function firstOffFrequency(values: ArrayLike<number>, tz: string | null, freq: Frequency): number {
   const n = values.length;
-  for (let i = 0; i < n; i++) if (values[i] !== values[i]) return i; // NaT
+  if (values instanceof Float64Array) {
+    const nat = firstNaN(values);
+    if (nat >= 0) return nat;
+  } else for (let i = 0; i < n; i++) if (values[i] !== values[i]) return i; // NaT
   if (n === 0) return -1;
   const fixed = fixedDurationUs(freq);
   if (fixed !== null && (freq.unit !== 'D' || tz === null)) {
+    if (values instanceof Float64Array) return firstOffStep(values, fixed);
     for (let i = 1; i < n; i++) if (values[i]! - values[i - 1]! !== fixed) return i;
     return -1;
   }
@@ -34,6 +38,26 @@ export function firstOffFrequency(values: ArrayLike<number>, tz: string | null, 
   for (let i = 1; i < n; i++) {
     day = nextDay(day, freq);
     if (wall(i) !== day * US_PER_DAY + timeOfDay) return i;
+  }
+  return -1;
+}
+
+/**
+ * The fixed-step check on typed keys, monomorphic: every stored series with a frequency
+ * passes here on each read, and the generic loop over ArrayLike costs ~10 ns/key.
+ */
+function firstNaN(values: Float64Array): number {
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return i;
+  return -1;
+}
+
+function firstOffStep(values: Float64Array, step: number): number {
+  const n = values.length;
+  let prev = values[0]!;
+  for (let i = 1; i < n; i++) {
+    const v = values[i]!;
+    if (v - prev !== step) return i;
+    prev = v;
   }
   return -1;
 }

@@ -96,6 +96,46 @@ export class BitReader {
     return this.read(n);
   }
 
+  /**
+   * Read `count` values of `n` bits each (0 ≤ n ≤ 53) into `out` from position 0: the
+   * miniblock unpacker of the decode hot path. One loop with the reader state in locals
+   * (no call per value); the caller has checked nothing, so a block that runs past the
+   * last word is refused here instead of reading zeros.
+   */
+  unpack(n: number, count: number, out: Float64Array): void {
+    if (n === 0) {
+      out.fill(0, 0, count);
+      return;
+    }
+    const buf = this.buf;
+    if ((this.w * 32 + this.pos + n * count) > buf.length * 32) throw new RangeError(`bit-packed block of ${count} × ${n} bits runs past the end`);
+    if (n > 32) {
+      for (let j = 0; j < count; j++) out[j] = this.readWide(n);
+      return;
+    }
+    let w = this.w, pos = this.pos;
+    let word = buf[w]!;
+    for (let j = 0; j < count; j++) {
+      const avail = 32 - pos;
+      if (n < avail) {
+        out[j] = ((word << pos) >>> 0) >>> (32 - n);
+        pos += n;
+      } else if (n === avail) {
+        out[j] = pos === 0 ? word >>> 0 : (word & ((1 << avail) - 1)) >>> 0;
+        pos = 0;
+        word = buf[++w] ?? 0;
+      } else {
+        const rest = n - avail;
+        const hi = word & ((1 << avail) - 1);
+        word = buf[++w]!;
+        out[j] = ((hi << rest) | (word >>> (32 - rest))) >>> 0;
+        pos = rest;
+      }
+    }
+    this.w = w;
+    this.pos = pos;
+  }
+
   /** Words consumed so far (for bounds checks on damaged input). */
   get wordsRead(): number {
     return this.w + (this.pos > 0 ? 1 : 0);

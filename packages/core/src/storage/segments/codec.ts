@@ -183,7 +183,7 @@ function unwrap(bytes: Uint8Array): Uint8Array {
   if (bytes.length < HEADER || bytes[0] !== MAGIC0 || bytes[1] !== MAGIC1) throw new CodecError('not a metaseries segment (bad magic bytes)');
   if (bytes[2] !== SEGMENT_FORMAT_VERSION) throw new CodecError(`segment format version ${bytes[2]} is not readable by this version of metaseries (reads ${SEGMENT_FORMAT_VERSION})`);
   const payload = bytes.subarray(HEADER);
-  const body = bytes[3] === 1 ? new Uint8Array(inflateRawSync(payload)) : bytes[3] === 0 ? payload : null;
+  const body = bytes[3] === 1 ? inflateRawSync(payload) : bytes[3] === 0 ? payload : null; // a Buffer is a Uint8Array: no copy
   if (!body) throw new CodecError(`unknown compression ${bytes[3]}`);
   const expected = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
   if (crc32(body) !== expected) throw new CodecError('checksum mismatch');
@@ -252,6 +252,7 @@ function decodeF64Raw(bytes: Uint8Array, n: number): Float64Array {
 
 function wordsOf(bytes: Uint8Array): Uint32Array {
   if (bytes.length % 4 !== 0) throw new CodecError('bit-packed column is not whole words');
+  if (bytes.byteOffset % 4 === 0) return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   const out = new Uint32Array(bytes.length / 4);
   new Uint8Array(out.buffer).set(bytes);
   return out;

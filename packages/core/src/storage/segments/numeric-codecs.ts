@@ -113,13 +113,28 @@ export function decodeDecimals(words: Uint32Array, n: number): Float64Array {
   if (nexc > n) throw new CodecError(`${nexc} exceptions for ${n} values`);
   let k = readSigned(br);
   if (n > 0) out[0] = k / p;
+  const z = new Float64Array(MB);
   for (let b = 1; b < n; b += MB) {
-    const end = Math.min(n, b + MB);
+    const count = Math.min(n - b, MB);
     const w = br.read(6);
     if (w > 53) throw new CodecError(`bit width ${w} out of range`);
-    for (let j = b; j < end; j++) {
-      k += unzigzag(br.readWide(w));
-      out[j] = k / p;
+    if (w === 0) {
+      out.fill(k / p, b, b + count);
+      continue;
+    }
+    br.unpack(w, count, z);
+    if (w <= 31) {
+      // zigzag values < 2^31: int32 arithmetic undoes them exactly
+      for (let j = 0; j < count; j++) {
+        const zz = z[j]! | 0;
+        k += (zz >>> 1) ^ -(zz & 1);
+        out[b + j] = k / p;
+      }
+    } else {
+      for (let j = 0; j < count; j++) {
+        k += unzigzag(z[j]!);
+        out[b + j] = k / p;
+      }
     }
   }
   for (let x = 0; x < nexc; x++) {
@@ -202,13 +217,28 @@ export function decodeIntegers(words: Uint32Array, n: number): Float64Array {
     const g = br.read(32);
     let d = readSigned(br);
     if (n > 1) out[1] = k += d * g;
+    const z = new Float64Array(MB);
     for (let b = 2; b < n; b += MB) {
-      const end = Math.min(n, b + MB);
+      const count = Math.min(n - b, MB);
       const w = br.read(6);
       if (w > 53) throw new CodecError(`bit width ${w} out of range`);
-      for (let j = b; j < end; j++) {
-        d += unzigzag(br.readWide(w));
-        out[j] = k += d * g;
+      if (w === 0) {
+        const step = d * g;
+        for (let j = 0; j < count; j++) out[b + j] = k += step;
+        continue;
+      }
+      br.unpack(w, count, z);
+      if (w <= 31) {
+        for (let j = 0; j < count; j++) {
+          const zz = z[j]! | 0;
+          d += (zz >>> 1) ^ -(zz & 1);
+          out[b + j] = k += d * g;
+        }
+      } else {
+        for (let j = 0; j < count; j++) {
+          d += unzigzag(z[j]!);
+          out[b + j] = k += d * g;
+        }
       }
     }
   } else throw new CodecError(`unknown key mode ${mode}`);
