@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { createBackend, Dataset, DatetimeIndex, Series, Signal, type Transform } from '@metaseries/core';
-import { rollingMean, rollingStd, rollingSum } from '@metaseries/processing';
+import { ewm, rollingMean, rollingStd, rollingSum } from '@metaseries/processing';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Rolling mean/sum/std refresh by continuing pandas' running kernels from the state the
+ * Rolling mean/sum/std and ewm refresh by continuing pandas' running kernels from the state the
  * previous refresh saved (issue 17): bit-equal to a full recomputation, with NaN runs,
  * gaps longer than the window (pandas restarts its sums), values of very different
  * magnitudes (so the Kahan compensation matters), and a state saved by one refresh in
@@ -49,6 +49,8 @@ const KERNELS: Array<[string, () => Transform<unknown>]> = [
   ['sum, 30min', () => rollingSum('30min')],
   ['std, 6 points', () => rollingStd(6)],
   ['std, 1h', () => rollingStd('1h')],
+  ['ewm, span 5', () => ewm({ span: 5 })],
+  ['ewm, halflife 3, not adjusted, NaN ignored, min 4', () => ewm({ halflife: 3, adjust: false, ignoreNa: true, minPeriods: 4 })],
 ];
 
 describe('rolling kernels continue from their saved state: refresh is bit-equal to a recomputation (property)', () => {

@@ -10,7 +10,7 @@ import { replaceRanges, type IndexPair } from './replace.js';
 import { resample, type ResampleOptions } from './resample.js';
 import { resumeRolling, rollingCount, rollingMax, rollingMean, rollingMedian, rollingMin, rollingStd, rollingSum, type RollingOptions } from './rolling.js';
 import { averageSeries } from './average.js';
-import { ewm } from './ewm.js';
+import { ewm, resumeEwm, type EwmOptions } from './ewm.js';
 import { savgol } from './savgol.js';
 import { removeDuplicates, sortIndex, type KeepDuplicate } from './order.js';
 import { flatlineCheck, gapCheck, rangeCheck, rateOfChangeCheck, spikeCheck, stuckValue } from './checks.js';
@@ -61,11 +61,13 @@ for (const [name, factory, statistic] of [['rolling_mean', rollingMean, 'mean'],
     resume: (params, input, from) => resumeRolling(input, p(params).window as Window, statistic, rollingOptions(p(params)), from),
   }));
 }
-register('ewm_mean', (q) => ewm({
+const ewmOptions = (q: Record<string, unknown>): EwmOptions => ({
   ...(q.span === undefined ? {} : { span: q.span as number }), ...(q.halflife === undefined ? {} : { halflife: q.halflife as number }),
   ...(q.alpha === undefined ? {} : { alpha: q.alpha as number }), ...(q.com === undefined ? {} : { com: q.com as number }),
   adjust: q.adjust as boolean, ignoreNa: q.ignore_na as boolean, minPeriods: q.min_periods as number,
-}));
+});
+// The ewm carries its whole past in three numbers: refresh continues from them (resumable).
+register('ewm_mean', (q) => ewm(ewmOptions(q)), { kind: 'resumable', resume: (params, input, from) => resumeEwm(input, ewmOptions(p(params)), from) });
 register('savgol_filter', (q) => savgol({ windowLength: q.window_length as number, polyorder: q.polyorder as number }));
 register('sort_index', () => sortIndex());
 register('remove_duplicates', (q) => removeDuplicates({ keep: q.keep as KeepDuplicate }));

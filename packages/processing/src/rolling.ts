@@ -3,6 +3,7 @@ import { makeStep, outputName, requireNumeric } from './common.js';
 import { rollingMedianKernel } from './median.js';
 import { rollingCountKernel, rollingExtremeKernel, rollingMeanKernel, rollingSumKernel, rollingVarKernel, type KernelRun } from './rolling-kernels.js';
 import { checkMinPeriods, checkWindow, windowBounds, type Window } from './windows.js';
+import { capturePositions, decodeState, encodeState } from './kernel-state.js';
 
 export type RollingStatistic = 'mean' | 'median' | 'min' | 'max' | 'sum' | 'std' | 'var' | 'count';
 const STATISTICS: readonly RollingStatistic[] = ['mean', 'median', 'min', 'max', 'sum', 'std', 'var', 'count'];
@@ -50,28 +51,6 @@ export function rollingSeries(series: Series, window: Window, statistic: Rolling
 
 /** The statistics whose kernels keep running sums (pandas' roll_sum/mean/var): resumable from a saved state. */
 export type RunningStatistic = 'mean' | 'sum' | 'std' | 'var';
-
-/** Positions whose state a run saves: the last one and 1, 3, 7, 15… before it (a refresh continues from just before the first changed input). */
-function capturePositions(first: number, last: number): Int32Array {
-  const out: number[] = [];
-  for (let d = 0; last - d >= first; d = 2 * d + 1) out.push(last - d);
-  return Int32Array.from(out.reverse());
-}
-
-/** A kernel state as text, bit for bit (hex of the float64s: -0 and NaN survive JSON). */
-function encodeState(state: Float64Array): string {
-  const bytes = new Uint8Array(state.buffer, state.byteOffset, state.byteLength);
-  let hex = '';
-  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
-  return hex;
-}
-
-function decodeState(hex: string): Float64Array {
-  if (!/^(?:[0-9a-f]{16})+$/.test(hex)) throw invalidInput(`A rolling kernel state must be hex float64s, got ${show(hex)}`);
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return new Float64Array(bytes.buffer);
-}
 
 /**
  * A trailing rolling mean/sum/std/var of `series` that continues from a checkpoint — the
