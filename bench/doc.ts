@@ -150,5 +150,10 @@ const quality = existsSync(QUALITY) ? `
 operation timed on both sides in turn so both see the same machine load.
 
 ${readFileSync(QUALITY, 'utf8')}` : '';
-writeFileSync(join(ROOT, 'docs', 'performance.md'), md + quality);
+const REFRESH = join(ROOT, 'bench', 'results', 'refresh.md');
+const refresh = existsSync(REFRESH) ? `
+## Living pipelines: refresh (\`bench/refresh-measure.ts\`, issue 17)
+
+${readFileSync(REFRESH, 'utf8')}` : '';
+writeFileSync(join(ROOT, 'docs', 'performance.md'), md + quality + refresh);
 process.stdout.write('wrote docs/performance.md\n');
