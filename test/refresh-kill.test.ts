@@ -22,7 +22,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/python.js';
 import { tempDir } from './support/tmp.js';
 
-const KILLS = 8;
+const KILLS = 6;
 
 /** Deterministic points: `n` one-minute points after minute `from` of 2024, values from `gen`. */
 const POINTS = `
@@ -66,7 +66,7 @@ interface KillResult { signal: NodeJS.Signals | null; lastLine: string; late: bo
 function killOnce(url: string, gen: number, target: number): Promise<KillResult> {
   return new Promise((resolveKill, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, url, String(gen)], {
-      cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, METASERIES_COMMIT_PAUSE_MS: '15' },
+      cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, METASERIES_COMMIT_PAUSE_MS: '40' },
     });
     let buffer = '', lastLine = '', other = '', inRefresh = false, steps = 0, killed = false, late = false;
     const committed: string[] = [];
@@ -152,7 +152,8 @@ async function checkAfterKill(url: string): Promise<{ partial: boolean }> {
   return { partial };
 }
 
-describe('kill -9 during dataset.refresh', () => {
+// The two stores run side by side (each test waits mostly on its child process).
+describe.concurrent('kill -9 during dataset.refresh', () => {
   for (const kind of ['sqlite', 'parquet'] as const) {
     it(`${kind}: ${KILLS} kills at random commit steps inside refreshes leave consistent committed versions; the next refresh completes`, async () => {
       const dir = tempDir(`metaseries-refresh-kill-${kind}-`);
@@ -169,13 +170,17 @@ describe('kill -9 during dataset.refresh', () => {
       const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
       let landed = 0, partial = 0;
       for (let k = 0; k < KILLS; k++) {
-        const result = await killOnce(url, 10 * k + 1, 1 + rand(stepsPerRefresh));
-        expect(result.signal).toBe('SIGKILL');
-        // Killed inside a refresh, blocked at a commit step.
-        expect(result.lastLine).toMatch(/^metaseries-commit-step /);
-        if (!result.late) landed++;
-        const after = await checkAfterKill(url);
-        if (after.partial || result.committed.length > 0) partial++;
+        const target = 1 + rand(stepsPerRefresh);
+        // A kill that came late (the child resumed after the step first, on a loaded machine) is checked too, then tried again.
+        for (let attempt = 0; attempt < 4; attempt++) {
+          const result = await killOnce(url, 100 * k + 10 * attempt + 1, target);
+          expect(result.signal).toBe('SIGKILL');
+          // Killed inside a refresh, blocked at a commit step.
+          expect(result.lastLine).toMatch(/^metaseries-commit-step /);
+          const after = await checkAfterKill(url);
+          if (after.partial || result.committed.length > 0) partial++;
+          if (!result.late) { landed++; break; }
+        }
       }
       expect(landed).toBe(KILLS);
       // Some kills came after a refresh had already committed part of the chain.
