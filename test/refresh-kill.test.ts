@@ -37,7 +37,7 @@ function points(from, n, gen) {
   return new Series({ index: new DatetimeIndex(keys, { tz: 'UTC' }), values, name: 'RAW' });
 }`;
 
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
+// The same text, evaluated here too: parent and child make identical points.
 const points = new Function('Series', 'DatetimeIndex', `${POINTS}; return points;`);
 
 /** The child: from generation `gen` on, append to A (a day's worth of minutes) and B (less), then refresh; forever. */
