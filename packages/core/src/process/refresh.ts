@@ -260,10 +260,9 @@ export async function refreshDataset(dataset: Dataset, signalNames: readonly str
     return signal;
   });
   const find = (name: string): TimeSeries | undefined => dataset.signals.get(parseTsName(name).signal)?.timeSeries.get(name);
-  const all = orderNodes(dataset.signals.values(), find);
   // With `signals`, their series and what those depend on (in other signals too).
   const only = signalNames === undefined ? undefined : new Set(signals.flatMap((s) => s.allTimeSeries));
-  return refreshNodes(only === undefined ? all : orderNodes(dataset.signals.values(), find, only), find, options);
+  return refreshNodes(orderNodes(dataset.signals.values(), find, only), find, options);
 }
 
 /** The refresh record kept in a refreshed series' metadata (`metaseries_refresh`). */
