@@ -150,6 +150,7 @@ const quality = existsSync(QUALITY) ? `
 operation timed on both sides in turn so both see the same machine load.
 
 ${readFileSync(QUALITY, 'utf8')}` : '';
+<<<<<<< HEAD
 const QUERY = join(ROOT, 'bench', 'results', 'query.md');
 const query = existsSync(QUERY) ? `
 ## Queries (\`bench/query-measure.ts\`, issue 13)
@@ -168,4 +169,12 @@ const PAGE = join(ROOT, 'docs', 'performance.md');
 const previous = existsSync(PAGE) ? readFileSync(PAGE, 'utf8') : '';
 const kept = previous.includes(KEEP) ? previous.slice(previous.indexOf(KEEP) + KEEP.length) : '\n';
 writeFileSync(PAGE, `${md}${quality}${query}\n${KEEP}${kept}`);
+=======
+const REFRESH = join(ROOT, 'bench', 'results', 'refresh.md');
+const refresh = existsSync(REFRESH) ? `
+## Living pipelines: refresh (\`bench/refresh-measure.ts\`, issue 17)
+
+${readFileSync(REFRESH, 'utf8')}` : '';
+writeFileSync(join(ROOT, 'docs', 'performance.md'), md + quality + refresh);
+>>>>>>> living-refresh
 process.stdout.write('wrote docs/performance.md\n');

@@ -39,7 +39,7 @@ const BACKEND_KIT_API = [
   'aggregateSeries', 'bucketSeries', 'canonicalValuesDtype', 'catalogKey', 'checkAggregation', 'checkTimeZone', 'commitStep', 'commitTemp',
   'commitTempIfAbsent', 'copyCatalog', 'csvField', 'datetimeDtype', 'decodeSegment', 'dumpYaml', 'encodeSegment', 'ensureStoreDir', 'fileStem',
   'fixedDurationUs', 'formatFrequency', 'formatTimestamp', 'formatWall', 'fractionDigitsFor', 'fsyncDir', 'invalidInput', 'isCatalogKey',
-  'isMetaseriesError', 'isStorage', 'isTempName', 'isTextDtype', 'keyFromPythonStem', 'labelPeriod', 'layoutOf', 'loadPythonYaml', 'median',
+  'isMetaseriesError', 'isStorage', 'isTempName', 'isTextDtype', 'keyFromPythonStem', 'labelPeriod', 'layoutOf', 'loadPythonYaml', 'lowerBound', 'median',
   'pandasTimestampText', 'parseArchiveYaml', 'parseDatetimeDtype', 'parseFrequency', 'parseLayout', 'parseLenientJson', 'parsePandasTimestamp',
   'parsePyNumber', 'parseSeriesCsv', 'parseTimestampText', 'pathExists', 'planQuery', 'pyFloatRepr', 'pyIntText', 'pythonStem',
   'pythonStemUsable', 'quantile', 'readCatalog', 'readZip', 'registerBackend', 'registeredKinds', 'removeFile', 'removeStaleTemps',

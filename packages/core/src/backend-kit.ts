@@ -100,3 +100,4 @@ export { timeParser } from './ingest/time-formats.js';
 
 // Long operations: cancellation between units of work.
 export { throwIfAborted } from './progress.js';
+export { lowerBound } from './series/indexes.js';

@@ -1,7 +1,9 @@
-import { ProcessingType, type Series, type Transform } from '@metaseries/core';
-import { invalidInput, show } from '@metaseries/core/backend-kit';
+import { ProcessingType, type KernelCheckpoint, type Series, type Transform } from '@metaseries/core';
+import { invalidInput, lowerBound, show } from '@metaseries/core/backend-kit';
 import { makeStep, outputName, requireNumeric } from './common.js';
 import { exactExp } from './exp.js';
+import { capturePositions, decodeState, encodeState } from './kernel-state.js';
+import type { KernelRun } from './rolling-kernels.js';
 
 /** Exactly one decay parameter, as pandas `ewm(span= | halflife= | alpha= | com=)`; counted in points. */
 export interface EwmOptions {
@@ -41,19 +43,37 @@ function centerOfMass(o: EwmOptions): { com: number; given: Record<string, numbe
   }
 }
 
-/** pandas' ewma kernel (aggregations.pyx `ewm`, normalize=True, no times). */
-function ewmaKernel(v: Float64Array, com: number, adjust: boolean, ignoreNa: boolean, minp: number): Float64Array {
+/**
+ * pandas' ewma kernel (aggregations.pyx `ewm`, normalize=True, no times). With `run`, it
+ * continues from a saved state (weighted mean, observations, old weight) at `run.from`
+ * and saves its state after the positions in `run.capture`.
+ */
+function ewmaKernel(v: Float64Array, com: number, adjust: boolean, ignoreNa: boolean, minp: number, run?: KernelRun): Float64Array {
   const n = v.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
   const alpha = 1 / (1 + com);
   const oldWtFactor = 1 - alpha;
   const newWt = adjust ? 1 : alpha;
-  let weighted = v[0]!;
-  let nobs = weighted === weighted ? 1 : 0;
-  out[0] = nobs >= minp ? weighted : Number.NaN;
-  let oldWt = 1;
-  for (let i = 1; i < n; i++) {
+  const capture = run?.capture;
+  let ci = 0;
+  let nextCapture = capture && capture.length ? capture[0]! : -1;
+  let weighted: number, nobs: number, oldWt: number, i0: number;
+  const s0 = run?.state;
+  if (s0) {
+    weighted = s0[0]!; nobs = s0[1]!; oldWt = s0[2]!; i0 = run!.from;
+  } else {
+    weighted = v[0]!;
+    nobs = weighted === weighted ? 1 : 0;
+    out[0] = nobs >= minp ? weighted : Number.NaN;
+    oldWt = 1;
+    i0 = 1;
+    if (nextCapture === 0) {
+      run!.states.push(Float64Array.of(weighted, nobs, oldWt));
+      nextCapture = ++ci < capture!.length ? capture![ci]! : -1;
+    }
+  }
+  for (let i = i0; i < n; i++) {
     const cur = v[i]!;
     const isObs = cur === cur;
     if (isObs) nobs++;
@@ -69,8 +89,34 @@ function ewmaKernel(v: Float64Array, com: number, adjust: boolean, ignoreNa: boo
       }
     } else if (isObs) weighted = cur;
     out[i] = nobs >= minp ? weighted : Number.NaN;
+    if (i === nextCapture) {
+      run!.states.push(Float64Array.of(weighted, nobs, oldWt));
+      nextCapture = ++ci < capture!.length ? capture![ci]! : -1;
+    }
   }
   return out;
+}
+
+/**
+ * The ewm of `series` continued from a checkpoint (the kernel state after point
+ * `from.offset` of `series`, which starts at `from.from_us`), saving checkpoints near its
+ * end; with `null`, the whole series. Bit-equal to `ewmSeries` on the whole input.
+ *
+ * @example const { series, checkpoints } = resumeEwm(s, { span: 10 }, null)
+ */
+export function resumeEwm(series: Series, options: EwmOptions, from: KernelCheckpoint | null): { series: Series; checkpoints: KernelCheckpoint[] } {
+  const { com } = centerOfMass(options);
+  const minp = checkMinp(options.minPeriods);
+  const v = requireNumeric(series, 'ewm');
+  const n = series.length;
+  if (from && (from.offset < 0 || from.offset >= n)) throw invalidInput(`Checkpoint offset ${show(from.offset)} is outside the ${n} points read from ${show(from.from_us)}`);
+  const i0 = from ? from.offset + 1 : 0;
+  const run: KernelRun = { from: i0, state: from ? decodeState(from.state) : null, capture: capturePositions(i0, n - 1), states: [] };
+  const values = ewmaKernel(v, com, options.adjust ?? true, options.ignoreNa ?? false, Math.max(minp, 1), run);
+  const keys = series.index.values as Float64Array;
+  // No window: the state alone carries the past, so a resume reads from the checkpoint's own point.
+  const checkpoints = Array.from(run.capture, (p, k): KernelCheckpoint => ({ at_us: keys[p]!, from_us: keys[p]!, offset: p - lowerBound(keys, keys[p]!), state: encodeState(run.states[k]!) }));
+  return { series: series.slice(i0).withValues(values.slice(i0), 'float64'), checkpoints };
 }
 
 /**

@@ -9,8 +9,9 @@ import { normalizeIndex } from './normalize.js';
 import { predictFromPreviousPoint } from './predict.js';
 import { replaceRanges, type IndexPair } from './replace.js';
 import { resample, type ResampleOptions } from './resample.js';
-import { rollingCount, rollingMax, rollingMean, rollingMedian, rollingMin, rollingStd, rollingSum, type RollingOptions } from './rolling.js';
-import { ewm } from './ewm.js';
+import { resumeRolling, rollingCount, rollingMax, rollingMean, rollingMedian, rollingMin, rollingStd, rollingSum, type RollingOptions } from './rolling.js';
+import { averageSeries } from './average.js';
+import { ewm, resumeEwm, type EwmOptions } from './ewm.js';
 import { savgol } from './savgol.js';
 import { removeDuplicates, sortIndex, type KeepDuplicate } from './order.js';
 import { flatlineCheck, gapCheck, rangeCheck, rateOfChangeCheck, spikeCheck, stuckValue } from './checks.js';
@@ -52,16 +53,22 @@ const window = (q: Params): Incremental => (p(q).center ? { kind: 'full' } : {
 for (const [name, factory] of [['rolling_median', rollingMedian], ['rolling_min', rollingMin], ['rolling_max', rollingMax], ['rolling_count', rollingCount]] as const) {
   register(name, (q) => factory(q.window as Window, rollingOptions(q)), window);
 }
-// pandas' rolling mean, sum, std and var keep running (compensated) sums from the first
-// point, so their last bits depend on everything before the window: only a full recompute is exact.
-for (const [name, factory] of [['rolling_mean', rollingMean], ['rolling_sum', rollingSum], ['rolling_std', rollingStd]] as const) {
-  register(name, (q) => factory(q.window as Window, rollingOptions(q)));
+// pandas' rolling mean, sum and std keep running (compensated) sums from the first point,
+// so their last bits depend on everything before the window: refresh continues the kernel
+// from the state it saved (resumable), which is exact; a centred window looks ahead: full.
+for (const [name, factory, statistic] of [['rolling_mean', rollingMean, 'mean'], ['rolling_sum', rollingSum, 'sum'], ['rolling_std', rollingStd, 'std']] as const) {
+  register(name, (q) => factory(q.window as Window, rollingOptions(q)), (q): Incremental => (p(q).center ? { kind: 'full' } : {
+    kind: 'resumable',
+    resume: (params, input, from) => resumeRolling(input, p(params).window as Window, statistic, rollingOptions(p(params)), from),
+  }));
 }
-register('ewm_mean', (q) => ewm({
+const ewmOptions = (q: Record<string, unknown>): EwmOptions => ({
   ...(q.span === undefined ? {} : { span: q.span as number }), ...(q.halflife === undefined ? {} : { halflife: q.halflife as number }),
   ...(q.alpha === undefined ? {} : { alpha: q.alpha as number }), ...(q.com === undefined ? {} : { com: q.com as number }),
   adjust: q.adjust as boolean, ignoreNa: q.ignore_na as boolean, minPeriods: q.min_periods as number,
-}));
+});
+// The ewm carries its whole past in three numbers: refresh continues from them (resumable).
+register('ewm_mean', (q) => ewm(ewmOptions(q)), { kind: 'resumable', resume: (params, input, from) => resumeEwm(input, ewmOptions(p(params)), from) });
 register('savgol_filter', (q) => savgol({ windowLength: q.window_length as number, polyorder: q.polyorder as number }));
 register('sort_index', () => sortIndex());
 register('remove_duplicates', (q) => removeDuplicates({ keep: q.keep as KeepDuplicate }));
@@ -82,3 +89,8 @@ register('derivative', (q) => derivative(q.per as RatePer), { kind: 'lookback', 
 register('detect_gaps', (q) => detectGaps(q.max_gap as string, { ignoreMissing: q.ignore_missing as boolean }), { kind: 'lastValid', after: true });
 register('Previous point prediction', () => predictFromPreviousPoint());
 register('normalize_index_to_timedelta', (q) => normalizeIndex(q.unit as string, (q.reference_time as string | undefined) ?? null));
+// A dataset-level step (across signals): each output row averages the inputs at that timestamp, so new rows need only new input.
+register('Signal Averaging', () => (inputs) => {
+  const byName = new Map(inputs.map((s) => [s.name, s])); // an input listed twice counts once, as in averageSignals
+  return [{ series: averageSeries([...byName.values()]), steps: [] }];
+}, { kind: 'pointwise' });

@@ -6,14 +6,34 @@
  */
 
 /**
+ * A kernel run that continues from a saved state (refresh, issue 17): the kernel starts at
+ * position `from` with the state it had after `from − 1` (null: from the start), and
+ * saves its state after each position in `capture` (ascending) into `states`. pandas'
+ * running sums make each result depend on every point before it, so continuing from the
+ * exact state is the only way a tail recompute is bit-equal to a full one.
+ */
+export interface KernelRun {
+  from: number;
+  state: Float64Array | null;
+  capture: Int32Array;
+  states: Float64Array[];
+}
+
+/**
  * pandas' roll_sum / roll_mean (add_sum/remove_sum, add_mean/remove_mean): one pass with
  * Kahan-compensated adds and removes, written out inline (a hot loop: no calls).
+ * State: nobs, sum, neg count, the two compensations, consecutive-same count, last value.
  */
-function kahanKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number, mean: boolean): Float64Array {
+function kahanKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number, mean: boolean, run?: KernelRun): Float64Array {
   const n = start.length;
   const out = new Float64Array(n);
   let nobs = 0, sum = 0, neg = 0, compAdd = 0, compRemove = 0, same = 0, prev = Number.NaN;
-  for (let i = 0; i < n; i++) {
+  const s0 = run?.state;
+  if (s0) { nobs = s0[0]!; sum = s0[1]!; neg = s0[2]!; compAdd = s0[3]!; compRemove = s0[4]!; same = s0[5]!; prev = s0[6]!; }
+  const capture = run?.capture;
+  let ci = 0;
+  let nextCapture = capture && capture.length ? capture[0]! : -1;
+  for (let i = run?.from ?? 0; i < n; i++) {
     const s = start[i]!, e = end[i]!;
     let from: number;
     if (i === 0 || s >= end[i - 1]!) {
@@ -57,18 +77,22 @@ function kahanKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: 
     } else if (nobs === 0 && minp === 0) r = 0;
     else if (nobs >= minp) r = same >= nobs ? prev * nobs : sum;
     out[i] = r;
+    if (i === nextCapture) {
+      run!.states.push(Float64Array.of(nobs, sum, neg, compAdd, compRemove, same, prev));
+      nextCapture = ++ci < capture!.length ? capture![ci]! : -1;
+    }
   }
   return out;
 }
 
 /** pandas `rolling().mean()`. */
-export function rollingMeanKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number): Float64Array {
-  return kahanKernel(v, start, end, minp, true);
+export function rollingMeanKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number, run?: KernelRun): Float64Array {
+  return kahanKernel(v, start, end, minp, true, run);
 }
 
 /** pandas `rolling().sum()`: 0 for an empty window when minPeriods is 0. */
-export function rollingSumKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number): Float64Array {
-  return kahanKernel(v, start, end, minp, false);
+export function rollingSumKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number, run?: KernelRun): Float64Array {
+  return kahanKernel(v, start, end, minp, false, run);
 }
 
 /** pandas `rolling().count()`: the window's non-NaN values (NaN where the window has fewer than minPeriods points). */
@@ -82,12 +106,17 @@ export function rollingCountKernel(v: Float64Array, start: Int32Array, end: Int3
  * pandas `rolling().var(ddof)` (Welford with Kahan compensation, add_var/remove_var);
  * `std` takes the square root (negative rounding noise → 0, as pandas' zsqrt).
  */
-export function rollingVarKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number, ddof = 1, sqrt = false): Float64Array {
+export function rollingVarKernel(v: Float64Array, start: Int32Array, end: Int32Array, minp: number, ddof = 1, sqrt = false, run?: KernelRun): Float64Array {
   const n = start.length;
   const out = new Float64Array(n);
   const m = Math.max(minp, 1);
   let nobs = 0, mean = 0, ssqdm = 0, compAdd = 0, compRemove = 0, same = 0, prev = Number.NaN;
-  for (let i = 0; i < n; i++) {
+  const s0 = run?.state;
+  if (s0) { nobs = s0[0]!; mean = s0[1]!; ssqdm = s0[2]!; compAdd = s0[3]!; compRemove = s0[4]!; same = s0[5]!; prev = s0[6]!; }
+  const capture = run?.capture;
+  let ci = 0;
+  let nextCapture = capture && capture.length ? capture[0]! : -1;
+  for (let i = run?.from ?? 0; i < n; i++) {
     const s = start[i]!, e = end[i]!;
     let from: number;
     if (i === 0 || s >= end[i - 1]!) {
@@ -130,6 +159,10 @@ export function rollingVarKernel(v: Float64Array, start: Int32Array, end: Int32A
     let r = Number.NaN;
     if (nobs >= m && nobs > ddof) r = nobs === 1 || same >= nobs ? 0 : ssqdm / (nobs - ddof);
     out[i] = sqrt ? (r < 0 ? 0 : Math.sqrt(r)) : r;
+    if (i === nextCapture) {
+      run!.states.push(Float64Array.of(nobs, mean, ssqdm, compAdd, compRemove, same, prev));
+      nextCapture = ++ci < capture!.length ? capture![ci]! : -1;
+    }
   }
   return out;
 }

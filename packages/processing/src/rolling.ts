@@ -1,9 +1,10 @@
-import { ProcessingType, type Series, type Transform } from '@metaseries/core';
-import { invalidInput, show } from '@metaseries/core/backend-kit';
+import { ProcessingType, type KernelCheckpoint, type Series, type Transform } from '@metaseries/core';
+import { invalidInput, lowerBound, show } from '@metaseries/core/backend-kit';
 import { makeStep, outputName, requireNumeric } from './common.js';
 import { rollingMedianKernel } from './median.js';
-import { rollingCountKernel, rollingExtremeKernel, rollingMeanKernel, rollingSumKernel, rollingVarKernel } from './rolling-kernels.js';
+import { rollingCountKernel, rollingExtremeKernel, rollingMeanKernel, rollingSumKernel, rollingVarKernel, type KernelRun } from './rolling-kernels.js';
 import { checkMinPeriods, checkWindow, windowBounds, type Window } from './windows.js';
+import { capturePositions, decodeState, encodeState } from './kernel-state.js';
 
 export type RollingStatistic = 'mean' | 'median' | 'min' | 'max' | 'sum' | 'std' | 'var' | 'count';
 const STATISTICS: readonly RollingStatistic[] = ['mean', 'median', 'min', 'max', 'sum', 'std', 'var', 'count'];
@@ -47,6 +48,38 @@ export function rollingSeries(series: Series, window: Window, statistic: Rolling
   const { start, end, minPeriodsDefault } = windowBounds(series, window, options.center ?? false);
   const minp = options.minPeriods ?? minPeriodsDefault;
   return series.withValues(kernel(statistic, v, start, end, minp), 'float64');
+}
+
+/** The statistics whose kernels keep running sums (pandas' roll_sum/mean/var): resumable from a saved state. */
+export type RunningStatistic = 'mean' | 'sum' | 'std' | 'var';
+
+/**
+ * A trailing rolling mean/sum/std/var of `series` that continues from a checkpoint — the
+ * kernel state saved after the point `from.offset` of `series` (which must start where
+ * the checkpoint says, `from.from_us`) — and saves checkpoints near its end. With `null`,
+ * the whole series. Bit-equal to `rollingSeries` on the whole input (refresh, issue 17).
+ *
+ * @example const { series, checkpoints } = resumeRolling(s, 15, 'mean', {}, null)
+ */
+export function resumeRolling(series: Series, window: Window, statistic: RunningStatistic, options: RollingOptions, from: KernelCheckpoint | null): { series: Series; checkpoints: KernelCheckpoint[] } {
+  checkMinPeriods(options.minPeriods, window);
+  if (options.center) throw invalidInput('A centred rolling window looks ahead: it cannot continue from a saved state');
+  const v = requireNumeric(series, `rolling ${statistic}`);
+  const { start, end, minPeriodsDefault } = windowBounds(series, window, false);
+  const minp = options.minPeriods ?? minPeriodsDefault;
+  const n = series.length;
+  const i0 = from ? from.offset + 1 : 0;
+  if (from && (from.offset < 0 || from.offset >= n)) throw invalidInput(`Checkpoint offset ${show(from.offset)} is outside the ${n} points read from ${show(from.from_us)}`);
+  const run: KernelRun = { from: i0, state: from ? decodeState(from.state) : null, capture: capturePositions(i0, n - 1), states: [] };
+  const values = statistic === 'mean' ? rollingMeanKernel(v, start, end, minp, run)
+    : statistic === 'sum' ? rollingSumKernel(v, start, end, minp, run)
+      : rollingVarKernel(v, start, end, minp, 1, statistic === 'std', run);
+  const keys = series.index.values as Float64Array;
+  const checkpoints = Array.from(run.capture, (p, k): KernelCheckpoint => {
+    const windowStart = keys[start[p]!]!;
+    return { at_us: keys[p]!, from_us: windowStart, offset: p - lowerBound(keys, windowStart), state: encodeState(run.states[k]!) };
+  });
+  return { series: series.slice(i0).withValues(values.slice(i0), 'float64'), checkpoints };
 }
 
 function rolling(statistic: RollingStatistic, window: Window, options: RollingOptions, fn: (...args: never[]) => unknown): Transform<unknown> {

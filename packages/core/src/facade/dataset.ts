@@ -10,7 +10,7 @@ import type { ArchiveLoadOptions } from '../archive/signal-archive.js';
 import { Dataset } from '../model/dataset.js';
 import { Signal } from '../model/signal.js';
 import { processDataset } from '../process/dataset-process.js';
-import { refreshSignal, type RefreshOptions, type RefreshReport } from '../process/refresh.js';
+import { refreshDataset, type RefreshOptions, type RefreshReport } from '../process/refresh.js';
 import type { DatasetProcessOptions, DatasetTransform } from '../process/transform.js';
 import { type ProgressOptions, throwIfAborted } from '../progress.js';
 import {
@@ -42,8 +42,8 @@ declare module '../model/dataset.js' {
     loadAll(options?: ProgressOptions): Promise<this>;
 
     /**
-     * Refresh the derived series of every signal (or of `signals`): see `Signal.refresh`.
-     * Steps made by dataset-level transforms (across signals) are not replayed yet.
+     * Refresh the derived series of every signal (or of `signals`), in dependency order
+     * across signals (an `averageSignals` output after both inputs): see `Signal.refresh`.
      */
     refresh(options?: RefreshOptions & { signals?: readonly string[] }): Promise<RefreshReport>;
 
@@ -177,14 +177,7 @@ defineMethods(Dataset.prototype, {
   },
 
   async refresh(options: RefreshOptions & { signals?: readonly string[] } = {}): Promise<RefreshReport> {
-    const names = options.signals ?? [...this.signals.keys()];
-    const report: RefreshReport = { series: [], dryRun: options.dryRun ?? false };
-    for (const name of names) {
-      const signal = this.signals.get(name);
-      if (!signal) throw invalidInput(`No signal ${show(name)} in dataset ${show(this.name)}; available: [${[...this.signals.keys()].join(', ')}]`);
-      report.series.push(...(await refreshSignal(signal, undefined, options)).series);
-    }
-    return report;
+    return refreshDataset(this, options.signals, options);
   },
 
   async save(dir: string, options: DatasetSaveOptions = {}): Promise<string> {

@@ -1,5 +1,7 @@
 import { MetaseriesError, invalidInput, show } from '../errors.js';
+import { commitStep } from '../files/commit.js';
 import type { ProcessingStep } from '../model/processing-step.js';
+import type { Dataset } from '../model/dataset.js';
 import type { Signal } from '../model/signal.js';
 import { TimeSeries } from '../model/time-series.js';
 import { parseTsName } from '../naming.js';
@@ -10,7 +12,7 @@ import type { Storage } from '../storage/storage.js';
 import { seriesKey } from '../storage/keys.js';
 import { layoutOf } from '../storage/segments/layout.js';
 import { spliceRange } from '../storage/segments/merge.js';
-import { incrementalFor, requireTransform, type Incremental, type RegisteredTransform } from './registry.js';
+import { incrementalFor, requireTransform, type Incremental, type KernelCheckpoint, type RegisteredTransform } from './registry.js';
 
 /**
  * `refresh` (issue 17): bring derived series up to date with their inputs by replaying
@@ -51,32 +53,40 @@ function makingStep(ts: TimeSeries): ProcessingStep | null {
   return step && step.inputSeriesNames.length > 0 ? step : null;
 }
 
-/** Derived series of `signal` in dependency order (inputs first); each with its making step. */
-export function derivedOrder(signal: Signal, only?: string): Array<{ ts: TimeSeries; step: ProcessingStep }> {
-  const derived = new Map<string, { ts: TimeSeries; step: ProcessingStep }>();
-  for (const ts of signal.timeSeries.values()) {
-    const step = makingStep(ts);
-    // Only steps whose inputs all live in this signal are replayed here (dataset-level steps are the dataset's).
-    if (step && !step.inputSeriesNames.includes(ts.name) && step.inputSeriesNames.every((n) => signal.timeSeries.has(n))) derived.set(ts.name, { ts, step });
+/** A derived series to refresh: the signal that holds it, the step that made it and that step's input series. */
+interface Node {
+  signal: Signal;
+  ts: TimeSeries;
+  step: ProcessingStep;
+}
+
+/**
+ * Derived series in dependency order (inputs first). `find` resolves an input name —
+ * within one signal for `signal.refresh`, across signals for `dataset.refresh` (steps of
+ * dataset-level transforms such as `averageSignals`). A series whose inputs cannot all be
+ * found is not replayed. `only`: those series and everything they depend on.
+ */
+function orderNodes(signals: Iterable<Signal>, find: (name: string) => TimeSeries | undefined, only?: ReadonlySet<string>): Node[] {
+  const nodes = new Map<string, Node>();
+  for (const signal of signals) {
+    for (const ts of signal.timeSeries.values()) {
+      const step = makingStep(ts);
+      if (!step || step.inputSeriesNames.includes(ts.name)) continue;
+      if (step.inputSeriesNames.every((n) => find(n) !== undefined)) nodes.set(ts.name, { signal, ts, step });
+    }
   }
-  if (only !== undefined && !signal.timeSeries.has(only)) {
-    throw invalidInput(`No series ${show(only)} in signal ${show(signal.name)}; available: [${signal.allTimeSeries.join(', ')}]`);
-  }
-  const out: Array<{ ts: TimeSeries; step: ProcessingStep }> = [];
+  const out: Node[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (name: string): void => {
-    const entry = derived.get(name);
-    if (!entry || state.get(name) === 'done') return;
+    const node = nodes.get(name);
+    if (!node || state.get(name) === 'done') return;
     if (state.get(name) === 'visiting') throw new MetaseriesError('CORRUPT_DATA', `Series ${show(name)} depends on itself through its recorded steps`);
     state.set(name, 'visiting');
-    for (const input of entry.step.inputSeriesNames) visit(input);
+    for (const input of node.step.inputSeriesNames) visit(input);
     state.set(name, 'done');
-    out.push(entry);
+    out.push(node);
   };
-  if (only !== undefined) {
-    // The requested series and everything it depends on.
-    visit(only);
-  } else for (const name of derived.keys()) visit(name);
+  for (const name of only ?? nodes.keys()) visit(name);
   return out;
 }
 
@@ -100,6 +110,8 @@ function lastKey(s: Series): number | null {
  */
 class Access {
   private whole: Series | null;
+  /** The last range read: later reads from a key inside it are sliced from it (each store read decodes whole segments). */
+  private cached: { from: number; series: Series } | null = null;
   constructor(private readonly ts: TimeSeries) {
     this.whole = ts.isLoaded ? ts.series : null;
   }
@@ -129,7 +141,10 @@ class Access {
   /** Points with keys ≥ from. */
   async from(from: number): Promise<Series> {
     if (this.whole) return tailFrom(this.whole, from);
-    return this.ts.storageState().container.loadRange({ from });
+    if (this.cached && from >= this.cached.from) return tailFrom(this.cached.series, from);
+    const series = await this.ts.storageState().container.loadRange({ from });
+    this.cached = { from, series };
+    return series;
   }
 
   private stored(): { storage: Storage | null; key: string | null } {
@@ -166,6 +181,7 @@ async function restartPoint(incremental: Incremental, params: unknown, input: Ac
       // Bins restart on the same grid only when the width divides a day (pandas anchors bins at the first day's midnight).
       if (w === null || !(w > 0) || US_PER_DAY % w !== 0) return null;
       // The stored bin holding `changedFrom` (every bin from the first is stored, empty ones too), or the last one.
+      if (changedFrom >= outLast) return { from: outLast, input: await input.from(outLast) };
       const tail = await output.from(Math.min(outLast, changedFrom) - w);
       const keys = tail.index.values as Float64Array;
       const from = keys.length ? keys[Math.max(0, upperBound(keys, changedFrom) - 1)]! : outLast;
@@ -206,6 +222,7 @@ async function restartPoint(incremental: Incremental, params: unknown, input: Ac
         if (start <= inputFirst) return null;
       }
     }
+    case 'resumable':
     case 'full':
       return null;
   }
@@ -222,75 +239,235 @@ async function replay(reg: RegisteredTransform, step: ProcessingStep, inputs: Se
  * same keys (only the recomputed tail when incremental).
  */
 export async function refreshSignal(signal: Signal, tsName: string | undefined, options: RefreshOptions = {}): Promise<RefreshReport> {
+  if (tsName !== undefined && !signal.timeSeries.has(tsName)) {
+    throw invalidInput(`No series ${show(tsName)} in signal ${show(signal.name)}; available: [${signal.allTimeSeries.join(', ')}]`);
+  }
+  // Only steps whose inputs all live in this signal are replayed here (dataset-level steps are the dataset's).
+  const find = (name: string): TimeSeries | undefined => signal.timeSeries.get(name);
+  return refreshNodes(orderNodes([signal], find, tsName === undefined ? undefined : new Set([tsName])), find, options);
+}
+
+/**
+ * Refresh the derived series of a dataset's signals (all, or `signalNames`), in
+ * dependency order across signals: a series made by a dataset-level step (an
+ * `averageSignals` output from two signals) is refreshed after its inputs, and what was
+ * derived from it after it.
+ */
+export async function refreshDataset(dataset: Dataset, signalNames: readonly string[] | undefined, options: RefreshOptions = {}): Promise<RefreshReport> {
+  const signals = (signalNames ?? [...dataset.signals.keys()]).map((name) => {
+    const signal = dataset.signals.get(name);
+    if (!signal) throw invalidInput(`No signal ${show(name)} in dataset ${show(dataset.name)}; available: [${[...dataset.signals.keys()].join(', ')}]`);
+    return signal;
+  });
+  const find = (name: string): TimeSeries | undefined => dataset.signals.get(parseTsName(name).signal)?.timeSeries.get(name);
+  // With `signals`, their series and what those depend on (in other signals too).
+  const only = signalNames === undefined ? undefined : new Set(signals.flatMap((s) => s.allTimeSeries));
+  return refreshNodes(orderNodes(dataset.signals.values(), find, only), find, options);
+}
+
+/** The refresh record kept in a refreshed series' metadata (`metaseries_refresh`). */
+interface RefreshRecord {
+  at: string;
+  /** The storage version of each input this refresh read (null without a store). */
+  inputs: Record<string, number | null>;
+  /** The last key (epoch µs) of each input this refresh read: where appended input starts next time. */
+  input_ends_us?: Record<string, number | null>;
+  /**
+   * The first key (epoch µs) whose value this refresh may have changed; null: any (a
+   * full recompute). A series derived from this one and not refreshed since (a crash
+   * between the two commits) recomputes from there.
+   */
+  changed_from_us?: number | null;
+  /** Saved kernel states of a resumable transform (rolling sums), newest last: the next refresh continues from one. */
+  kernel?: KernelCheckpoint[];
+}
+
+/** Kernel checkpoints kept per series (old ones are dropped first; without one before a change, refresh recomputes fully). */
+const MAX_CHECKPOINTS = 24;
+
+function recordOf(ts: TimeSeries): Partial<RefreshRecord> {
+  const record = ts.extraMetadata.metaseries_refresh;
+  return record !== null && typeof record === 'object' ? (record as Partial<RefreshRecord>) : {};
+}
+
+/**
+ * Per input: the first key changed by refreshes of it that `ts` has not followed (a crash
+ * between the two commits) — appends are found after the input's end. Versions `ts`
+ * followed: up to the one its refresh record names, else those committed no later than its
+ * own head. A version written by a refresh says where it changed (`changed_from_us`, null:
+ * anywhere). Other writes (updates by hand, retention's deleteRange) are not followed, as
+ * documented: after those, refresh with `{ full: true }`.
+ * Without a store (or not stored there): Infinity, nothing beyond what this run knows.
+ */
+async function unseenChanges(ts: TimeSeries, inputs: TimeSeries[]): Promise<number[]> {
+  const storedKey = (t: TimeSeries): { storage: Storage; key: string } | null => {
+    const container = t.storageState().container;
+    return container.storedIn?.segments && container.storageKey ? { storage: container.storedIn, key: container.storageKey } : null;
+  };
+  const out = storedKey(ts);
+  if (!out) return inputs.map(() => Infinity);
+  const recorded = recordOf(ts).inputs ?? {};
+  let outCreated: Date | null = null;
+  return Promise.all(inputs.map(async (t) => {
+    const input = storedKey(t);
+    if (!input || input.storage !== out.storage) return Infinity;
+    const versions = await input.storage.versions(input.key);
+    let seen = recorded[t.name];
+    if (typeof seen !== 'number') {
+      outCreated ??= (await out.storage.versions(out.key)).at(-1)?.createdAt ?? new Date(0);
+      seen = versions.filter((v) => v.createdAt <= outCreated!).at(-1)?.version ?? 0;
+    }
+    let from = Infinity;
+    for (const v of versions) {
+      // Refresh writes with `update` (a tail) or `save` (whole); appends are found after the input's end.
+      if (v.version <= seen || (v.operation !== 'update' && v.operation !== 'save')) continue;
+      const record = (await input.storage.loadMetadata(input.key, { asOf: v.version })).metaseries_refresh as Partial<RefreshRecord> | undefined;
+      if (record?.changed_from_us === null) return -Infinity;
+      if (typeof record?.changed_from_us === 'number') from = Math.min(from, record.changed_from_us);
+    }
+    return from;
+  }));
+}
+
+/** First key of `input` after `end` (Infinity when none). */
+async function firstAfter(input: Access, bounds: { last: number | null }, end: number): Promise<number> {
+  if (bounds.last === null || !(bounds.last > end)) return Infinity;
+  // Read from `end` itself: a restart at the output's last key (a resample's open bin) then reuses this read.
+  const keys = (await input.from(end)).index.values as Float64Array;
+  return keys[upperBound(keys, end)]!;
+}
+
+async function refreshNodes(nodes: readonly Node[], find: (name: string) => TimeSeries | undefined, options: RefreshOptions): Promise<RefreshReport> {
   const report: RefreshReport = { series: [], dryRun: options.dryRun ?? false };
   // Per series refreshed in this run: the first key whose value may have changed (-Infinity: all of them).
   const changed = new Map<string, number>();
-  for (const { ts, step } of derivedOrder(signal, tsName)) {
+  for (const { signal, ts, step } of nodes) {
+    // Inputs as they are now: an upstream series refreshed earlier in this run was replaced by its refreshed self.
+    const inputTs = step.inputSeriesNames.map((n) => find(n)!);
     const reg = requireTransform(step, ts.name);
-    const inputTs = step.inputSeriesNames.map((n) => signal.timeSeries.get(n)!);
     // The incremental spec reads the parameters the step recorded (what fromParameters rebuilds the transform from).
     const params = step.parameters === null ? null : (step.parameters.toDict() as Record<string, unknown>);
     const output = new Access(ts);
+    const inputs = inputTs.map((t) => new Access(t));
     const entry = { signal: signal.name, name: ts.name };
     let tail: { from: number; series: Series } | null = null;
     let whole: Series | null = null;
+    let kernel: KernelCheckpoint[] | undefined;
     const incremental = incrementalFor(reg, params);
-    if (!options.full && inputTs.length === 1 && incremental.kind !== 'full') {
-      const input = new Access(inputTs[0]!);
-      const [outBounds, inBounds] = await Promise.all([output.bounds(), input.bounds()]);
-      if (outBounds.last !== null && inBounds.first !== null && inBounds.last !== null) {
-        const upstream = changed.get(inputTs[0]!.name);
-        // Appended input: the first point after the stored output's end.
-        const appended = inBounds.last > outBounds.last ? (await input.from(outBounds.last + 1)).index.values[0] as number : Infinity;
-        const changedFrom = upstream === undefined ? appended : Math.min(upstream, appended);
+    const inBounds = await Promise.all(inputs.map((i) => i.bounds()));
+    // Where each input changed since `ts` was computed, beyond appends: refreshed in this run, or by a refresh that stopped (crash) before `ts`.
+    const unseen = options.full ? [] : await unseenChanges(ts, inputTs);
+    const upstream = inputTs.map((t, i) => Math.min(changed.get(t.name) ?? Infinity, unseen[i] ?? Infinity));
+    if (!options.full && incremental.kind !== 'full') {
+      const outBounds = await output.bounds();
+      const ends = recordOf(ts).input_ends_us;
+      if (outBounds.last !== null && inBounds.every((b) => b.first !== null && b.last !== null)) {
+        let changedFrom: number | null = null;
+        if (inputs.length === 1) {
+          // Appended input: the first point after the stored output's end.
+          changedFrom = Math.min(upstream[0]!, await firstAfter(inputs[0]!, inBounds[0]!, outBounds.last));
+        } else if (incremental.kind === 'pointwise' && ends && inputTs.every((t) => typeof ends[t.name] === 'number')) {
+          // Several inputs (an average across signals): each appended after the end the last refresh read from it.
+          changedFrom = Infinity;
+          for (const [i, t] of inputTs.entries()) {
+            changedFrom = Math.min(changedFrom, upstream[i]!, await firstAfter(inputs[i]!, inBounds[i]!, ends[t.name]!));
+          }
+        }
         if (changedFrom === Infinity) {
           report.series.push({ ...entry, status: 'up-to-date', mode: 'incremental', points: 0 });
           continue;
         }
-        const plan = Number.isFinite(changedFrom) ? await restartPoint(incremental, params, input, output, outBounds.last, changedFrom, inBounds.first) : null;
-        if (plan) tail = { from: plan.from, series: tailFrom(matchingOutput(await replay(reg, step, [plan.input]), ts), plan.from).rename(ts.name) };
+        if (changedFrom !== null && Number.isFinite(changedFrom)) {
+          if (incremental.kind === 'resumable') {
+            // Continue the kernel from the latest state saved before the first changed input point.
+            const from = changedFrom;
+            const saved = recordOf(ts).kernel ?? [];
+            const cp = saved.filter((c) => c.at_us < from && c.at_us <= outBounds.last!).at(-1);
+            const input = cp ? await inputs[0]!.from(cp.from_us) : null;
+            if (cp && input && cp.offset < input.length && input.index.values[cp.offset] === cp.at_us) {
+              const run = incremental.resume(params, input.rename(inputTs[0]!.name), cp);
+              const first = run.series.length ? (run.series.index.values[0] as number) : Infinity;
+              // A first new key equal to the checkpoint's (duplicate keys) would not splice cleanly: recompute fully instead.
+              if (first > cp.at_us && Number.isFinite(first)) {
+                tail = { from: first, series: run.series.rename(ts.name) };
+                kernel = [...saved.filter((c) => c.at_us <= cp.at_us), ...run.checkpoints].slice(-MAX_CHECKPOINTS);
+              }
+            }
+          } else if (inputs.length === 1) {
+            const plan = await restartPoint(incremental, params, inputs[0]!, output, outBounds.last, changedFrom, inBounds[0]!.first!);
+            if (plan) tail = { from: plan.from, series: tailFrom(matchingOutput(await replay(reg, step, [plan.input]), ts), plan.from).rename(ts.name) };
+          } else {
+            const from = changedFrom;
+            const tails = await Promise.all(inputs.map(async (i, k) => (await i.from(from)).rename(inputTs[k]!.name)));
+            tail = { from, series: tailFrom(matchingOutput(await replay(reg, step, tails), ts), from).rename(ts.name) };
+          }
+        }
       }
     }
     if (tail) {
-      if (tail.series.equals(await output.from(tail.from))) {
+      // A tail that reaches past the stored end changed for sure; else compare it with what is stored.
+      const outLast = (await output.bounds()).last;
+      if (!(outLast !== null && tail.series.length > 0 && (lastKey(tail.series) ?? -Infinity) > outLast) && tail.series.equals(await output.from(tail.from))) {
         report.series.push({ ...entry, status: 'up-to-date', mode: 'incremental', points: 0 });
         continue;
       }
       changed.set(ts.name, tail.from);
     } else {
-      whole = matchingOutput(await replay(reg, step, await Promise.all(inputTs.map((t) => t.load()))), ts).rename(ts.name);
+      const loaded = await Promise.all(inputTs.map(async (t) => (await t.load()).rename(t.name)));
+      if (incremental.kind === 'resumable' && loaded.length === 1) {
+        // The whole kernel run, saving its states for the next refresh.
+        const run = incremental.resume(params, loaded[0]!, null);
+        whole = run.series.rename(ts.name);
+        kernel = run.checkpoints.slice(-MAX_CHECKPOINTS);
+      } else whole = matchingOutput(await replay(reg, step, loaded), ts).rename(ts.name);
       if (whole.equals(await output.load())) {
-        report.series.push({ ...entry, status: 'up-to-date', mode: 'full', points: 0 });
-        continue;
-      }
-      changed.set(ts.name, -Infinity);
+        // Values unchanged; still recorded (once) where several inputs ended, or a kernel's saved states, so the next refresh can be incremental.
+        if ((inputs.length === 1 && (kernel === undefined || recordOf(ts).kernel !== undefined)) || report.dryRun || sameEnds(recordOf(ts).input_ends_us, inputTs, inBounds)) {
+          report.series.push({ ...entry, status: 'up-to-date', mode: 'full', points: 0 });
+          continue;
+        }
+      } else changed.set(ts.name, -Infinity);
     }
     report.series.push({ ...entry, status: 'refreshed', mode: tail ? 'incremental' : 'full', points: (tail?.series ?? whole!).length });
     if (report.dryRun) continue;
-    await commitRefresh(signal, ts, tail, whole, inputTs);
+    const ends: Record<string, number | null> = {};
+    for (const [i, t] of inputTs.entries()) ends[t.name] = inBounds[i]!.last;
+    await commitRefresh(signal, ts, tail, whole, inputTs, { input_ends_us: ends, changed_from_us: tail ? tail.from : null, ...(kernel ? { kernel } : {}) });
+    // A point between two series' commits, where the crash tests kill a refresh (free unless they ask).
+    commitStep(`refresh-committed ${ts.name}`);
   }
   return report;
+}
+
+function sameEnds(recorded: Record<string, number | null> | undefined, inputs: TimeSeries[], bounds: Array<{ last: number | null }>): boolean {
+  return recorded !== undefined && inputs.every((t, i) => recorded[t.name] === bounds[i]!.last);
 }
 
 /**
  * Write a refreshed series: same name and history, values replaced (the tail when
  * incremental); a record of the refresh in its metadata. A stored series stays lazy.
  */
-async function commitRefresh(signal: Signal, ts: TimeSeries, tail: { from: number; series: Series } | null, whole: Series | null, inputs: TimeSeries[]): Promise<void> {
+async function commitRefresh(signal: Signal, ts: TimeSeries, tail: { from: number; series: Series } | null, whole: Series | null, inputs: TimeSeries[], extra: Omit<RefreshRecord, 'at' | 'inputs'>): Promise<void> {
   const binding = signal.binding;
   const metadata = ts.metadataDict();
   const inputVersions: Record<string, number | null> = {};
-  const keyOf = (name: string): string => seriesKey(binding!.datasetName, signal.name, name);
+  const keyOf = (t: TimeSeries): string | null => {
+    const container = t.storageState().container;
+    return container.storedIn === binding?.storage ? container.storageKey : null;
+  };
   if (binding?.storage.segments) {
     for (const input of inputs) {
-      const versions = (await binding.storage.exists(keyOf(input.name))) ? await binding.storage.versions(keyOf(input.name)) : [];
+      const key = keyOf(input) ?? seriesKey(binding.datasetName, parseTsName(input.name).signal, input.name);
+      const versions = (await binding.storage.exists(key)) ? await binding.storage.versions(key) : [];
       inputVersions[input.name] = versions.length ? versions[versions.length - 1]!.version : null;
     }
   }
-  metadata.metaseries_refresh = { at: new Date().toISOString(), inputs: inputVersions };
-  const key = binding ? keyOf(ts.name) : null;
+  const record: RefreshRecord = { at: new Date().toISOString(), inputs: inputVersions, ...extra };
+  metadata.metaseries_refresh = record;
+  const key = binding ? seriesKey(binding.datasetName, signal.name, ts.name) : null;
   if (binding?.autoSave && key) {
-    if (tail && tail.series.length > 0 && (await binding.storage.exists(key))) {
+    const stored = ts.storageState().container;
+    if (tail && tail.series.length > 0 && ((stored.storedIn === binding.storage && stored.storageKey === key) || (await binding.storage.exists(key)))) {
       // Only the recomputed tail: the store rewrites the segments it touches (one new version, same key).
       await binding.storage.update(key, tail.series, metadata);
     } else await binding.storage.save(key, whole ?? spliceRange(await ts.load(), tail!.from, Infinity, tail!.series, layoutOf(await ts.load())), metadata);

@@ -1,5 +1,6 @@
 import { MetaseriesError, invalidInput, show } from '../errors.js';
 import type { ProcessingStep } from '../model/processing-step.js';
+import type { Series } from '../series/series.js';
 import type { Transform } from './transform.js';
 
 /**
@@ -21,14 +22,31 @@ import type { Transform } from './transform.js';
  * - `lastValid`: output between two valid input points depends on both (interpolation):
  *   recompute from the last valid input point (`after: true`: from the point after it,
  *   for outputs defined relative to the previous valid point, such as gap flags).
+ * - `resumable`: a running kernel whose result depends on every point before it (pandas'
+ *   rolling sums): `resume` continues from a saved kernel state (a checkpoint) and returns
+ *   new checkpoints, which refresh keeps in the series' refresh record.
  * - `full`: recompute everything (the default).
  */
 export type Incremental<P = Record<string, unknown> | null> =
+  | { kind: 'resumable'; resume: (params: P, input: Series, from: KernelCheckpoint | null) => { series: Series; checkpoints: KernelCheckpoint[] } }
   | { kind: 'pointwise' }
   | { kind: 'bins'; width: (params: P) => number | null }
   | { kind: 'lookback'; points?: (params: P) => number; duration?: (params: P) => number }
   | { kind: 'lastValid'; after?: boolean }
   | { kind: 'full' };
+
+/**
+ * A saved kernel state: to continue after the output point at `at_us`, read the input
+ * from `from_us`; that point is at `offset` in what was read; `state` is the kernel's
+ * own encoding (opaque to refresh). `resume(params, input, checkpoint)` returns the
+ * outputs after that point; with `null`, all outputs of `input`.
+ */
+export interface KernelCheckpoint {
+  at_us: number;
+  from_us: number;
+  offset: number;
+  state: string;
+}
 
 /** An incremental spec, or one chosen from the step's parameters (a centred window is not causal: `full`). */
 export type IncrementalSpec = Incremental | ((parameters: Record<string, unknown> | null) => Incremental);
