@@ -150,7 +150,6 @@ const quality = existsSync(QUALITY) ? `
 operation timed on both sides in turn so both see the same machine load.
 
 ${readFileSync(QUALITY, 'utf8')}` : '';
-<<<<<<< HEAD
 const QUERY = join(ROOT, 'bench', 'results', 'query.md');
 const query = existsSync(QUERY) ? `
 ## Queries (\`bench/query-measure.ts\`, issue 13)
@@ -161,6 +160,11 @@ Targets: hourly mean+max+p95 over one month of one series ≤ 50 ms; daily mean 
 backend. Daily max is answered from segment statistics (whole segments are not decoded, see docs/query.md).
 
 ${readFileSync(QUERY, 'utf8')}` : '';
+const REFRESH = join(ROOT, 'bench', 'results', 'refresh.md');
+const refresh = existsSync(REFRESH) ? `
+## Living pipelines: refresh (\`bench/refresh-measure.ts\`, issue 17)
+
+${readFileSync(REFRESH, 'utf8')}` : '';
 // Everything below this line in docs/performance.md is kept as it is: sections written by
 // hand or by other bench scripts (query, refresh, codec…), so regenerating the tables above
 // never drops them.
@@ -168,13 +172,5 @@ const KEEP = '<!-- Below: sections kept as they are by bench/doc.ts (written by 
 const PAGE = join(ROOT, 'docs', 'performance.md');
 const previous = existsSync(PAGE) ? readFileSync(PAGE, 'utf8') : '';
 const kept = previous.includes(KEEP) ? previous.slice(previous.indexOf(KEEP) + KEEP.length) : '\n';
-writeFileSync(PAGE, `${md}${quality}${query}\n${KEEP}${kept}`);
-=======
-const REFRESH = join(ROOT, 'bench', 'results', 'refresh.md');
-const refresh = existsSync(REFRESH) ? `
-## Living pipelines: refresh (\`bench/refresh-measure.ts\`, issue 17)
-
-${readFileSync(REFRESH, 'utf8')}` : '';
-writeFileSync(join(ROOT, 'docs', 'performance.md'), md + quality + refresh);
->>>>>>> living-refresh
+writeFileSync(PAGE, `${md}${quality}${query}${refresh}\n${KEEP}${kept}`);
 process.stdout.write('wrote docs/performance.md\n');
