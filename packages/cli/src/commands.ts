@@ -152,7 +152,8 @@ async function catCommand(ctx: CliContext, spec: string, key: string, o: { from?
   await withStore(spec, async (store) => {
     const metadata = await store.loadMetadata(key);
     const tz = tzOf(metadata);
-    const range = { from: o.from === undefined ? undefined : toMicros(o.from, tz), to: o.to === undefined ? undefined : toMicros(o.to, tz) };
+    // ISO text goes to the store as it is: the store reads it in the series' zone.
+    const range = { ...(o.from === undefined ? {} : { from: o.from }), ...(o.to === undefined ? {} : { to: o.to }) };
     let series: Series;
     if (o.head !== undefined) {
       const it = store.stream(key, { chunkSize: Math.max(1, o.head), range });

@@ -6,8 +6,6 @@ import {
   ensureStoreDir, keyFromPythonStem, pythonStem, removeStaleTemps, withKeyLock,
   type BackendCapabilities,
   type Index,
-  type KeyRange,
-  type LoadOptions,
   MetaseriesError,
   NumericIndex,
   RangeIndex,
@@ -17,10 +15,10 @@ import {
   sliceByKeyRange,
   type StorageBackend,
   type StoredSeries,
-  type StreamOptions,
   type SeriesSummary,
   summarize,
 } from '@metaseries/core';
+import type { KeyRangeMicros, LoadOptions, StreamOptions } from '@metaseries/core/backend-kit';
 import { commitDelete, commitPair, fsyncDir, recover, removeIfPresent, writeDurable } from './atomic.js';
 import { indexColumn, indexFromColumn, seriesFromColumns, valueColumn } from './columns.js';
 import { DATA_EXT, JOURNAL_SUFFIX, META_SUFFIX, pathsFor, plainStem, type StemPaths, stemOfDataFile, stemsFor, TEMP_SUFFIX, tempPath } from './files.js';
@@ -299,7 +297,7 @@ export class PolarsBackend implements StorageBackend {
     }
   }
 
-  private async readSeries(paths: StemPaths, sidecar: Sidecar, range: KeyRange | undefined): Promise<Series> {
+  private async readSeries(paths: StemPaths, sidecar: Sidecar, range: KeyRangeMicros | undefined): Promise<Series> {
     const layout = sidecar.layout;
     if (layout === null) {
       const frame = await this.guardRead(paths, () => pl.readParquet(paths.data));
@@ -321,7 +319,7 @@ export class PolarsBackend implements StorageBackend {
   }
 
   /** Positions [start, end) of the keys in `range` (sorted or range index). */
-  private async rowsInRange(paths: StemPaths, layout: LayoutBlock, range: KeyRange): Promise<[number, number]> {
+  private async rowsInRange(paths: StemPaths, layout: LayoutBlock, range: KeyRangeMicros): Promise<[number, number]> {
     if (layout.index.kind === 'range') {
       const { start, stop, step } = layout.index;
       return new RangeIndex(start, stop, step).positionsBetween(range.from ?? -Infinity, range.to ?? Infinity, true);

@@ -2,16 +2,15 @@ import {
   type BackendCapabilities,
   SegmentStore,
   type SegmentStoreOptions,
-  type LoadOptions,
   MetaseriesError,
   type Series,
   type SeriesMetadata,
   type SeriesSummary,
   type StorageBackend,
   type StoredSeries,
-  type StreamOptions,
   show,
 } from '@metaseries/core';
+import type { LoadOptions, StreamOptions } from '@metaseries/core/backend-kit';
 import type { Knex } from 'knex';
 import { createKnex, type SqlConfig, type SqliteConfig } from './connect.js';
 import { type Driver, KnexDriver } from './driver.js';

@@ -1,6 +1,7 @@
 import type { SeriesMetadata } from '../model/wire.js';
 import type { QueryAgg } from '../query/spec.js';
 import type { Series } from '../series/series.js';
+import type { TimeRange } from '../series/timestamp.js';
 
 /**
  * What a backend can do beyond the required core. Declared as data, never sniffed:
@@ -37,11 +38,13 @@ export const DEFAULT_CAPABILITIES: BackendCapabilities = Object.freeze({
 });
 
 /**
- * An inclusive key range. For a datetime index the bounds are epoch microseconds in
- * the index's own representation (UTC instants when zoned, wall times when naive);
- * for a numeric or range index they are index values. A missing bound is open.
+ * For backend authors (`@metaseries/core/backend-kit`), not users: an inclusive range of
+ * stored keys. For a datetime index the bounds are epoch microseconds in the index's own
+ * representation (UTC instants when zoned, wall times when naive); for a numeric or
+ * range index they are index values. A missing bound is open. Users pass a `TimeRange`
+ * (Dates, ISO text, epoch ms), which `Storage` converts once with `toKeyRange`.
  */
-export interface KeyRange {
+export interface KeyRangeMicros {
   from?: number;
   to?: number;
 }
@@ -52,8 +55,9 @@ export interface KeyRange {
  */
 export type AsOf = number | Date | string;
 
+/** Backend contract (µs keys): what `StorageBackend.load` receives. Users pass `ReadOptions`. */
 export interface LoadOptions {
-  range?: KeyRange;
+  range?: KeyRangeMicros;
   /** Only on versioned stores (`capabilities.versions`). */
   asOf?: AsOf;
 }
@@ -63,8 +67,22 @@ export interface StoredSeries {
   metadata: SeriesMetadata;
 }
 
+/** What users pass to `Storage.load`: a range of boundary times (inclusive) and/or a version. */
+export interface ReadOptions {
+  range?: TimeRange;
+  /** Only on versioned stores (`capabilities.versions`). */
+  asOf?: AsOf;
+}
+
+/** What users pass to `Storage.stream`. */
+export interface ReadStreamOptions extends ReadOptions {
+  /** Points per chunk (default 100 000). */
+  chunkSize?: number;
+}
+
+/** Backend contract (µs keys): what `StorageBackend.stream` receives. Users pass `ReadStreamOptions`. */
 export interface StreamOptions {
-  range?: KeyRange;
+  range?: KeyRangeMicros;
   /** Points per chunk (default 100 000). */
   chunkSize?: number;
   /** Only on versioned stores (`capabilities.versions`). */
@@ -76,7 +94,8 @@ export type AggregateFn = QueryAgg;
 
 export interface AggregateRequest {
   fn: AggregateFn;
-  range?: KeyRange;
+  /** Inclusive range of boundary times (Dates, ISO text, epoch ms; index values for a numeric index). */
+  range?: TimeRange;
   /** Bucket width as a pandas frequency (`'15min'`, `'1h'`, `'1D'`, `'1MS'`…); omitted = one bucket. Bare numbers are refused. */
   every?: string;
   /** IANA zone for calendar buckets (default: the series' zone). */

@@ -1,4 +1,8 @@
-export * from './backend.js';
+// The backend contract's µs-keyed types (KeyRangeMicros, LoadOptions, StreamOptions) are for backend authors: `@metaseries/core/backend-kit`.
+export {
+  DEFAULT_CAPABILITIES, type AggregateFn, type AggregateRequest, type AsOf, type BackendCapabilities, type ReadOptions, type ReadStreamOptions,
+  type SeriesSummary, type StorageBackend, type StoredSeries,
+} from './backend.js';
 export * from './config.js';
 export * from './container.js';
 export * from './keys.js';

@@ -9,7 +9,7 @@ import type {
   AggregateRequest,
   AsOf,
   BackendCapabilities,
-  KeyRange,
+  KeyRangeMicros,
   LoadOptions,
   SeriesSummary,
   StorageBackend,
@@ -211,7 +211,7 @@ export class SegmentStore implements StorageBackend {
   }
 
   /** Remove the points whose key lies in `range` (inclusive), as a new version. */
-  async deleteRange(key: string, range: KeyRange, options: WriteOptions = {}): Promise<void> {
+  async deleteRange(key: string, range: KeyRangeMicros, options: WriteOptions = {}): Promise<void> {
     await this.writeKey(key, options, async (head) => {
       if (!head) throw notFound(key, this.kind);
       const layout = parseLayout(head.layout);
@@ -642,7 +642,7 @@ export class SegmentStore implements StorageBackend {
     return record;
   }
 
-  private async readSeries(key: string, record: VersionRecord, range?: KeyRange): Promise<Series> {
+  private async readSeries(key: string, record: VersionRecord, range?: KeyRangeMicros): Promise<Series> {
     const layout = parseLayout(record.layout);
     if (!range && layout.keyed && storageOf(layout.dtype) !== 'string' && record.segments.length > READ_BATCH) {
       return this.readWhole(key, record, layout);
@@ -675,7 +675,7 @@ export class SegmentStore implements StorageBackend {
     return new Series({ index: buildIndex(layout, keys), values, name: layout.name, dtype: layout.dtype });
   }
 
-  private async readRefs(key: string, record: VersionRecord, refs: readonly SegmentRef[], layout: SeriesLayout, range?: KeyRange): Promise<Series[]> {
+  private async readRefs(key: string, record: VersionRecord, refs: readonly SegmentRef[], layout: SeriesLayout, range?: KeyRangeMicros): Promise<Series[]> {
     if (refs.length === 0) return [];
     let parts: Series[];
     try {
@@ -712,7 +712,7 @@ export class SegmentStore implements StorageBackend {
   }
 }
 
-function overlapping(refs: readonly SegmentRef[], range?: KeyRange): SegmentRef[] {
+function overlapping(refs: readonly SegmentRef[], range?: KeyRangeMicros): SegmentRef[] {
   if (!range) return [...refs];
   const from = range.from ?? -Infinity, to = range.to ?? Infinity;
   return refs.filter((r) => r.last >= from && r.first <= to);
