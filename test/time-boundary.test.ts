@@ -114,3 +114,33 @@ describe('TimeSeries ranges and extent', () => {
     await storage.close();
   });
 });
+
+describe('results carry Dates, never microseconds', () => {
+  it('describe, versions, series(), retention and watch give Dates for datetime indexes and values for numeric ones', async () => {
+    const store = new Storage(new MemoryDriver());
+    const s = hourly('UTC');
+    await store.save('p/A#1/RAW#1', s, meta(s));
+    const n = new Series({ index: new NumericIndex(Float64Array.of(0.5, 2)), values: Float64Array.of(1, 2), name: 'A#1_N#1' });
+    await store.save('p/A#1/N#1', n, meta(n));
+    expect((await store.describe('p/')).map((d) => [d.key, d.first, d.last])).toEqual([
+      ['p/A#1/N#1', 0.5, 2], ['p/A#1/RAW#1', new Date(T0), new Date(T0 + 5 * H)],
+    ]);
+    expect((await store.versions('p/A#1/RAW#1'))[0]).toMatchObject({ first: new Date(T0), last: new Date(T0 + 5 * H) });
+    expect((await store.series({ dataset: 'p' })).find((x) => x.key === 'p/A#1/RAW#1')).toMatchObject({ first: new Date(T0), last: new Date(T0 + 5 * H) });
+    const report = await store.applyRetention({ rules: [{ match: 'p/*/RAW#*', keep: '2h' }], now: new Date(T0 + 5 * H), dryRun: true });
+    expect(report.keys[0]).toMatchObject({ cutoff: new Date(T0 + 3 * H), points: 3 });
+    const abort = new AbortController();
+    const events = (async () => {
+      for await (const e of store.watch({ prefix: 'p/', signal: abort.signal, pollMs: 20 })) {
+        abort.abort();
+        return e;
+      }
+      return null;
+    })();
+    await store.append('p/A#1/RAW#1', hourly('UTC', 8).slice(6, 8));
+    const e = await events;
+    expect(e?.range).toEqual({ from: new Date(T0 + 5 * H), to: new Date(T0 + 7 * H) });
+    expect(e?.at).toBeInstanceOf(Date);
+    await store.close();
+  });
+});

@@ -21,7 +21,7 @@ const hours = (from, n) => new Series({ index: new DatetimeIndex(Float64Array.fr
 const meta = { processing_steps: [], index_metadata: null, values_dtype: 'float64', metadata_id: null, created_on: '2024-01-01 00:00:00' };
 await store.save('p/A#1/RAW#1', hours(0, 4), meta);
 for (let k = 0; k < 3; k++) await store.append('p/A#1/RAW#1', hours(4 + k, 1));
-await store.deleteRange('p/A#1/RAW#1', { to: T0 + H });
+await store.deleteRange('p/A#1/RAW#1', { to: new Date((T0 + H) / 1000) });
 await store.snapshot('after-writer');
 await store.close();
 `;

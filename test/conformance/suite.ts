@@ -248,7 +248,7 @@ export function runConformanceSuite(label: string, open: () => Promise<Storage>,
         for (let i = 0; i < w.length; i++) expect(g[i]).toBeCloseTo(w[i]!, 9);
       }
       const summary = (await store.describe('ds/S#1/STREAM')).find((d) => d.key === 'ds/S#1/STREAM#1');
-      expect(summary).toMatchObject({ length: n, dtype: 'float64', first: (s.index as DatetimeIndex).values[0], last: (s.index as DatetimeIndex).values[n - 1] });
+      expect(summary).toMatchObject({ length: n, dtype: 'float64', first: new Date((s.index as DatetimeIndex).values[0]! / 1000), last: new Date((s.index as DatetimeIndex).values[n - 1]! / 1000) });
     });
 
     it('saves different keys concurrently', async () => {
@@ -396,10 +396,10 @@ function runVersionTests(current: () => Storage, options: ConformanceOptions): v
       await store.deleteRange(key, { from: T0_MS + 3 * MS_MIN, to: T0_MS + 3 * MS_MIN });
       const versions = await store.versions(key);
       expect(versions.map((v) => [v.version, v.operation, v.length, v.first, v.last])).toEqual([
-        [1, 'save', 5, T0, T0 + 4 * US_MIN],
-        [2, 'append', 7, T0, T0 + 6 * US_MIN],
-        [3, 'update', 7, T0, T0 + 6 * US_MIN],
-        [4, 'deleteRange', 6, T0, T0 + 6 * US_MIN],
+        [1, 'save', 5, new Date(T0_MS), new Date(T0_MS + 4 * MS_MIN)],
+        [2, 'append', 7, new Date(T0_MS), new Date(T0_MS + 6 * MS_MIN)],
+        [3, 'update', 7, new Date(T0_MS), new Date(T0_MS + 6 * MS_MIN)],
+        [4, 'deleteRange', 6, new Date(T0_MS), new Date(T0_MS + 6 * MS_MIN)],
       ]);
       expect(versions.every((v) => v.createdAt instanceof Date)).toBe(true);
       expect(pairs((await store.load(key, { asOf: 1 })).series)).toEqual(pairs(s));

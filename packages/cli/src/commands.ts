@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import {
   Dataset, formatTimestamp, ingest, isCatalogKey, MetaseriesError, readCatalog, type Series, type SeriesMetadata, show, type Storage, toMicros,
 } from '@metaseries/core';
+import { describeKeys } from '@metaseries/core/backend-kit';
 import { convert, saveAs } from './convert.js';
 import { openEndpoint, readableStore } from './endpoint.js';
 import { exportCsv, valueText } from './export-csv.js';
@@ -74,7 +75,7 @@ async function listCommand(out: Printer, spec: string | undefined, o: { dataset?
     const keys = (await store.listKeys(o.dataset ? `${o.dataset}/` : undefined)).filter((k) => !isCatalogKey(k) && (!o.dataset || k.startsWith(`${o.dataset}/`)));
     const catalogs = new Map<string, Awaited<ReturnType<typeof readCatalog>>>();
     if (where.length > 0) for (const d of new Set(keys.map((k) => splitKey(k).dataset))) catalogs.set(d, await readCatalog(store, d));
-    const summaries = o.range ? new Map((await store.describe(o.dataset ? `${o.dataset}/` : undefined)).map((s) => [s.key, s])) : null;
+    const summaries = o.range ? new Map((await describeKeys(store, o.dataset ? `${o.dataset}/` : undefined)).map((s) => [s.key, s])) : null;
     const rows: Record<string, unknown>[] = [];
     for (const key of keys) {
       const { dataset, signal, series } = splitKey(key);

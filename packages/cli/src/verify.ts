@@ -1,4 +1,5 @@
-import { isCatalogKey, MetaseriesError, type ProgressOptions, readCatalog, type SeriesSummary, type Storage, throwIfAborted } from '@metaseries/core';
+import { isCatalogKey, MetaseriesError, type ProgressOptions, readCatalog, type Storage, throwIfAborted } from '@metaseries/core';
+import { describeKeys, type SeriesSummary } from '@metaseries/core/backend-kit';
 
 export interface VerifyProblem {
   key: string;
@@ -27,7 +28,7 @@ export async function verifyStore(storage: Storage, options: ProgressOptions & {
   const report: VerifyReport = { keys: keys.length, points: 0, damaged: [] };
   let summaries: Map<string, SeriesSummary> | null = null;
   try {
-    summaries = new Map((await storage.describe(options.prefix)).map((s) => [s.key, s]));
+    summaries = new Map((await describeKeys(storage, options.prefix)).map((s) => [s.key, s]));
   } catch (e) {
     report.damaged.push({ key: options.prefix ?? '', problem: `the store's summaries cannot be read (${message(e)})` });
   }

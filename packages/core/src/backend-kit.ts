@@ -18,7 +18,7 @@ export type {
   AggregateFn, AggregateRequest, BackendCapabilities, KeyRangeMicros, LoadOptions, SeriesSummary, StorageBackend, StoredSeries, StreamOptions,
 } from './storage/backend.js';
 export { DEFAULT_CAPABILITIES } from './storage/backend.js';
-export { Storage, isStorage, loadKeyRange, deleteKeyRange } from './storage/storage.js';
+export { Storage, isStorage, loadKeyRange, deleteKeyRange, describeKeys } from './storage/storage.js';
 export { toKeyRange, toIndexKey, fromIndexKey, type IndexKeyKind } from './series/timestamp.js';
 export { MemoryBackend } from './storage/memory.js';
 

@@ -15,10 +15,9 @@ import {
   sliceByKeyRange,
   type StorageBackend,
   type StoredSeries,
-  type SeriesSummary,
   summarize,
 } from '@metaseries/core';
-import type { KeyRangeMicros, LoadOptions, StreamOptions } from '@metaseries/core/backend-kit';
+import type { KeyRangeMicros, LoadOptions, StreamOptions, SeriesSummary } from '@metaseries/core/backend-kit';
 import { commitDelete, commitPair, fsyncDir, recover, removeIfPresent, writeDurable } from './atomic.js';
 import { indexColumn, indexFromColumn, seriesFromColumns, valueColumn } from './columns.js';
 import { DATA_EXT, JOURNAL_SUFFIX, META_SUFFIX, pathsFor, plainStem, type StemPaths, stemOfDataFile, stemsFor, TEMP_SUFFIX, tempPath } from './files.js';

@@ -5,12 +5,11 @@ import {
   MetaseriesError,
   type Series,
   type SeriesMetadata,
-  type SeriesSummary,
   type StorageBackend,
   type StoredSeries,
   show,
 } from '@metaseries/core';
-import type { LoadOptions, StreamOptions } from '@metaseries/core/backend-kit';
+import type { LoadOptions, StreamOptions, SeriesSummary } from '@metaseries/core/backend-kit';
 import type { Knex } from 'knex';
 import { createKnex, type SqlConfig, type SqliteConfig } from './connect.js';
 import { type Driver, KnexDriver } from './driver.js';

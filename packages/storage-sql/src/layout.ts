@@ -2,10 +2,9 @@ import type {
   BackendCapabilities,
   Series,
   SeriesMetadata,
-  SeriesSummary,
   StoredSeries,
 } from '@metaseries/core';
-import type { KeyRangeMicros, StreamOptions } from '@metaseries/core/backend-kit';
+import type { KeyRangeMicros, StreamOptions, SeriesSummary } from '@metaseries/core/backend-kit';
 import type { Conn, Driver } from './driver.js';
 
 export type LayoutName = 'native' | 'meteaudata';

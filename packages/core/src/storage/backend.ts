@@ -102,7 +102,7 @@ export interface AggregateRequest {
   tz?: string;
 }
 
-/** A stored series described without loading its values. */
+/** Backend contract (µs keys): a stored series described without loading its values. Users get `StoredSummary`. */
 export interface SeriesSummary {
   key: string;
   length: number;
@@ -110,6 +110,18 @@ export interface SeriesSummary {
   /** First and last index keys (microseconds for datetime), null when empty or not numeric. */
   first: number | null;
   last: number | null;
+  /** Whether the index is a datetime index (first/last are epoch µs). Optional: when absent, `Storage.describe` reads the key's metadata. */
+  datetime?: boolean;
+}
+
+/** A stored series described without loading its values: what `Storage.describe` returns. */
+export interface StoredSummary {
+  key: string;
+  length: number;
+  dtype: string;
+  /** First and last index key: a `Date` for a datetime index (naive: the UTC wall clock), else the index value; null when empty or a string index. */
+  first: Date | number | null;
+  last: Date | number | null;
 }
 
 /**

@@ -109,7 +109,7 @@ export class SeriesContainer {
   async summary(): Promise<SeriesSummary> {
     if (this.series) return summarize(this.key ?? '', this.series);
     if (!this.storage || !this.key) throw new MetaseriesError('INVALID_INPUT', `No values and no storage for key ${show(this.key)}`);
-    const found = (await this.storage.describe(this.key)).find((s) => s.key === this.key);
+    const found = (await this.storage.describeKeys(this.key)).find((s) => s.key === this.key);
     if (!found) throw new MetaseriesError('NOT_FOUND', `No stored series ${show(this.key)}`);
     return found;
   }

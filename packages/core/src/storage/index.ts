@@ -1,7 +1,7 @@
-// The backend contract's µs-keyed types (KeyRangeMicros, LoadOptions, StreamOptions) are for backend authors: `@metaseries/core/backend-kit`.
+// The backend contract's µs-keyed types (KeyRangeMicros, LoadOptions, StreamOptions, SeriesSummary) are for backend authors: `@metaseries/core/backend-kit`.
 export {
   DEFAULT_CAPABILITIES, type AggregateFn, type AggregateRequest, type AsOf, type BackendCapabilities, type ReadOptions, type ReadStreamOptions,
-  type SeriesSummary, type StorageBackend, type StoredSeries,
+  type StorageBackend, type StoredSeries, type StoredSummary,
 } from './backend.js';
 export * from './config.js';
 export * from './container.js';

@@ -18,5 +18,6 @@ export function summarize(key: string, series: Series): SeriesSummary {
     dtype: series.dtype,
     first: numeric ? (index.values[0] as number) : null,
     last: numeric ? (index.values[series.length - 1] as number) : null,
+    datetime: index.kind === 'datetime',
   };
 }

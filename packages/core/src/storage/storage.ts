@@ -17,8 +17,9 @@ import {
   type SeriesSummary,
   type StorageBackend,
   type StoredSeries,
+  type StoredSummary,
 } from './backend.js';
-import { type IndexKeyKind, type TimeRange, toKeyRange } from '../series/timestamp.js';
+import { fromIndexKey, type IndexKeyKind, type TimeRange, toKeyRange } from '../series/timestamp.js';
 import {
   discoverDatasets, discoverSeries, discoverSignals, type DatasetInfo, type DiscoveryFilters, type DiscoverySource, type SeriesHead,
   type SeriesInfo, type SignalInfo,
@@ -346,8 +347,28 @@ export class Storage {
     });
   }
 
-  /** Length, dtype and first/last key of every stored series under `prefix`. */
-  describe(prefix?: string): Promise<SeriesSummary[]> {
+  /**
+   * Length, dtype and first/last key of every stored series under `prefix`, without
+   * loading values where the backend keeps summaries: `Date`s for datetime indexes.
+   *
+   * @example (await store.describe('plant/')).map((s) => `${s.key}: ${s.length} points from ${s.first}`)
+   */
+  describe(prefix?: string): Promise<StoredSummary[]> {
+    return this.guard('describe', show(prefix ?? ''), async () => {
+      const out: StoredSummary[] = [];
+      for (const s of await this.describeKeys(prefix)) {
+        const datetime = s.datetime ?? (s.first === null ? false : (await this.indexKeyKind(s.key)).datetime);
+        out.push({
+          key: s.key, length: s.length, dtype: s.dtype,
+          first: s.first === null ? null : fromIndexKey(s.first, datetime), last: s.last === null ? null : fromIndexKey(s.last, datetime),
+        });
+      }
+      return out;
+    });
+  }
+
+  /** @internal `describe` in stored keys (epoch µs for datetime): for core and `backend-kit`'s `describeKeys`. */
+  describeKeys(prefix?: string): Promise<SeriesSummary[]> {
     return this.guard('describe', show(prefix ?? ''), async () => {
       const checked = validatePrefix(prefix, this.kind);
       if (this.capabilities.metadataQuery) return this.backend.describe!(checked);
@@ -422,7 +443,7 @@ export class Storage {
     return {
       catalog: legacyCatalog,
       heads: async (prefix) => {
-        const summaries = (await this.describe(prefix)).filter((d) => !isCatalogKey(d.key) && d.key.split('/').length === 3);
+        const summaries = (await this.describeKeys(prefix)).filter((d) => !isCatalogKey(d.key) && d.key.split('/').length === 3);
         const heads: SeriesHead[] = [];
         for (const d of summaries) heads.push({ ...d, metadata: await this.backend.loadMetadata(d.key) });
         return heads;
@@ -443,7 +464,7 @@ export class Storage {
       const now = nowMs(options?.now);
       const rules = compileRules(options?.rules, now);
       const report: RetentionReport = { dryRun: options.dryRun ?? false, keys: [] };
-      for (const summary of await this.describe('')) {
+      for (const summary of await this.describeKeys('')) {
         const rule = rules.find((r) => r.re.test(summary.key));
         if (!rule || summary.first === null || summary.first >= rule.cutoffMs * 1000) continue;
         const v2 = this.segments;
@@ -464,7 +485,7 @@ export class Storage {
           bytes = Math.round(cut.reduce((b, r) => b + (r.last <= to ? r.bytes : 0), 0) + partial.reduce((b, r) => b + r.bytes * ((to - r.first) / Math.max(1, r.last - r.first)), 0));
         } else points = (await this.loadKeyRange(summary.key, { to })).series.length;
         if (points === 0) continue;
-        report.keys.push({ key: summary.key, rule: rule.match, cutoff: rule.cutoffMs, points, bytes });
+        report.keys.push({ key: summary.key, rule: rule.match, cutoff: new Date(rule.cutoffMs), points, bytes });
         if (!report.dryRun) await this.deleteKeyRange(summary.key, { to });
       }
       if (!report.dryRun && options.prune !== false && this.segments && report.keys.length > 0) await this.prune(options.prune ?? {});
@@ -509,7 +530,7 @@ export class Storage {
       for (const s of await driver.listSnapshots()) {
         if (snapshots.has(s.name)) continue;
         snapshots.add(s.name);
-        yield { type: 'snapshot', key: s.name, version: 0, range: null, at: s.createdAt };
+        yield { type: 'snapshot', key: s.name, version: 0, range: null, at: new Date(s.createdAt) };
       }
       await this.waker.sleep(pollMs, options.signal);
     }
@@ -600,6 +621,11 @@ function requireMeta(metadata: SeriesMetadata | undefined, key: string, operatio
 /** Backend-kit: `Storage.loadRange` in stored keys (epoch µs for a datetime index). */
 export function loadKeyRange(storage: Storage, key: string, range: KeyRangeMicros, options: { asOf?: AsOf } = {}): Promise<StoredSeries> {
   return storage.loadKeyRange(key, range, options);
+}
+
+/** Backend-kit: `Storage.describe` in stored keys (epoch µs for a datetime index). */
+export function describeKeys(storage: Storage, prefix?: string): Promise<SeriesSummary[]> {
+  return storage.describeKeys(prefix);
 }
 
 /** Backend-kit: `Storage.deleteRange` in stored keys (epoch µs for a datetime index). */

@@ -1,3 +1,4 @@
+import { fromIndexKey } from '../series/timestamp.js';
 import type { VersionOperation, VersionRecord } from './segments/driver.js';
 
 /**
@@ -12,10 +13,10 @@ export interface ChangeEvent {
   key: string;
   /** The version this event made current (0 for snapshots). */
   version: number;
-  /** Keys the write covered (epoch µs for datetime indexes): the new points of an append, the whole version otherwise; null when empty. */
-  range: { from: number; to: number } | null;
-  /** Commit time, epoch ms. */
-  at: number;
+  /** Keys the write covered (`Date`s for a datetime index, index values otherwise): the new points of an append, the whole version otherwise; null when empty. */
+  range: { from: Date | number; to: Date | number } | null;
+  /** Commit time. */
+  at: Date;
 }
 
 export interface WatchOptions {
@@ -40,7 +41,9 @@ export function eventOf(key: string, record: VersionRecord, previous: VersionRec
     const firstNew = record.segments.find((s) => s.last > previous.last!);
     range = { from: Math.max(firstNew?.first ?? record.first!, previous.last), to: record.last };
   }
-  return { type: record.tombstone ? 'delete' : record.operation, key, version: record.version, range, at: record.createdAt };
+  const datetime = record.layout.indexKind === 'datetime';
+  const times = range && { from: fromIndexKey(range.from, datetime), to: fromIndexKey(range.to, datetime) };
+  return { type: record.tombstone ? 'delete' : record.operation, key, version: record.version, range: times, at: new Date(record.createdAt) };
 }
 
 /** Lets watchers sleep until a timeout, an abort, or a write through the same Storage. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MetaseriesError, invalidInput, show } from '../../errors.js';
 import type { SeriesMetadata } from '../../model/wire.js';
 import { Series } from '../../series/series.js';
-import { toMicros } from '../../series/timestamp.js';
+import { fromIndexKey, toMicros } from '../../series/timestamp.js';
 import { toValues } from '../../series/values.js';
 import { storageOf } from '../../series/values.js';
 import type {
@@ -60,9 +60,9 @@ export interface VersionInfo {
   createdAt: Date;
   operation: VersionOperation;
   length: number;
-  /** First and last index key (epoch µs for datetime), null when empty. */
-  first: number | null;
-  last: number | null;
+  /** First and last index key (a `Date` for a datetime index, else the index value), null when empty. */
+  first: Date | number | null;
+  last: Date | number | null;
 }
 
 export interface SnapshotInfo {
@@ -338,7 +338,7 @@ export class SegmentStore implements StorageBackend {
     for (const [key, record] of [...heads].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (record.tombstone) continue;
       const layout = parseLayout(record.layout);
-      out.push({ key, length: record.length, dtype: layout.dtype, first: layout.keyed ? record.first : null, last: layout.keyed ? record.last : null });
+      out.push({ key, length: record.length, dtype: layout.dtype, first: layout.keyed ? record.first : null, last: layout.keyed ? record.last : null, datetime: layout.indexKind === 'datetime' });
     }
     return out;
   }
@@ -359,7 +359,11 @@ export class SegmentStore implements StorageBackend {
   async versions(key: string): Promise<VersionInfo[]> {
     const records = await this.driver.listVersions(key);
     if (records.length === 0) throw notFound(key, this.kind);
-    return records.map((r) => ({ version: r.version, createdAt: new Date(r.createdAt), operation: r.operation, length: r.length, first: r.first, last: r.last }));
+    return records.map((r) => {
+      const datetime = r.layout.indexKind === 'datetime';
+      const time = (k: number | null): Date | number | null => (k === null ? null : fromIndexKey(k, datetime));
+      return { version: r.version, createdAt: new Date(r.createdAt), operation: r.operation, length: r.length, first: time(r.first), last: time(r.last) };
+    });
   }
 
   /** The version record a read with `asOf` sees (head when omitted). */
