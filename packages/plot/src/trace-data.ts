@@ -1,11 +1,11 @@
 import {
-  MetaseriesError, fixedDurationUs, labelPeriod, parseFrequency, ProcessingType, type Series, sliceByKeyRange, type TimeSeries, utcToWall,
+  MetaseriesError, fixedDurationUs, labelPeriod, parseFrequency, ProcessingType, type Series, type TimeInput, type TimeSeries, utcToWall,
 } from '@metaseries/core';
-import { type KeyRangeMicros as KeyRange, loadTimeSeriesKeyRange, toIndexKey } from '@metaseries/core/backend-kit';
+import { type KeyRangeMicros as KeyRange, loadTimeSeriesKeyRange, sliceByKeyRange, toIndexKey } from '@metaseries/core/backend-kit';
 import { minMaxDecimate } from './decimate.js';
 
-/** A time bound: Date, ISO text (pandas partial periods: `"2014-07"` is all of July), or epoch ms. */
-export type TimeInput = Date | string | number;
+/** A time bound: core's one boundary type — Date, ISO text (pandas partial periods: `"2014-07"` is all of July), or epoch ms. */
+export type { TimeInput };
 
 export type XType = 'time' | 'number' | 'category';
 

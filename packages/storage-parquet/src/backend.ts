@@ -3,9 +3,9 @@ import { stat } from 'node:fs/promises';
 import {
   commitStep, ensureStoreDir, pythonStem, removeStaleTemps, withKeyLock,
   type BackendCapabilities, DatetimeIndex, MetaseriesError, NumericIndex, RangeIndex, Series,
-  type SeriesMetadata, sliceByKeyRange, type StorageBackend, type StoredSeries, StringIndex, summarize,
+  type SeriesMetadata, type StorageBackend, type StoredSeries, StringIndex,
 } from '@metaseries/core';
-import type { KeyRangeMicros, LoadOptions, StreamOptions, SeriesSummary } from '@metaseries/core/backend-kit';
+import { type KeyRangeMicros, type LoadOptions, type SeriesSummary, sliceByKeyRange, type StreamOptions, summarize } from '@metaseries/core/backend-kit';
 import { KV_KEY, Layout, LEGACY_TEMP_PATTERN, parquetName, type Slot, type Stamp, STAMP_KEY, stampOf, yamlName } from './layout.js';
 import { SeriesFile } from './read.js';
 import { encodeSeries } from './write.js';

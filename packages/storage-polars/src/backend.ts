@@ -12,12 +12,10 @@ import {
   Series,
   type SeriesMetadata,
   show,
-  sliceByKeyRange,
   type StorageBackend,
   type StoredSeries,
-  summarize,
 } from '@metaseries/core';
-import type { KeyRangeMicros, LoadOptions, StreamOptions, SeriesSummary } from '@metaseries/core/backend-kit';
+import { type KeyRangeMicros, type LoadOptions, type SeriesSummary, sliceByKeyRange, type StreamOptions, summarize } from '@metaseries/core/backend-kit';
 import { commitDelete, commitPair, fsyncDir, recover, removeIfPresent, writeDurable } from './atomic.js';
 import { indexColumn, indexFromColumn, seriesFromColumns, valueColumn } from './columns.js';
 import { DATA_EXT, JOURNAL_SUFFIX, META_SUFFIX, pathsFor, plainStem, type StemPaths, stemOfDataFile, stemsFor, TEMP_SUFFIX, tempPath } from './files.js';
