@@ -1,6 +1,8 @@
 import {
   Dataset, DatetimeIndex, IndexMetadata, MemoryBackend, MemoryDriver, MetaseriesError, NumericIndex, Series, type SeriesMetadata, Signal, Storage,
 } from '@metaseries/core';
+import * as core from '@metaseries/core';
+import * as kit from '@metaseries/core/backend-kit';
 import { describe, expect, it } from 'vitest';
 
 // One time type at the API boundary: Date | ISO text | epoch ms, converted once; µs never leak.
@@ -143,4 +145,11 @@ describe('results carry Dates, never microseconds', () => {
     expect(e?.at).toBeInstanceOf(Date);
     await store.close();
   });
+});
+
+it('stored-key (µs) helpers are backend-kit only, not root exports', () => {
+  for (const name of ['loadKeyRange', 'deleteKeyRange', 'describeKeys', 'sliceByKeyRange', 'summarize', 'loadTimeSeriesKeyRange']) {
+    expect(name in core, name).toBe(false);
+    expect(typeof (kit as Record<string, unknown>)[name], name).toBe('function');
+  }
 });

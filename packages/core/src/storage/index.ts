@@ -8,7 +8,8 @@ export * from './container.js';
 export * from './keys.js';
 export * from './memory.js';
 export * from './registry.js';
-export * from './storage.js';
+// loadKeyRange / deleteKeyRange / describeKeys (stored µs keys) are backend-kit only.
+export { Storage, isStorage } from './storage.js';
 export * from './discovery.js';
 export * from './segments/index.js';
 export { globToRegExp, retentionCutoff, type RetentionEntry, type RetentionOptions, type RetentionReport, type RetentionRule } from './retention.js';
