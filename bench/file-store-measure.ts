@@ -62,7 +62,7 @@ async function storeRow(kind: 'parquet' | 'polars', n: number, values: Float64Ar
     const from = (T0_MS + Math.max(0, Math.floor(n / 2 - DAY / 2)) * 1000) * 1000;
     const days: number[] = [], fulls: number[] = [], asOfs: number[] = [];
     for (let r = 0; r < 3; r++) {
-      days.push(await time(async () => { const s = await store.loadRange(KEY, { from, to: from + (DAY - 1) * SECOND_US }); if (s.series.length !== DAY) throw new Error(`day read got ${s.series.length}`); }));
+      days.push(await time(async () => { const s = await store.loadRange(KEY, { from: from / 1000, to: (from + (DAY - 1) * SECOND_US) / 1000 }); if (s.series.length !== DAY) throw new Error(`day read got ${s.series.length}`); }));
       fulls.push(await time(() => store.load(KEY)));
       asOfs.push(await time(() => store.load(KEY, { asOf: 1 })));
     }

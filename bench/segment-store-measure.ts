@@ -47,7 +47,7 @@ for (const N of NS) {
     const hour = Series.regular(t0ms + N * 1000, 1_000_000, walk(3600, 20, r + 2), { tz: 'UTC' });
     appends.push(await time(() => store.append(key, hour)));
     const from = (t0ms + Math.floor(N / 2) * 1000) * 1000;
-    days.push(await time(async () => { if ((await store.load(key, { range: { from, to: from + 86_399_000_000 } })).series.length !== Math.min(86_400, N + 3600 - Math.floor(N / 2))) throw new Error('day'); }));
+    days.push(await time(async () => { if ((await store.load(key, { range: { from: from / 1000, to: (from + 86_399_000_000) / 1000 } })).series.length !== Math.min(86_400, N + 3600 - Math.floor(N / 2))) throw new Error('day'); }));
     fulls.push(await time(async () => { if ((await store.load(key)).series.length !== N + 3600) throw new Error('full'); }));
     asOfs.push(await time(async () => { if ((await store.load(key, { asOf: 1 })).series.length !== N) throw new Error('asOf'); }));
     bytes = (await store.segments!.segments(key, { asOf: 1 })).reduce((a, s) => a + s.bytes, 0);

@@ -51,7 +51,7 @@ async function saveLoad(name: string, store: Storage, n: number): Promise<void> 
   await time(`${name}: save ${n.toLocaleString('en')} points (overwrite)`, () => store.save('b/Q#1/RAW#1', s, META));
   await time(`${name}: load ${n.toLocaleString('en')} points`, () => store.load('b/Q#1/RAW#1'));
   const from = T0 * 1000 + US_DAY;
-  await best(`${name}: 1-hour range read (3,600 points)`, 5, () => store.loadRange('b/Q#1/RAW#1', { from, to: from + 3_600_000_000 - 1 }));
+  await best(`${name}: 1-hour range read (3,600 points)`, 5, () => store.loadRange('b/Q#1/RAW#1', { from: from / 1000, to: (from + 3_599_000_000) / 1000 }));
 }
 
 function chunkSweep(): void {
@@ -87,10 +87,10 @@ if (args.has('--big')) {
     const big = series(10_000_000);
     await time(`${name}: save 10,000,000 points`, () => store.save('b/Q#1/BIG#1', big, META));
     const from = T0 * 1000 + 30 * US_DAY;
-    await best(`${name}: 1-day range read of 10M @1s (86,400 points)`, 5, () => store.loadRange('b/Q#1/BIG#1', { from, to: from + US_DAY - 1 }));
+    await best(`${name}: 1-day range read of 10M @1s (86,400 points)`, 5, () => store.loadRange('b/Q#1/BIG#1', { from: from / 1000, to: (from + US_DAY - 1000) / 1000 }));
     const minutes = series(10_000_000, 60_000_000);
     await time(`${name}: save 10,000,000 points @1min`, () => store.save('b/Q#1/MIN#1', minutes, META));
-    await best(`${name}: 1-day range read of 10M @1min (1,440 points)`, 5, () => store.loadRange('b/Q#1/MIN#1', { from, to: from + US_DAY - 1 }));
+    await best(`${name}: 1-day range read of 10M @1min (1,440 points)`, 5, () => store.loadRange('b/Q#1/MIN#1', { from: from / 1000, to: (from + US_DAY - 1000) / 1000 }));
     await store.delete('b/Q#1/MIN#1');
     await store.delete('b/Q#1/BIG#1');
   }

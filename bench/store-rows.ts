@@ -166,7 +166,7 @@ export async function storeRows(ctx: Ctx, sizes: readonly number[]): Promise<Row
           const t = await timeIt(() => s.append(KEY, hour));
           if (rep > 0) ts.append!.push(t); // the first append also warms the path up
         }
-        const day = { from: dayFromUs, to: dayFromUs + (DAY - 1) * SECOND_US };
+        const day = { from: dayFromUs / 1000, to: (dayFromUs + (DAY - 1) * SECOND_US) / 1000 }; // Storage ranges take epoch ms
         for (let rep = 0; rep <= ctx.reps; rep++) {
           const d = await timeIt(async () => { dayPoints = (await s.load(KEY, { range: day })).series.length; });
           const a = await timeIt(async () => { allPoints = (await s.load(KEY)).series.length; });

@@ -12,7 +12,7 @@
  *    the linked folder); the rest comes from the npm cache or registry. pg is left out on
  *    purpose: opening a PostgreSQL store must fail naming it.
  * 3. Type-check a TypeScript consumer (scripts/pack-check/) with skipLibCheck false under
- *    module nodenext (ESM and CommonJS files), node16 and bundler; it also pins typed store
+ *    module nodenext (ESM and CommonJS files), node16 (ESM and CommonJS files) and bundler; it also pins typed store
  *    configs and `process` requiring a transform's parameters (@ts-expect-error lines).
  * 4. Run an ESM and a CommonJS (require(esm), Node >= 20.19) smoke script: open SQLite and
  *    Parquet stores, process, reload.
@@ -75,14 +75,24 @@ try {
     for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) check(files.has(needed), `${p.name}: ${needed} missing from the tarball`);
     check(![...files].some((f) => /(^|\/)test\/|\.test\.|tsbuildinfo/.test(f)), `${p.name}: ships test files or tsbuildinfo`);
     check(manifest.license === 'MIT', `${p.name}: license is not MIT`);
+    // Conditions nest (`import`/`require` each with its own `types`): every file present, `types` first where given.
+    const targets = (where, target) => {
+      if (typeof target === 'string') {
+        check(files.has(target.replace(/^\.\//, '')), `${p.name} exports${where} → ${target} is not in the tarball`);
+        return;
+      }
+      if ('types' in target) check(Object.keys(target)[0] === 'types', `${p.name} exports${where}: "types" must come first`);
+      for (const [condition, inner] of Object.entries(target)) targets(`${where}.${condition}`, inner);
+    };
+    for (const [subpath, target] of Object.entries(manifest.exports)) targets(`["${subpath}"]`, target);
+    // The `require` condition's types must be CommonJS declarations (.d.cts): TS node16 refuses ESM ones (TS1479).
     for (const [subpath, target] of Object.entries(manifest.exports)) {
-      const conditions = typeof target === 'string' ? { default: target } : target;
-      if (typeof target !== 'string') check(Object.keys(target)[0] === 'types', `${p.name} exports["${subpath}"]: "types" must come first`);
-      for (const [condition, file] of Object.entries(conditions)) check(files.has(file.replace(/^\.\//, '')), `${p.name} exports["${subpath}"].${condition} → ${file} is not in the tarball`);
+      const types = typeof target === 'object' && typeof target.require === 'object' ? target.require.types : undefined;
+      if (typeof target === 'object' && 'require' in target) check(typeof types === 'string' && types.endsWith('.d.cts'), `${p.name} exports["${subpath}"].require needs { types: "….d.cts" } for CommonJS consumers under TypeScript node16`);
     }
     const allowed = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {}), p.name]);
     for (const file of files) {
-      if (!file.endsWith('.d.ts')) continue;
+      if (!file.endsWith('.d.ts') && !file.endsWith('.d.cts')) continue;
       const text = readFileSync(join(dirOf.get(p.name), file), 'utf8');
       // Declarations only (not comments): import … from 'x', import('x'), export … from 'x'.
       const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
@@ -109,11 +119,11 @@ try {
   check(!existsSync(join(app, 'node_modules', 'pg')), 'pg was installed although it is an optional peer');
 
   // 3. Type-check a consumer.
-  step('type-check a TypeScript consumer (skipLibCheck false): nodenext ESM + CJS, node16, bundler');
+  step('type-check a TypeScript consumer (skipLibCheck false): nodenext ESM + CJS, node16 ESM + CJS, bundler');
   const fixtures = join(ROOT, 'scripts', 'pack-check');
   cpSync(fixtures, app, { recursive: true });
   const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
-  for (const config of ['tsconfig.nodenext.json', 'tsconfig.node16.json', 'tsconfig.bundler.json', 'tsconfig.cjs.json', 'tsconfig.danfo.json']) {
+  for (const config of ['tsconfig.nodenext.json', 'tsconfig.node16.json', 'tsconfig.bundler.json', 'tsconfig.cjs.json', 'tsconfig.cjs-node16.json', 'tsconfig.danfo.json']) {
     try {
       run(process.execPath, [tsc, '-p', config], app);
       console.log(`  ${config}: ok`);

@@ -13,5 +13,6 @@ if (process.argv.includes('--clean')) {
   rmSync(join(pkg, 'LICENSE'), { force: true });
 } else {
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', pkg], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'scripts', 'emit-cts-types.mjs'), pkg], { stdio: 'inherit' });
   copyFileSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 }

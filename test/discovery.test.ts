@@ -56,11 +56,11 @@ describe('discovery: datasets, signals and series by provenance and time', () =>
     expect(await inRange('2024-03-03', '2024-03-10')).toEqual([]); // March 10 starts at `to`, which is exclusive
   });
 
-  it('describes series with length, first/last as epoch ms, units and last step', async () => {
+  it('describes series with length, first/last as Dates, units and last step', async () => {
     const [cod] = await store.series({ dataset: 'plant', where: { signal: 'COD#1' } });
     expect(cod).toMatchObject({
       key: 'plant/COD#1/RAW#1', dataset: 'plant', signal: 'COD#1', name: 'COD#1_RAW#1', length: 48, dtype: 'float64',
-      indexKind: 'datetime', first: Date.UTC(2024, 2, 1), last: Date.UTC(2024, 2, 2, 23), units: 'mg/l', steps: 0, lastStep: null,
+      indexKind: 'datetime', first: new Date(Date.UTC(2024, 2, 1)), last: new Date(Date.UTC(2024, 2, 2, 23)), units: 'mg/l', steps: 0, lastStep: null,
     });
   });
 

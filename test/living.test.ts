@@ -67,7 +67,7 @@ describe('watch', () => {
     })();
     await store.append('plant/A#1/RAW#1', hourly(T0 + 5 * H, 3));
     await store.update('plant/A#1/RAW#1', hourly(T0 + H, 1));
-    await store.deleteRange('plant/A#1/RAW#1', { from: T0 + 7 * H });
+    await store.deleteRange('plant/A#1/RAW#1', { from: new Date((T0 + 7 * H) / 1000) });
     await store.save('plant/B#1/RAW#1', hourly(T0, 2, 'B#1_RAW#1'), meta);
     await store.snapshot('s1');
     await store.save('other/C#1/RAW#1', hourly(T0, 2, 'C#1_RAW#1'), meta); // outside the prefix
@@ -76,7 +76,8 @@ describe('watch', () => {
       ['append', 'plant/A#1/RAW#1', 2], ['update', 'plant/A#1/RAW#1', 3], ['deleteRange', 'plant/A#1/RAW#1', 4],
       ['save', 'plant/B#1/RAW#1', 1], ['snapshot', 's1', 0],
     ]);
-    expect(events[0]!.range).toEqual({ from: T0 + 4 * H, to: T0 + 7 * H });
+    expect(events[0]!.range).toEqual({ from: new Date((T0 + 4 * H) / 1000), to: new Date((T0 + 7 * H) / 1000) });
+    expect(events.every((e) => e.at instanceof Date)).toBe(true);
     // A consumer that stopped after version 2 of A resumes and gets 3 and 4 again (at-least-once), then new ones.
     await store.delete('plant/B#1/RAW#1');
     const again: ChangeEvent[] = [];

@@ -1,4 +1,4 @@
-// A CommonJS TypeScript file (module nodenext, TS >= 5.8: require of ESM, Node >= 20.19).
+// A CommonJS TypeScript file: module nodenext (TS >= 5.8: require of ESM) and module node16 (through the .d.cts declarations of the `require` condition); Node >= 20.19 runs it with require(esm).
 import { openStore, type StoreConfig } from '@metaseries/core';
 import { resample } from '@metaseries/processing';
 import '@metaseries/storage-sql';

@@ -197,15 +197,19 @@ export function runConformanceSuite(label: string, open: () => Promise<Storage>,
       const keys = (s.index as DatetimeIndex).values;
       const cases: [number | undefined, number | undefined, number, number][] = [
         [keys[10]!, keys[20]!, 10, 21], // exact boundaries, inclusive
-        [keys[10]! + 1, keys[20]! - 1, 11, 20], // between points
+        [keys[10]! + 1000, keys[20]! - 1000, 11, 20], // between points
         [undefined, keys[5]!, 0, 6],
         [keys[495]!, undefined, 495, 500],
-        [keys[0]! - US_MIN * 10, keys[0]! - 1, 0, 0], // before everything
-        [keys[499]! + 1, keys[499]! + US_MIN, 500, 500], // after everything
+        [keys[0]! - US_MIN * 10, keys[0]! - 1000, 0, 0], // before everything
+        [keys[499]! + 1000, keys[499]! + US_MIN, 500, 500], // after everything
         [keys[30]!, keys[30]!, 30, 31],
       ];
       for (const [from, to, start, end] of cases) {
-        const part = (await store.loadRange('ds/S#1/RANGE#2', { from, to })).series;
+        // The boundary takes epoch ms (stored keys are µs); ISO text and Dates give the same points.
+        const ms = (us: number | undefined): number | undefined => (us === undefined ? undefined : us / 1000);
+        const part = (await store.loadRange('ds/S#1/RANGE#2', { from: ms(from), to: ms(to) })).series;
+        const iso = (await store.loadRange('ds/S#1/RANGE#2', { from: from === undefined ? null : new Date(from / 1000).toISOString(), to: to === undefined ? null : new Date(to / 1000) })).series;
+        expect(Array.from(iso.values as Float64Array)).toEqual(Array.from(part.values as Float64Array));
         expect(Array.from(part.values as Float64Array)).toEqual(Array.from(values.subarray(start, end)));
         expect((part.index as DatetimeIndex).tz).toBe('UTC');
       }
@@ -234,7 +238,7 @@ export function runConformanceSuite(label: string, open: () => Promise<Storage>,
         for (let i = 0; i < w.length; i++) expect(g[i]).toBeCloseTo(w[i]!, 9);
       }
       const summary = (await store.describe('ds/S#1/STREAM')).find((d) => d.key === 'ds/S#1/STREAM#1');
-      expect(summary).toMatchObject({ length: n, dtype: 'float64', first: (s.index as DatetimeIndex).values[0], last: (s.index as DatetimeIndex).values[n - 1] });
+      expect(summary).toMatchObject({ length: n, dtype: 'float64', first: new Date((s.index as DatetimeIndex).values[0]! / 1000), last: new Date((s.index as DatetimeIndex).values[n - 1]! / 1000) });
     });
 
     it('saves different keys concurrently', async () => {
@@ -295,6 +299,9 @@ export function runConformanceSuite(label: string, open: () => Promise<Storage>,
 }
 
 const T0 = Date.UTC(2024, 0, 1) * 1000;
+/** The same instants in epoch ms, what `Storage` ranges take. */
+const T0_MS = T0 / 1000;
+const MS_MIN = 60_000;
 
 function pointsSeries(keysMin: readonly number[], values: readonly number[]): Series {
   return new Series({ index: new DatetimeIndex(Float64Array.from(keysMin, (m) => T0 + m * US_MIN), { tz: 'UTC' }), values: Float64Array.from(values), name: 'V#1_RAW#1' });
@@ -346,9 +353,9 @@ function runVersionTests(current: () => Storage, options: ConformanceOptions): v
       await store.update(key, pointsSeries([2, 2.5, 5], [-2, -2.5, -5]));
       expect(pairs((await store.load(key)).series)).toEqual([[0, 0], [1, 1], [2, -2], [2.5, -2.5], [5, -5], [6, 6], [7, 7], [8, 8], [9, 9]]);
       await store.update(key, pointsSeries([20, 21], [20, 21]));
-      await store.deleteRange(key, { from: T0 + 2.5 * US_MIN, to: T0 + 7 * US_MIN });
+      await store.deleteRange(key, { from: T0_MS + 2.5 * MS_MIN, to: T0_MS + 7 * MS_MIN });
       expect(pairs((await store.load(key)).series)).toEqual([[0, 0], [1, 1], [2, -2], [8, 8], [9, 9], [20, 20], [21, 21]]);
-      await store.deleteRange(key, { to: T0 });
+      await store.deleteRange(key, { to: T0_MS });
       expect(pairs((await store.load(key)).series)[0]).toEqual([1, 1]);
       await expectCode(store.deleteRange('v2/U#1/NOPE#1', { from: 0 }), 'NOT_FOUND');
     });
@@ -377,13 +384,13 @@ function runVersionTests(current: () => Storage, options: ConformanceOptions): v
       await sleep(5);
       await store.append(key, pointsSeries([5, 6], [5, 6]));
       await store.update(key, pointsSeries([1], [-1]), metadataFor(s, { metadata_id: 'v3' }));
-      await store.deleteRange(key, { from: T0 + 3 * US_MIN, to: T0 + 3 * US_MIN });
+      await store.deleteRange(key, { from: T0_MS + 3 * MS_MIN, to: T0_MS + 3 * MS_MIN });
       const versions = await store.versions(key);
       expect(versions.map((v) => [v.version, v.operation, v.length, v.first, v.last])).toEqual([
-        [1, 'save', 5, T0, T0 + 4 * US_MIN],
-        [2, 'append', 7, T0, T0 + 6 * US_MIN],
-        [3, 'update', 7, T0, T0 + 6 * US_MIN],
-        [4, 'deleteRange', 6, T0, T0 + 6 * US_MIN],
+        [1, 'save', 5, new Date(T0_MS), new Date(T0_MS + 4 * MS_MIN)],
+        [2, 'append', 7, new Date(T0_MS), new Date(T0_MS + 6 * MS_MIN)],
+        [3, 'update', 7, new Date(T0_MS), new Date(T0_MS + 6 * MS_MIN)],
+        [4, 'deleteRange', 6, new Date(T0_MS), new Date(T0_MS + 6 * MS_MIN)],
       ]);
       expect(versions.every((v) => v.createdAt instanceof Date)).toBe(true);
       expect(pairs((await store.load(key, { asOf: 1 })).series)).toEqual(pairs(s));
@@ -391,7 +398,7 @@ function runVersionTests(current: () => Storage, options: ConformanceOptions): v
       expect(pairs((await store.load(key, { asOf: between.toISOString() })).series)).toEqual(pairs(s));
       expect((await store.loadMetadata(key, { asOf: 1 })).metadata_id).toBe('v1');
       expect((await store.loadMetadata(key)).metadata_id).toBe('v3');
-      expect(pairs((await store.load(key, { asOf: 3, range: { from: T0 + 1 * US_MIN, to: T0 + 3 * US_MIN } })).series)).toEqual([[1, -1], [2, 2], [3, 3]]);
+      expect(pairs((await store.load(key, { asOf: 3, range: { from: T0_MS + 1 * MS_MIN, to: T0_MS + 3 * MS_MIN } })).series)).toEqual([[1, -1], [2, 2], [3, 3]]);
       const streamed: number[] = [];
       for await (const chunk of store.stream(key, { asOf: 2, chunkSize: 3 })) streamed.push(...(chunk.values as Float64Array));
       expect(streamed).toEqual([0, 1, 2, 3, 4, 5, 6]);
@@ -405,7 +412,7 @@ function runVersionTests(current: () => Storage, options: ConformanceOptions): v
       const meta = metadataFor(s, { fill: Number.NaN, bounds: [Number.NEGATIVE_INFINITY, 0, Number.POSITIVE_INFINITY], nested: { x: Number.NaN } } as Partial<SeriesMetadata>);
       await store.save(key, s, meta);
       await store.append(key, pointsSeries([2], [2]));
-      await store.deleteRange(key, { from: T0, to: T0 });
+      await store.deleteRange(key, { from: T0_MS, to: T0_MS });
       expect(await store.loadMetadata(key)).toEqual(meta);
       expect((await store.load(key, { asOf: 1 })).metadata).toEqual(meta);
       expect(Object.is((await store.loadMetadata(key, { asOf: 2 })).fill, Number.NaN)).toBe(true);
@@ -554,7 +561,7 @@ function runVersionTests(current: () => Storage, options: ConformanceOptions): v
             } else {
               if (model === null) continue;
               model = model.filter(([k]) => k < o.from || k > o.to);
-              await store.deleteRange(key, { from: T0 + o.from * US_MIN, to: T0 + o.to * US_MIN });
+              await store.deleteRange(key, { from: T0_MS + o.from * MS_MIN, to: T0_MS + o.to * MS_MIN });
             }
             history.set(++version, model);
           }

@@ -145,7 +145,7 @@ print(json.dumps(out))
       expect(ts.series.length).toBe(expected.values.length);
     }
     // Range read on a Python-written file (dictionary-encoded, snappy) goes through the general decoder.
-    const day = await store.loadRange('ds/CODs#1/RAW#1', { from: Date.parse('2024-03-10T05:00:00Z') * 1000, to: Date.parse('2024-03-10T07:00:00Z') * 1000 });
+    const day = await store.loadRange('ds/CODs#1/RAW#1', { from: '2024-03-10T05:00:00Z', to: Date.parse('2024-03-10T07:00:00Z') });
     expect(day.series.length).toBe(5);
   });
 

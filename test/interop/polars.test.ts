@@ -163,7 +163,7 @@ a.save(pd.Series([7.0, 8.0], index=pd.to_datetime(['2024-01-01 00:00:00.000001',
     const us = (await store.load('ds/U#1/RAW#1')).series;
     expect((us.index as DatetimeIndex).values[0]).toBe(Date.UTC(2024, 0, 1) * 1000 + 1);
     // Range reads on Python files (no index column) fall back to load + slice.
-    const part = await store.loadRange('ds/CODs#1/RAW#1', { from: idx.values[2], to: idx.values[3] });
+    const part = await store.loadRange('ds/CODs#1/RAW#1', { from: new Date(idx.values[2]! / 1000), to: idx.values[3]! / 1000 });
     expect(Array.from(part.series.values as Float64Array)).toEqual([3, 4]);
     await store.close();
   });

@@ -4,9 +4,7 @@ import { Command, Option } from 'commander';
 import {
   Dataset, ingest, MetaseriesError, type Series, type SeriesMetadata, type Storage,
 } from '@metaseries/core';
-import {
-  formatTimestamp, isCatalogKey, readCatalog, show, toMicros,
-} from '@metaseries/core/backend-kit';
+import { describeKeys, formatTimestamp, isCatalogKey, readCatalog, show } from '@metaseries/core/backend-kit';
 import { convert, saveAs } from './convert.js';
 import { openEndpoint, readableStore } from './endpoint.js';
 import { exportCsv, valueText } from './export-csv.js';
@@ -77,7 +75,7 @@ async function listCommand(out: Printer, spec: string | undefined, o: { dataset?
     const keys = (await store.listKeys(o.dataset ? `${o.dataset}/` : undefined)).filter((k) => !isCatalogKey(k) && (!o.dataset || k.startsWith(`${o.dataset}/`)));
     const catalogs = new Map<string, Awaited<ReturnType<typeof readCatalog>>>();
     if (where.length > 0) for (const d of new Set(keys.map((k) => splitKey(k).dataset))) catalogs.set(d, await readCatalog(store, d));
-    const summaries = o.range ? new Map((await store.describe(o.dataset ? `${o.dataset}/` : undefined)).map((s) => [s.key, s])) : null;
+    const summaries = o.range ? new Map((await describeKeys(store, o.dataset ? `${o.dataset}/` : undefined)).map((s) => [s.key, s])) : null;
     const rows: Record<string, unknown>[] = [];
     for (const key of keys) {
       const { dataset, signal, series } = splitKey(key);
@@ -155,7 +153,8 @@ async function catCommand(ctx: CliContext, spec: string, key: string, o: { from?
   await withStore(spec, async (store) => {
     const metadata = await store.loadMetadata(key);
     const tz = tzOf(metadata);
-    const range = { from: o.from === undefined ? undefined : toMicros(o.from, tz), to: o.to === undefined ? undefined : toMicros(o.to, tz) };
+    // ISO text goes to the store as it is: the store reads it in the series' zone.
+    const range = { ...(o.from === undefined ? {} : { from: o.from }), ...(o.to === undefined ? {} : { to: o.to }) };
     let series: Series;
     if (o.head !== undefined) {
       const it = store.stream(key, { chunkSize: Math.max(1, o.head), range });

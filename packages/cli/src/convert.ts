@@ -2,6 +2,7 @@ import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createBackend, Dataset, MetaseriesError, type ProgressOptions, type Storage } from '@metaseries/core';
 import { copyCatalog, isCatalogKey, show, throwIfAborted } from '@metaseries/core/backend-kit';
+import { describeKeys } from '@metaseries/core/backend-kit';
 import { destinationSpec, isArchivePath, loadArchiveDataset, readableStore } from './endpoint.js';
 
 export interface ConvertOptions extends ProgressOptions {
@@ -61,8 +62,8 @@ async function toStore(src: Storage, srcLabel: string, dst: Storage, dstLabel: s
   for (const d of datasets) keys.push(...(await src.listKeys(`${d}/`)).filter((k) => k.split('/')[0] === d));
   // Data first, catalog records last: a reader of the destination never sees a catalog naming missing series.
   keys.sort((a, b) => Number(isCatalogKey(a)) - Number(isCatalogKey(b)));
-  const srcSummary = new Map((await src.describe()).map((s) => [s.key, s]));
-  const dstSummary = new Map((await dst.describe()).map((s) => [s.key, s]));
+  const srcSummary = new Map((await describeKeys(src)).map((s) => [s.key, s]));
+  const dstSummary = new Map((await describeKeys(dst)).map((s) => [s.key, s]));
   for (const [i, key] of keys.entries()) {
     throwIfAborted(options.signal, `convert ${srcLabel} → ${report.destination}`, `${report.copied.length} keys copied, ${report.skipped.length} already there, ${keys.length - i} left (run again to resume)`);
     const have = dstSummary.get(key), want = srcSummary.get(key);
@@ -77,7 +78,7 @@ async function toStore(src: Storage, srcLabel: string, dst: Storage, dstLabel: s
   }
   // Dataset and signal fields last: a reader of the destination never sees a catalog naming missing series.
   for (const d of datasets) await copyCatalog(src, dst, d);
-  const after = new Map((await dst.describe()).map((s) => [s.key, s]));
+  const after = new Map((await describeKeys(dst)).map((s) => [s.key, s]));
   const wrong = keys.filter((k) => after.get(k)?.length !== srcSummary.get(k)?.length);
   if (wrong.length > 0) {
     throw new MetaseriesError('CORRUPT_DATA', `convert: after copying, ${wrong.length} key(s) differ in length between source and destination: ${wrong.slice(0, 5).map((k) => `${show(k)} (${srcSummary.get(k)?.length} vs ${after.get(k)?.length ?? 'missing'})`).join(', ')}`);

@@ -1,5 +1,6 @@
-import { MetaseriesError, type ProgressOptions, type SeriesSummary, type Storage } from '@metaseries/core';
+import { MetaseriesError, type ProgressOptions, type Storage } from '@metaseries/core';
 import { isCatalogKey, readCatalog, throwIfAborted } from '@metaseries/core/backend-kit';
+import { describeKeys, type SeriesSummary } from '@metaseries/core/backend-kit';
 
 export interface VerifyProblem {
   key: string;
@@ -28,7 +29,7 @@ export async function verifyStore(storage: Storage, options: ProgressOptions & {
   const report: VerifyReport = { keys: keys.length, points: 0, damaged: [] };
   let summaries: Map<string, SeriesSummary> | null = null;
   try {
-    summaries = new Map((await storage.describe(options.prefix)).map((s) => [s.key, s]));
+    summaries = new Map((await describeKeys(storage, options.prefix)).map((s) => [s.key, s]));
   } catch (e) {
     report.damaged.push({ key: options.prefix ?? '', problem: `the store's summaries cannot be read (${message(e)})` });
   }

@@ -15,12 +15,17 @@
 // Signal and Dataset carry their facade methods whichever entry point loads them first.
 import './facade/index.js';
 
+import type { Series } from './series/series.js';
+import type { TimeSeries } from './model/time-series.js';
+import type { KeyRangeMicros } from './storage/backend.js';
+
 // The backend contract and the Storage wrapper that owns lifecycle and fallbacks.
 export type {
-  AggregateFn, AggregateRequest, BackendCapabilities, KeyRange, LoadOptions, SeriesSummary, StorageBackend, StoredSeries, StreamOptions,
+  AggregateFn, AggregateRequest, BackendCapabilities, KeyRangeMicros, LoadOptions, SeriesSummary, StorageBackend, StoredSeries, StreamOptions,
 } from './storage/backend.js';
 export { DEFAULT_CAPABILITIES } from './storage/backend.js';
-export { Storage, isStorage } from './storage/storage.js';
+export { Storage, isStorage, loadKeyRange, deleteKeyRange, describeKeys } from './storage/storage.js';
+export { toKeyRange, toIndexKey, fromIndexKey, type IndexKeyKind } from './series/timestamp.js';
 export { MemoryBackend } from './storage/memory.js';
 
 // Storage v2: the segment driver a physical backend implements.
@@ -101,3 +106,13 @@ export { timeParser } from './ingest/time-formats.js';
 // Long operations: cancellation between units of work.
 export { throwIfAborted } from './progress.js';
 export { lowerBound } from './series/indexes.js';
+
+
+/**
+ * For sibling packages (plot, processing) that work in stored keys: a time series' points
+ * in `range` (epoch µs for a datetime index, inclusive), exact to the microsecond. Users
+ * call `ts.loadRange(from, to)` with Dates, ISO text or epoch ms.
+ */
+export async function loadTimeSeriesKeyRange(ts: TimeSeries, range: KeyRangeMicros): Promise<Series> {
+  return (await ts.storageState().container.loadRange(range)).rename(ts.name);
+}

@@ -141,7 +141,7 @@ describe('SegmentStore', () => {
     const segs = await store.segments('d/X#1/RAW#1');
     expect(segs.map((s) => [s.count, s.min, s.max, s.sum, s.nanCount])).toEqual([[3, 0, 2, 3, 0], [3, 4, 5, 9, 1], [1, 6, 6, 6, 0]]);
     expect(segs.every((s) => s.bytes > 0)).toBe(true);
-    expect(await store.describe('d/')).toEqual([{ key: 'd/X#1/RAW#1', length: 7, dtype: 'float64', first: T0, last: T0 + 6 * MIN }]);
+    expect(await store.describe('d/')).toEqual([{ key: 'd/X#1/RAW#1', length: 7, dtype: 'float64', first: T0, last: T0 + 6 * MIN, datetime: true }]);
   });
 
   it('a damaged segment is CORRUPT_DATA naming key, version and segment; other keys and versions stay readable', async () => {

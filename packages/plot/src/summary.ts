@@ -15,9 +15,9 @@ interface SeriesFacts {
   max: number | null;
 }
 
-function keyText(ts: TimeSeries, key: number | null): string | null {
+function keyText(ts: TimeSeries, key: Date | number | null): string | null {
   if (key === null) return null;
-  return ts.indexMetadata.type === 'DatetimeIndex' ? formatTimestamp(key, ts.indexMetadata.zone) : String(key);
+  return key instanceof Date ? formatTimestamp(key.getTime() * 1000, ts.indexMetadata.zone) : String(key);
 }
 
 /** Counts, index range and value range — from memory, or the store's statistics and aggregates; values are never loaded for this. */

@@ -1,13 +1,14 @@
 import {
-  MetaseriesError, type KeyRange, ProcessingType, type Series, type TimeSeries,
+  MetaseriesError, ProcessingType, type Series, type TimeInput, type TimeSeries,
 } from '@metaseries/core';
 import {
-  fixedDurationUs, labelPeriod, parseFrequency, sliceByKeyRange, utcToWall,
+  fixedDurationUs, labelPeriod, parseFrequency, utcToWall,
 } from '@metaseries/core/backend-kit';
+import { type KeyRangeMicros as KeyRange, loadTimeSeriesKeyRange, sliceByKeyRange, toIndexKey } from '@metaseries/core/backend-kit';
 import { minMaxDecimate } from './decimate.js';
 
-/** A time bound: Date, ISO text (pandas partial periods: `"2014-07"` is all of July), or epoch ms. */
-export type TimeInput = Date | string | number;
+/** A time bound: core's one boundary type — Date, ISO text (pandas partial periods: `"2014-07"` is all of July), or epoch ms. */
+export type { TimeInput };
 
 export type XType = 'time' | 'number' | 'category';
 
@@ -65,7 +66,7 @@ export async function readTraceData(ts: TimeSeries, options: ReadOptions): Promi
       series = range ? await loadRangeKeys(ts, range) : await ts.load();
       sourcePoints = counted;
     } else {
-      const ext = await ts.extent();
+      const ext = await keyExtent(ts);
       const spacing = ext.length > 1 && ext.first !== null && ext.last !== null ? (ext.last - ext.first) / (ext.length - 1) : 0;
       const delta = shiftSteps === 0 ? 0 : stepSize(ts, spacing);
       const reduced = await storeMinMax(ts, { from: range?.from ?? ext.first ?? 0, to: range?.to ?? ext.last ?? 0 }, options.columns, (k) => toX(k + delta * shiftSteps, isTime, tz)).catch((e: unknown) => {
@@ -96,8 +97,20 @@ export async function readTraceData(ts: TimeSeries, options: ReadOptions): Promi
 }
 
 function loadRangeKeys(ts: TimeSeries, range: KeyRange): Promise<Series> {
-  // loadRange takes epoch numbers in a unit; microseconds pass through unchanged.
-  return ts.loadRange(range.from ?? null, range.to ?? null, 'us');
+  return loadTimeSeriesKeyRange(ts, range);
+}
+
+/** `ts.extent()` in stored keys (µs for time: Dates carry ms, the bounds only size the buckets). */
+async function keyExtent(ts: TimeSeries): Promise<{ length: number; first: number | null; last: number | null }> {
+  const { length, first, last } = await ts.extent();
+  const key = (v: Date | number | null): number | null => (v === null ? null : v instanceof Date ? v.getTime() * 1000 : v);
+  return { length, first: key(first), last: last instanceof Date ? last.getTime() * 1000 + 999 : key(last) };
+}
+
+/** A stored-key range as the boundary type: epoch ms for time (widened to whole ms), index values otherwise. */
+function boundaryRange(ts: TimeSeries, range: KeyRange): { from?: number; to?: number } {
+  if (ts.indexMetadata.type !== 'DatetimeIndex') return range;
+  return { ...(range.from === undefined ? {} : { from: Math.floor(range.from / 1000) }), ...(range.to === undefined ? {} : { to: Math.ceil(range.to / 1000) }) };
 }
 
 function keyRange(ts: TimeSeries, options: ReadOptions): KeyRange | null {
@@ -106,8 +119,9 @@ function keyRange(ts: TimeSeries, options: ReadOptions): KeyRange | null {
   const isTime = ts.indexMetadata.type === 'DatetimeIndex';
   const tz = ts.indexMetadata.zone;
   const range: KeyRange = {};
-  if (start != null) range.from = isTime ? labelPeriod(start, tz)[0] : Number(start);
-  if (end != null) range.to = isTime ? labelPeriod(end, tz)[1] : Number(end);
+  const index = { datetime: isTime, tz };
+  if (start != null) range.from = isTime && typeof start === 'string' ? labelPeriod(start, tz)[0] : toIndexKey(start, index, 'plot start');
+  if (end != null) range.to = isTime && typeof end === 'string' ? labelPeriod(end, tz)[1] : toIndexKey(end, index, 'plot end');
   return range;
 }
 
@@ -142,7 +156,7 @@ function stepSize(ts: TimeSeries, spacing: number): number {
 /** Points in range counted by the store, or null when the index cannot be aggregated. */
 async function countPoints(ts: TimeSeries, range: KeyRange | null): Promise<number | null> {
   try {
-    const counted = await ts.aggregate({ fn: 'count', ...(range ? { range } : {}) });
+    const counted = await ts.aggregate({ fn: 'count', ...(range ? { range: boundaryRange(ts, range) } : {}) });
     return counted.length === 0 ? 0 : (counted.values as Float64Array)[0]!;
   } catch (e) {
     if (e instanceof MetaseriesError && e.code === 'UNSUPPORTED') return null;
@@ -160,7 +174,7 @@ async function storeMinMax(ts: TimeSeries, range: KeyRange, columns: number, x: 
   const to = range.to ?? 0;
   const every = Math.max(1, Math.ceil((to - from + 1) / columns));
   // Bucket widths cross the API as pandas frequencies: `<n>us`.
-  const request = { every: `${every}us`, range: { from, to } };
+  const request = { every: `${every}us`, range: boundaryRange(ts, { from, to }) };
   const [mins, maxs] = await Promise.all([ts.aggregate({ fn: 'min', ...request }), ts.aggregate({ fn: 'max', ...request })]);
   const keys = (mins.index as { values: Float64Array }).values;
   const lo = mins.values as Float64Array;

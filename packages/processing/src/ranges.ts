@@ -1,5 +1,6 @@
 import { DatetimeIndex, Series, type TimeSeries } from '@metaseries/core';
 import { invalidInput, labelPeriod, show } from '@metaseries/core/backend-kit';
+import { loadTimeSeriesKeyRange } from '@metaseries/core/backend-kit';
 import { gapCheckFlags, rangeFlags, rateOfChangeFlags, spikeFlags, type GapCheckOptions, type RangeCheckOptions, type RateOfChangeOptions, type SpikeCheckOptions } from './checks.js';
 import { durationUs } from './duration.js';
 import { FLAG_DTYPE } from './flags.js';
@@ -83,8 +84,8 @@ export async function flagsByRange(ts: TimeSeries, spec: RangedCheck, options: B
   let carry: Series | null = null;
   for (let a = from; a <= to; a += chunk) {
     const b = Math.min(to, a + chunk - 1);
-    // the range reader takes epoch numbers in `unit`; microseconds keep sub-millisecond stamps exact
-    let part = await ts.loadRange(a - back, b, 'us');
+    // stored keys (µs) keep sub-millisecond stamps exact
+    let part = await loadTimeSeriesKeyRange(ts, { from: a - back, to: b });
     if (carry && (spec.check === 'rate' || spec.check === 'gap')) part = prepend(carry, part);
     const f = flagsOf(spec, part);
     const t = part.index.values as Float64Array;

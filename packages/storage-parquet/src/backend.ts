@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import {
-  type BackendCapabilities, DatetimeIndex, type KeyRange, type LoadOptions, MetaseriesError, NumericIndex, RangeIndex, Series, type SeriesMetadata, type SeriesSummary, type StorageBackend, type StoredSeries, type StreamOptions, StringIndex,
+  type BackendCapabilities, DatetimeIndex, MetaseriesError, NumericIndex, RangeIndex, Series, type SeriesMetadata, type StorageBackend, type StoredSeries, StringIndex,
 } from '@metaseries/core';
 import {
-  commitStep, ensureStoreDir, pythonStem, removeStaleTemps, withKeyLock, sliceByKeyRange, summarize,
+  commitStep, ensureStoreDir, pythonStem, removeStaleTemps, withKeyLock,
 } from '@metaseries/core/backend-kit';
+import { type KeyRangeMicros, type LoadOptions, type SeriesSummary, sliceByKeyRange, type StreamOptions, summarize } from '@metaseries/core/backend-kit';
 import { KV_KEY, Layout, LEGACY_TEMP_PATTERN, parquetName, type Slot, type Stamp, STAMP_KEY, stampOf, yamlName } from './layout.js';
 import { SeriesFile } from './read.js';
 import { encodeSeries } from './write.js';
@@ -282,7 +283,7 @@ export class ParquetBackend implements StorageBackend {
 }
 
 /** The run of row groups [from, to) that can hold keys in `range` (by min/max statistics or positions). */
-function selectRowGroups(file: SeriesFile, range: KeyRange): [number, number] {
+function selectRowGroups(file: SeriesFile, range: KeyRangeMicros): [number, number] {
   const lo = range.from ?? -Infinity, hi = range.to ?? Infinity;
   const groups = file.rowGroups;
   let first = -1, last = -1;

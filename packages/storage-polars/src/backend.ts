@@ -2,11 +2,12 @@ import { link, readdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pl from 'nodejs-polars';
 import {
-  type BackendCapabilities, type Index, type KeyRange, type LoadOptions, MetaseriesError, NumericIndex, RangeIndex, Series, type SeriesMetadata, type StorageBackend, type StoredSeries, type StreamOptions, type SeriesSummary,
+  type BackendCapabilities, type Index, MetaseriesError, NumericIndex, RangeIndex, Series, type SeriesMetadata, type StorageBackend, type StoredSeries,
 } from '@metaseries/core';
 import {
-  pathExists, ensureStoreDir, keyFromPythonStem, pythonStem, removeStaleTemps, withKeyLock, show, sliceByKeyRange, summarize,
+  pathExists, ensureStoreDir, keyFromPythonStem, pythonStem, removeStaleTemps, withKeyLock, show,
 } from '@metaseries/core/backend-kit';
+import { type KeyRangeMicros, type LoadOptions, type SeriesSummary, sliceByKeyRange, type StreamOptions, summarize } from '@metaseries/core/backend-kit';
 import { commitDelete, commitPair, fsyncDir, recover, removeIfPresent, writeDurable } from './atomic.js';
 import { indexColumn, indexFromColumn, seriesFromColumns, valueColumn } from './columns.js';
 import { DATA_EXT, JOURNAL_SUFFIX, META_SUFFIX, pathsFor, plainStem, type StemPaths, stemOfDataFile, stemsFor, TEMP_SUFFIX, tempPath } from './files.js';
@@ -285,7 +286,7 @@ export class PolarsBackend implements StorageBackend {
     }
   }
 
-  private async readSeries(paths: StemPaths, sidecar: Sidecar, range: KeyRange | undefined): Promise<Series> {
+  private async readSeries(paths: StemPaths, sidecar: Sidecar, range: KeyRangeMicros | undefined): Promise<Series> {
     const layout = sidecar.layout;
     if (layout === null) {
       const frame = await this.guardRead(paths, () => pl.readParquet(paths.data));
@@ -307,7 +308,7 @@ export class PolarsBackend implements StorageBackend {
   }
 
   /** Positions [start, end) of the keys in `range` (sorted or range index). */
-  private async rowsInRange(paths: StemPaths, layout: LayoutBlock, range: KeyRange): Promise<[number, number]> {
+  private async rowsInRange(paths: StemPaths, layout: LayoutBlock, range: KeyRangeMicros): Promise<[number, number]> {
     if (layout.index.kind === 'range') {
       const { start, stop, step } = layout.index;
       return new RangeIndex(start, stop, step).positionsBetween(range.from ?? -Infinity, range.to ?? Infinity, true);

@@ -1,11 +1,11 @@
 import pl from 'nodejs-polars';
-import type { KeyRange } from '@metaseries/core';
+import type { KeyRangeMicros } from '@metaseries/core/backend-kit';
 import type { LayoutBlock } from './sidecar.js';
 
 const ROW = '__metaseries_row__';
 
 /** An inclusive range filter on the index column, in the column's own type so Parquet statistics prune row groups. */
-export function rangePredicate(layout: LayoutBlock, range: KeyRange): pl.Expr {
+export function rangePredicate(layout: LayoutBlock, range: KeyRangeMicros): pl.Expr {
   const li = layout.index;
   if (li.kind === 'range' || li.kind === 'string') throw new Error(`no range predicate for a ${li.kind} index`);
   const col = pl.col(li.column);
@@ -38,7 +38,7 @@ export function rangePredicate(layout: LayoutBlock, range: KeyRange): pl.Expr {
 export async function rowSpan(
   path: string,
   layout: LayoutBlock,
-  range: KeyRange,
+  range: KeyRangeMicros,
   guard: (read: () => Promise<pl.DataFrame>) => Promise<pl.DataFrame>,
 ): Promise<[number, number]> {
   const li = layout.index;

@@ -1,9 +1,10 @@
 import {
-  type BackendCapabilities, type SegmentStoreOptions, type LoadOptions, MetaseriesError, type Series, type SeriesMetadata, type SeriesSummary, type StorageBackend, type StoredSeries, type StreamOptions,
+  type BackendCapabilities, type SegmentStoreOptions, MetaseriesError, type Series, type SeriesMetadata, type StorageBackend, type StoredSeries,
 } from '@metaseries/core';
 import {
   SegmentStore, show,
 } from '@metaseries/core/backend-kit';
+import type { LoadOptions, StreamOptions, SeriesSummary } from '@metaseries/core/backend-kit';
 import type { Knex } from 'knex';
 import { createKnex, type SqlConfig, type SqliteConfig } from './connect.js';
 import { type Driver, KnexDriver } from './driver.js';

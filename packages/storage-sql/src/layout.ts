@@ -1,12 +1,10 @@
 import type {
   BackendCapabilities,
-  KeyRange,
   Series,
   SeriesMetadata,
-  SeriesSummary,
   StoredSeries,
-  StreamOptions,
 } from '@metaseries/core';
+import type { KeyRangeMicros, StreamOptions, SeriesSummary } from '@metaseries/core/backend-kit';
 import type { Conn, Driver } from './driver.js';
 
 export type LayoutName = 'native' | 'meteaudata';
@@ -18,7 +16,7 @@ export interface Layout {
   /** Create or migrate the tables. */
   init(driver: Driver): Promise<void>;
   save(key: string, series: Series, metadata: SeriesMetadata): Promise<void>;
-  load(key: string, range?: KeyRange): Promise<StoredSeries>;
+  load(key: string, range?: KeyRangeMicros): Promise<StoredSeries>;
   loadMetadata(key: string): Promise<SeriesMetadata>;
   exists(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;

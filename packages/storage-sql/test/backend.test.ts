@@ -85,7 +85,7 @@ describe('native schema', () => {
     await store.save('a/X#1/RAW#1', s, meta());
     expect((await store.load('a/X#1/RAW#1')).series.equals(s)).toBe(true);
     const [d] = await store.describe('a/');
-    expect(d).toEqual({ key: 'a/X#1/RAW#1', length: n, dtype: 'float64', first: T0, last: T0 + (n - 1) * 1_000_000 });
+    expect(d).toEqual({ key: 'a/X#1/RAW#1', length: n, dtype: 'float64', first: new Date(T0 / 1000), last: new Date(T0 / 1000 + (n - 1) * 1000) });
     await store.close();
   });
 
@@ -93,7 +93,7 @@ describe('native schema', () => {
     const store = await openSqlite(':memory:');
     const s = Series.regular(T0 / 1000, H, Float64Array.from({ length: 48 }, (_, i) => i), { tz: 'Europe/Paris', freq: 'h', name: 'X#1_RAW#1' });
     await store.save('a/X#1/RAW#1', s, meta());
-    const day = (await store.loadRange('a/X#1/RAW#1', { from: T0 + 24 * H, to: T0 + 47 * H })).series;
+    const day = (await store.loadRange('a/X#1/RAW#1', { from: (T0 + 24 * H) / 1000, to: new Date((T0 + 47 * H) / 1000) })).series;
     expect(day.length).toBe(24);
     expect((day.index as DatetimeIndex).tz).toBe('Europe/Paris');
     expect((day.index as DatetimeIndex).freqstr).toBe('h');
@@ -116,7 +116,7 @@ describe('native schema', () => {
     await store.save('a/X#1/RAW#1', s, meta());
     for (const fn of ['mean', 'min', 'max', 'sum', 'count', 'first', 'last', 'median'] as const) {
       for (const every of [undefined, '3h', '1D']) {
-        for (const range of [undefined, { from: start + 2 * H, to: start + 7 * H }]) {
+        for (const range of [undefined, { from: (start + 2 * H) / 1000, to: (start + 7 * H) / 1000 }]) {
           const mine = await store.aggregate('a/X#1/RAW#1', { fn, ...(every ? { every } : {}), ...(range ? { range } : {}) });
           const ref = bucketSeries(range ? s.slice(2, 8) : s, planQuery({ series: [], agg: fn, ...(every ? { every } : {}) }), 'a/X#1/RAW#1');
           expect(Array.from(mine.index.values as Float64Array), `${fn} every=${every} range=${Boolean(range)}`).toEqual(Array.from(ref.labels));

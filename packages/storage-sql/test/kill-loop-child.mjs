@@ -22,14 +22,14 @@ for (let i = 0; ; i++) {
   if (op === 'append') {
     const [head] = (await store.versions(APPEND_KEY)).slice(-1);
     const n = 600 + Math.floor(random() * 3000);
-    const start = head.last + 1_000_000;
+    const start = head.last.getTime() * 1000 + 1_000_000; // versions() gives Dates; stored keys are µs
     const values = new Float64Array(n);
     for (let j = 0; j < n; j++) values[j] = valueAt(start + j * 1_000_000);
     await store.append(APPEND_KEY, Series.regular(start / 1000, 1_000_000, values, { name: 'A#1_RAW#1', tz: 'UTC', freq: 's' }));
   } else if (op === 'update') {
     const [head] = (await store.versions(UPDATE_KEY)).slice(-1);
     const n = 2000 + Math.floor(random() * 20_000);
-    const start = head.first + Math.floor(random() * (head.length - n)) * 1_000_000;
+    const start = head.first.getTime() * 1000 + Math.floor(random() * (head.length - n)) * 1_000_000;
     // Integer values mark the points an update wrote (the initial ones are not integers).
     await store.update(UPDATE_KEY, Series.regular(start / 1000, 1_000_000, new Float64Array(n).fill(i), { name: 'U#1_RAW#1', tz: 'UTC', freq: 's' }));
   } else if (op === 'snapshot') {

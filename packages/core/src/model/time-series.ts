@@ -1,14 +1,21 @@
 import { MetaseriesError, invalidInput, show } from '../errors.js';
 import { labelPeriod } from '../series/partial.js';
 import type { Series } from '../series/series.js';
-import type { EpochUnit } from '../series/timestamp.js';
-import type { AggregateRequest, AsOf, KeyRange, SeriesSummary } from '../storage/backend.js';
+import { fromIndexKey, type TimeInput, toIndexKey } from '../series/timestamp.js';
+import type { AggregateRequest, AsOf, KeyRangeMicros } from '../storage/backend.js';
 import { SeriesContainer } from '../storage/container.js';
 import type { Storage } from '../storage/storage.js';
 import { nowIso, toIso } from './datetime.js';
 import { IndexMetadata } from './index-metadata.js';
 import { ProcessingStep } from './processing-step.js';
 import type { SeriesMetadata } from '../wire.js';
+
+/** How many points a series has and its first/last key: `Date`s for a datetime index (naive: the UTC wall clock), index values otherwise. */
+export interface TimeExtent {
+  length: number;
+  first: Date | number | null;
+  last: Date | number | null;
+}
 
 export interface TimeSeriesInit {
   series: Series;
@@ -123,34 +130,44 @@ export class TimeSeries {
   }
 
   /**
-   * Points between `from` and `to` (inclusive; Dates, ISO text with pandas' partial
-   * periods, or epoch numbers in `unit`) — a view when loaded, a pushed-down range read
-   * from the backend otherwise.
+   * Points between `from` and `to` (inclusive) — a view when loaded, a pushed-down range
+   * read from the backend otherwise. For a datetime index: a `Date`, epoch milliseconds
+   * or ISO text, where text may be a pandas partial period (`'2024-03-01'` as `to` ends
+   * with that day, `'2024-03'` with that month); a naive series reads Dates and numbers as
+   * UTC wall clock. For a numeric or range index: index values. `null` leaves a side open.
+   *
+   * @example const firstWeek = await ts.loadRange('2024-03-01', '2024-03-07');
    */
-  async loadRange(from: Date | string | number | null, to: Date | string | number | null, unit: EpochUnit = 'ms'): Promise<Series> {
-    const range: KeyRange = {};
-    const tz = this.indexMetadata.zone;
-    const isDatetime = this.indexMetadata.type === 'DatetimeIndex';
-    if (from !== null) range.from = isDatetime ? labelPeriod(from, tz, unit)[0] : Number(from);
-    if (to !== null) range.to = isDatetime ? labelPeriod(to, tz, unit)[1] : Number(to);
+  async loadRange(from: TimeInput | null, to: TimeInput | null): Promise<Series> {
+    const range: KeyRangeMicros = {};
+    const index = { datetime: this.indexMetadata.type === 'DatetimeIndex', tz: this.indexMetadata.zone };
+    // Text keeps pandas' partial-period reading; everything else is the one boundary conversion.
+    const key = (value: TimeInput, side: 0 | 1): number =>
+      index.datetime && typeof value === 'string' ? labelPeriod(value, index.tz)[side] : toIndexKey(value, index, side === 0 ? 'range start' : 'range end');
+    if (from !== null && from !== undefined) range.from = key(from, 0);
+    if (to !== null && to !== undefined) range.to = key(to, 1);
+    if (range.from !== undefined && range.to !== undefined && range.to < range.from) {
+      throw invalidInput(`Range ends (${show(to)}) before it starts (${show(from)})`);
+    }
     const s = await this.container.loadRange(range);
     return s.rename(this.name_);
   }
 
   /**
-   * Aggregates of the values per bucket of `every` (index units: microseconds for a
-   * datetime index) — in memory when loaded, else computed by the store without
-   * loading the series (pushed down where the backend can).
-   * @example const daily = await ts.aggregate({ fn: 'max', every: 86_400_000_000 })
+   * Aggregates of the values per bucket of `every` (a pandas frequency) over `range`
+   * (inclusive; Dates, ISO text or epoch ms) — in memory when loaded, else computed by
+   * the store without loading the series (pushed down where the backend can).
+   * @example const daily = await ts.aggregate({ fn: 'max', every: '1D' })
    */
   async aggregate(request: AggregateRequest): Promise<Series> {
     return (await this.container.aggregate(request)).rename(this.name_);
   }
 
-  /** Number of points and first/last index key (microseconds for datetime), without loading stored values. */
-  async extent(): Promise<Pick<SeriesSummary, 'length' | 'first' | 'last'>> {
+  /** Number of points and first/last index key (a `Date` for a datetime index, else the index value), without loading stored values. */
+  async extent(): Promise<TimeExtent> {
     const { length, first, last } = await this.container.summary();
-    return { length, first, last };
+    const datetime = this.indexMetadata.type === 'DatetimeIndex';
+    return { length, first: first === null ? null : fromIndexKey(first, datetime), last: last === null ? null : fromIndexKey(last, datetime) };
   }
 
   /** meteaudata's `metadata_dict()`: what backends store next to the values. */

@@ -15,7 +15,7 @@ export type { StoredRange } from './spec.js';
  */
 export interface QueryReader {
   loadMetadata(key: string): Promise<SeriesMetadata>;
-  loadRange(key: string, range: StoredRange): Promise<{ series: Series }>;
+  loadKeyRange(key: string, range: StoredRange): Promise<{ series: Series }>;
   load(key: string): Promise<{ series: Series }>;
   queryBuckets?(key: string, plan: QueryPlan, range: StoredRange | undefined): Promise<{ buckets: Buckets; source: QuerySource } | null>;
 }
@@ -63,7 +63,7 @@ export async function runQuery(reader: QueryReader, options: QueryOptions, extra
         per.push({ key, buckets: pushed.buckets });
         sources[key] = pushed.source;
       } else {
-        const { series } = range ? await reader.loadRange(key, range) : await reader.load(key);
+        const { series } = range ? await reader.loadKeyRange(key, range) : await reader.load(key);
         per.push({ key, buckets: bucketSeries(series, plan, key) });
         sources[key] = 'js';
       }

@@ -4,8 +4,9 @@ import { resampleFrequency } from '../series/bins.js';
 import type { Aggregation } from '../series/group-aggregate.js';
 import { checkTimeZone } from '../series/timezone.js';
 
-/** The one time type at the API boundary: a `Date`, ISO-8601 text, or epoch milliseconds. */
-export type TimeInput = Date | string | number;
+import type { TimeInput } from '../series/timestamp.js';
+
+export type { TimeInput };
 
 /**
  * An aggregation of a query: a name, `pNN` (the NN-th percentile, e.g. `p95`), or

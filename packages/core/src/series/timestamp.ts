@@ -201,3 +201,61 @@ export type EpochUnit = 's' | 'ms' | 'us';
 export const EPOCH_SCALE: Record<EpochUnit, number> = { s: US_PER_S, ms: US_PER_MS, us: 1 };
 
 export { utcToWall, wallToUtc };
+
+/**
+ * The one time type at the API boundary: a `Date`, ISO-8601 text, or epoch
+ * milliseconds. Converted once, by `toIndexKey`, into the index's stored keys.
+ */
+export type TimeInput = Date | string | number;
+
+/** An inclusive range of boundary times; a missing bound is open. */
+export interface TimeRange {
+  from?: TimeInput | null;
+  to?: TimeInput | null;
+}
+
+/** What a boundary time is converted against: a datetime index (with its zone, null = naive) or a numeric/range one. */
+export interface IndexKeyKind {
+  datetime: boolean;
+  tz: string | null;
+}
+
+/**
+ * Convert one boundary time to a stored index key. Datetime index: a `Date` or an
+ * epoch-ms number is an instant (a naive index reads it as UTC wall clock, as pandas'
+ * `tz_convert(None)`); ISO text with an offset is an instant, without one a wall time
+ * in the index's zone. Numeric / range index: numbers are index values; text and
+ * `Date`s are refused. NaN, infinities and Invalid Date are INVALID_INPUT naming them.
+ */
+export function toIndexKey(value: unknown, index: IndexKeyKind, what = 'time'): number {
+  if (index.datetime) {
+    try {
+      return typeof value === 'number' && Number.isFinite(value) ? Math.round(value * US_PER_MS) : toMicros(value, index.tz, 'ms');
+    } catch (e) {
+      throw invalidInput(`Invalid ${what} ${show(value)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw invalidInput(`Invalid ${what} ${show(value)}: the index is not a datetime index, so bounds must be finite index values (numbers)`);
+}
+
+/**
+ * Convert a boundary range to stored keys (inclusive). A range that ends before it
+ * starts is INVALID_INPUT naming both bounds.
+ */
+export function toKeyRange(range: TimeRange | undefined, index: IndexKeyKind): { from?: number; to?: number } {
+  const out: { from?: number; to?: number } = {};
+  if (range === undefined || range === null) return out;
+  if (typeof range !== 'object') throw invalidInput(`Invalid range ${show(range)}: expected { from?, to? } with Dates, ISO-8601 text or epoch milliseconds`);
+  if (range.from !== undefined && range.from !== null) out.from = toIndexKey(range.from, index, 'range start');
+  if (range.to !== undefined && range.to !== null) out.to = toIndexKey(range.to, index, 'range end');
+  if (out.from !== undefined && out.to !== undefined && out.to < out.from) {
+    throw invalidInput(`Range ends (${show(range.to)}) before it starts (${show(range.from)})`);
+  }
+  return out;
+}
+
+/** A stored index key as users get it back: a `Date` for a datetime index (naive: the UTC wall clock), else the number. */
+export function fromIndexKey(key: number, datetime: boolean): Date | number {
+  return datetime ? new Date(key / US_PER_MS) : key;
+}

@@ -2,6 +2,7 @@ import type { SeriesMetadata } from '../wire.js';
 import type { QuerySource } from '../query/result.js';
 import type { Buckets, QueryAgg, QueryPlan } from '../query/spec.js';
 import type { Series } from '../series/series.js';
+import type { TimeRange } from '../series/timestamp.js';
 
 /**
  * What a backend can do beyond the required core. Declared as data, never sniffed:
@@ -42,11 +43,13 @@ export const DEFAULT_CAPABILITIES: BackendCapabilities = Object.freeze({
 });
 
 /**
- * An inclusive key range. For a datetime index the bounds are epoch microseconds in
- * the index's own representation (UTC instants when zoned, wall times when naive);
- * for a numeric or range index they are index values. A missing bound is open.
+ * For backend authors (`@metaseries/core/backend-kit`), not users: an inclusive range of
+ * stored keys. For a datetime index the bounds are epoch microseconds in the index's own
+ * representation (UTC instants when zoned, wall times when naive); for a numeric or
+ * range index they are index values. A missing bound is open. Users pass a `TimeRange`
+ * (Dates, ISO text, epoch ms), which `Storage` converts once with `toKeyRange`.
  */
-export interface KeyRange {
+export interface KeyRangeMicros {
   from?: number;
   to?: number;
 }
@@ -57,8 +60,9 @@ export interface KeyRange {
  */
 export type AsOf = number | Date | string;
 
+/** Backend contract (µs keys): what `StorageBackend.load` receives. Users pass `ReadOptions`. */
 export interface LoadOptions {
-  range?: KeyRange;
+  range?: KeyRangeMicros;
   /** Only on versioned stores (`capabilities.versions`). */
   asOf?: AsOf;
 }
@@ -68,8 +72,22 @@ export interface StoredSeries {
   metadata: SeriesMetadata;
 }
 
+/** What users pass to `Storage.load`: a range of boundary times (inclusive) and/or a version. */
+export interface ReadOptions {
+  range?: TimeRange;
+  /** Only on versioned stores (`capabilities.versions`). */
+  asOf?: AsOf;
+}
+
+/** What users pass to `Storage.stream`. */
+export interface ReadStreamOptions extends ReadOptions {
+  /** Points per chunk (default 100 000). */
+  chunkSize?: number;
+}
+
+/** Backend contract (µs keys): what `StorageBackend.stream` receives. Users pass `ReadStreamOptions`. */
 export interface StreamOptions {
-  range?: KeyRange;
+  range?: KeyRangeMicros;
   /** Points per chunk (default 100 000). */
   chunkSize?: number;
   /** Only on versioned stores (`capabilities.versions`). */
@@ -81,14 +99,15 @@ export type AggregateFn = QueryAgg;
 
 export interface AggregateRequest {
   fn: AggregateFn;
-  range?: KeyRange;
+  /** Inclusive range of boundary times (Dates, ISO text, epoch ms; index values for a numeric index). */
+  range?: TimeRange;
   /** Bucket width as a pandas frequency (`'15min'`, `'1h'`, `'1D'`, `'1MS'`…); omitted = one bucket. Bare numbers are refused. */
   every?: string;
   /** IANA zone for calendar buckets (default: the series' zone). */
   tz?: string;
 }
 
-/** A stored series described without loading its values. */
+/** Backend contract (µs keys): a stored series described without loading its values. Users get `StoredSummary`. */
 export interface SeriesSummary {
   key: string;
   length: number;
@@ -96,6 +115,18 @@ export interface SeriesSummary {
   /** First and last index keys (microseconds for datetime), null when empty or not numeric. */
   first: number | null;
   last: number | null;
+  /** Whether the index is a datetime index (first/last are epoch µs). Optional: when absent, `Storage.describe` reads the key's metadata. */
+  datetime?: boolean;
+}
+
+/** A stored series described without loading its values: what `Storage.describe` returns. */
+export interface StoredSummary {
+  key: string;
+  length: number;
+  dtype: string;
+  /** First and last index key: a `Date` for a datetime index (naive: the UTC wall clock), else the index value; null when empty or a string index. */
+  first: Date | number | null;
+  last: Date | number | null;
 }
 
 /**
@@ -127,5 +158,5 @@ export interface StorageBackend {
    * null for a plan the backend cannot answer exactly (core then computes it in JS).
    * Results must equal `bucketSeries` over the loaded range, value for value.
    */
-  queryBuckets?(key: string, plan: QueryPlan, range: KeyRange | undefined): Promise<{ buckets: Buckets; source: QuerySource } | null>;
+  queryBuckets?(key: string, plan: QueryPlan, range: KeyRangeMicros | undefined): Promise<{ buckets: Buckets; source: QuerySource } | null>;
 }

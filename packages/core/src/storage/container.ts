@@ -1,8 +1,9 @@
 import { MetaseriesError, show } from '../errors.js';
 import type { Series } from '../series/series.js';
 import { aggregateSeries } from '../query/engine.js';
-import type { AggregateRequest, AsOf, KeyRange, SeriesSummary } from './backend.js';
+import type { AggregateRequest, AsOf, KeyRangeMicros, SeriesSummary } from './backend.js';
 import { sliceByKeyRange, summarize } from './slice.js';
+import { toKeyRange } from '../series/timestamp.js';
 import type { Storage } from './storage.js';
 
 /**
@@ -86,16 +87,20 @@ export class SeriesContainer {
     this.series = null;
   }
 
-  /** Points in `range` (inclusive): a view if loaded, else a range read from storage. */
-  async loadRange(range: KeyRange): Promise<Series> {
+  /** @internal Points in `range` (stored keys, inclusive): a view if loaded, else a range read from storage. */
+  async loadRange(range: KeyRangeMicros): Promise<Series> {
     if (this.series) return sliceByKeyRange(this.series, range);
     if (!this.storage || !this.key) throw new MetaseriesError('INVALID_INPUT', `No values and no storage for key ${show(this.key)}`);
-    return (await this.storage.loadRange(this.key, range, this.asOf === undefined ? {} : { asOf: this.asOf })).series;
+    return (await this.storage.loadKeyRange(this.key, range, this.asOf === undefined ? {} : { asOf: this.asOf })).series;
   }
 
   /** Aggregates per bucket: computed in memory if loaded, else by the store (pushed down when it can). */
   async aggregate(request: AggregateRequest): Promise<Series> {
-    if (this.series) return aggregateSeries(request.range ? sliceByKeyRange(this.series, request.range) : this.series, request, this.key ?? undefined);
+    if (this.series) {
+      const index = this.series.index;
+      const range = request.range ? toKeyRange(request.range, { datetime: index.kind === 'datetime', tz: index.kind === 'datetime' ? index.tz : null }) : null;
+      return aggregateSeries(range ? sliceByKeyRange(this.series, range) : this.series, request, this.key ?? undefined);
+    }
     if (!this.storage || !this.key) throw new MetaseriesError('INVALID_INPUT', `No values and no storage for key ${show(this.key)}`);
     return this.storage.aggregate(this.key, request);
   }
@@ -104,8 +109,9 @@ export class SeriesContainer {
   async summary(): Promise<SeriesSummary> {
     if (this.series) return summarize(this.key ?? '', this.series);
     if (!this.storage || !this.key) throw new MetaseriesError('INVALID_INPUT', `No values and no storage for key ${show(this.key)}`);
-    const found = (await this.storage.describe(this.key)).find((s) => s.key === this.key);
+    const found = (await this.storage.describeKeys(this.key)).find((s) => s.key === this.key);
     if (!found) throw new MetaseriesError('NOT_FOUND', `No stored series ${show(this.key)}`);
     return found;
   }
 }
+

@@ -1,8 +1,7 @@
 import { invalidInput, MetaseriesError, show } from '../errors.js';
 import type { DataProvenanceDict, SeriesMetadata } from '../wire.js';
 import type { QueryRange } from '../query/spec.js';
-import { US_PER_MS } from '../series/calendar.js';
-import { toMicros } from '../series/timestamp.js';
+import { fromIndexKey, toMicros } from '../series/timestamp.js';
 import type { CatalogRecord } from './segments/driver.js';
 
 /**
@@ -60,9 +59,9 @@ export interface SeriesInfo {
   length: number;
   dtype: string;
   indexKind: 'datetime' | 'other';
-  /** Epoch milliseconds for a datetime index, the index value otherwise; null when empty. */
-  first: number | null;
-  last: number | null;
+  /** A `Date` for a datetime index (naive: the UTC wall clock), the index value otherwise; null when empty. */
+  first: Date | number | null;
+  last: Date | number | null;
   units: string | null;
   lastStep: LastStep | null;
   steps: number;
@@ -167,10 +166,10 @@ function seriesInfo(h: SeriesHead, units: string | null): SeriesInfo {
   const steps = Array.isArray(h.metadata.processing_steps) ? h.metadata.processing_steps : [];
   const last = steps[steps.length - 1];
   const datetime = h.metadata.index_metadata?.type === 'DatetimeIndex';
-  const toMs = (v: number | null): number | null => (v === null ? null : datetime ? v / US_PER_MS : v);
+  const toTime = (v: number | null): Date | number | null => (v === null ? null : fromIndexKey(v, datetime));
   return {
     key: h.key, dataset, signal, name: `${signal}_${part}`, length: h.length, dtype: h.dtype,
-    indexKind: datetime ? 'datetime' : 'other', first: toMs(h.first), last: toMs(h.last), units,
+    indexKind: datetime ? 'datetime' : 'other', first: toTime(h.first), last: toTime(h.last), units,
     lastStep: last ? { type: last.type, function: last.function_info?.name ?? '', version: last.function_info?.version ?? '', runDatetime: last.run_datetime } : null,
     steps: steps.length,
   };

@@ -29,8 +29,8 @@ export interface RetentionOptions {
 export interface RetentionEntry {
   key: string;
   rule: string;
-  /** Points with keys before this instant (epoch ms) go. */
-  cutoff: number;
+  /** Points with keys before this instant go. */
+  cutoff: Date;
   points: number;
   /** Encoded bytes of the segments those points live in, in proportion (v2 stores; 0 when unknown). */
   bytes: number;

@@ -1,8 +1,8 @@
 import type { Series } from '../series/series.js';
-import type { KeyRange, SeriesSummary } from './backend.js';
+import type { KeyRangeMicros, SeriesSummary } from './backend.js';
 
 /** Points whose index key lies in the inclusive `range` (the core's range-read fallback). */
-export function sliceByKeyRange(series: Series, range: KeyRange): Series {
+export function sliceByKeyRange(series: Series, range: KeyRangeMicros): Series {
   if (series.index.kind === 'string') return series;
   series.requireSorted('A range read');
   const [start, end] = series.index.positionsBetween(range.from ?? -Infinity, range.to ?? Infinity, true);
@@ -18,5 +18,6 @@ export function summarize(key: string, series: Series): SeriesSummary {
     dtype: series.dtype,
     first: numeric ? (index.values[0] as number) : null,
     last: numeric ? (index.values[series.length - 1] as number) : null,
+    datetime: index.kind === 'datetime',
   };
 }

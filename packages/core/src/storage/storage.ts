@@ -11,13 +11,16 @@ import {
   type AggregateRequest,
   type BackendCapabilities,
   DEFAULT_CAPABILITIES,
-  type KeyRange,
+  type KeyRangeMicros,
   type LoadOptions,
+  type ReadOptions,
+  type ReadStreamOptions,
   type SeriesSummary,
   type StorageBackend,
   type StoredSeries,
-  type StreamOptions,
+  type StoredSummary,
 } from './backend.js';
+import { fromIndexKey, type IndexKeyKind, type TimeRange, toKeyRange } from '../series/timestamp.js';
 import {
   discoverDatasets, discoverSeries, discoverSignals, type DatasetInfo, type DiscoveryFilters, type DiscoverySource, type SeriesHead,
   type SeriesInfo, type SignalInfo,
@@ -54,7 +57,7 @@ const WRITES = new Set(['save', 'append', 'update', 'deleteRange', 'delete', 'sa
  * @example
  * const store = new Storage(new MemoryBackend());
  * await store.save('plant/COD#1/RAW#1', series, metadata);
- * const day = await store.loadRange('plant/COD#1/RAW#1', { from, to });
+ * const day = await store.loadRange('plant/COD#1/RAW#1', { from: '2024-03-01T00:00:00Z', to: '2024-03-01T23:59:59Z' });
  */
 /** Marks a Storage from any copy of core. */
 const STORAGE_BRAND: unique symbol = Symbol.for('metaseries.Storage') as never;
@@ -151,8 +154,18 @@ export class Storage {
     });
   }
 
-  /** Remove the points whose key lies in `range` (inclusive), as a new version. */
-  deleteRange(key: string, range: KeyRange): Promise<void> {
+  /**
+   * Remove the points in `range` (inclusive; Dates, ISO text or epoch ms — index values
+   * for a numeric index), as a new version.
+   *
+   * @example await store.deleteRange('plant/COD#1/RAW#1', { to: '2024-03-01T00:00:00Z' });
+   */
+  deleteRange(key: string, range: TimeRange): Promise<void> {
+    return this.run('deleteRange', key, async () => this.deleteKeyRange(key, await this.keyRange(key, range)));
+  }
+
+  /** @internal `deleteRange` in stored keys (epoch µs for datetime): for core and `backend-kit`'s `deleteKeyRange`. */
+  deleteKeyRange(key: string, range: KeyRangeMicros): Promise<void> {
     return this.run('deleteRange', key, async () => {
       checkRange(range, this.kind);
       const v2 = this.segments;
@@ -184,7 +197,7 @@ export class Storage {
    *
    * @example const before = await store.load('plant/COD#1/RAW#1', { asOf: 'before-reprocessing' });
    */
-  load(key: string, options: LoadOptions = {}): Promise<StoredSeries> {
+  load(key: string, options: ReadOptions = {}): Promise<StoredSeries> {
     if (options.range) return this.loadRange(key, options.range, options.asOf === undefined ? {} : { asOf: options.asOf });
     return this.run('load', key, () => {
       if (options.asOf !== undefined) return this.requireV2('load with asOf').load(key, { asOf: options.asOf });
@@ -192,8 +205,19 @@ export class Storage {
     });
   }
 
-  /** Points whose index key lies in `range` (inclusive); pushed down when the backend can. */
-  loadRange(key: string, range: KeyRange, options: { asOf?: AsOf } = {}): Promise<StoredSeries> {
+  /**
+   * Points in `range` (inclusive), pushed down when the backend can. Bounds are a `Date`,
+   * ISO-8601 text or epoch milliseconds (a naive series reads Dates and numbers as UTC
+   * wall clock and zone-less text as its wall time); for a numeric index, index values.
+   *
+   * @example const day = await store.loadRange('plant/COD#1/RAW#1', { from: '2024-03-01T00:00:00Z', to: '2024-03-01T23:59:59Z' });
+   */
+  loadRange(key: string, range: TimeRange, options: { asOf?: AsOf } = {}): Promise<StoredSeries> {
+    return this.run('loadRange', key, async () => this.loadKeyRange(key, await this.keyRange(key, range, options.asOf), options));
+  }
+
+  /** @internal `loadRange` in stored keys (epoch µs for datetime): for core and `backend-kit`'s `loadKeyRange`. */
+  loadKeyRange(key: string, range: KeyRangeMicros, options: { asOf?: AsOf } = {}): Promise<StoredSeries> {
     return this.run('loadRange', key, async () => {
       checkRange(range, this.kind);
       if (options.asOf !== undefined) return this.requireV2('load with asOf').load(key, { range, asOf: options.asOf });
@@ -274,7 +298,7 @@ export class Storage {
   }
 
   /** Chunks of at most `chunkSize` points, in index order. */
-  async *stream(key: string, options: StreamOptions = {}): AsyncGenerator<Series> {
+  async *stream(key: string, options: ReadStreamOptions = {}): AsyncGenerator<Series> {
     this.ensureOpen('stream');
     validateKey(key, this.kind);
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
@@ -282,16 +306,22 @@ export class Storage {
       throw new MetaseriesError('INVALID_INPUT', `chunkSize must be a positive integer, got ${show(chunkSize)}`, { backend: this.kind });
     }
     if (options.asOf !== undefined) this.requireV2('stream with asOf');
-    if (options.range) checkRange(options.range, this.kind);
+    let range: KeyRangeMicros | undefined;
+    try {
+      if (options.range) range = await this.keyRange(key, options.range, options.asOf);
+    } catch (e) {
+      throw wrap(e, this.kind, 'stream', key);
+    }
     if (this.capabilities.streaming) {
       try {
-        yield* this.backend.stream!(key, { ...options, chunkSize });
+        yield* this.backend.stream!(key, { ...(options.asOf === undefined ? {} : { asOf: options.asOf }), ...(range ? { range } : {}), chunkSize });
       } catch (e) {
         throw wrap(e, this.kind, 'stream', key);
       }
       return;
     }
-    const { series } = options.range ? await this.loadRange(key, options.range) : await this.load(key);
+    const asOf = options.asOf === undefined ? {} : { asOf: options.asOf };
+    const { series } = range ? await this.loadKeyRange(key, range, asOf) : await this.load(key, asOf);
     for (let start = 0; start < series.length; start += chunkSize) yield series.slice(start, start + chunkSize);
   }
 
@@ -305,11 +335,11 @@ export class Storage {
     return this.run('aggregate', key, async () => {
       // Validate before reading (unknown functions, bare-number widths…).
       const plan = aggregatePlan(request, key);
-      if (request.range) checkRange(request.range, this.kind);
+      const range = request.range ? await this.keyRange(key, request.range) : undefined;
       // Segment stores answer count/min/max/first/last of whole segments from their statistics.
-      const pushed = await this.segments?.queryBuckets(key, plan, request.range);
+      const pushed = await this.segments?.queryBuckets(key, plan, range);
       if (pushed) return bucketsToSeries(pushed.buckets, plan, pushed.series);
-      const { series } = request.range ? await this.loadRange(key, request.range) : await this.backend.load(key);
+      const { series } = range ? await this.loadKeyRange(key, range) : await this.backend.load(key);
       return aggregateSeries(series, request, key);
     });
   }
@@ -335,14 +365,34 @@ export class Storage {
    * @internal the pushdown hook of `query` (`QueryReader.queryBuckets`): the backend's
    * answer when it declares `capabilities.aggregation`, else null (JS).
    */
-  queryBuckets(key: string, plan: QueryPlan, range: KeyRange | undefined): Promise<{ buckets: Buckets; source: QuerySource } | null> {
+  queryBuckets(key: string, plan: QueryPlan, range: KeyRangeMicros | undefined): Promise<{ buckets: Buckets; source: QuerySource } | null> {
     const backend = this.backend;
     if (!this.capabilities.aggregation || !backend.queryBuckets) return Promise.resolve(null);
     return this.run('query', key, () => backend.queryBuckets!(key, plan, range));
   }
 
-  /** Length, dtype and first/last key of every stored series under `prefix`. */
-  describe(prefix?: string): Promise<SeriesSummary[]> {
+  /**
+   * Length, dtype and first/last key of every stored series under `prefix`, without
+   * loading values where the backend keeps summaries: `Date`s for datetime indexes.
+   *
+   * @example (await store.describe('plant/')).map((s) => `${s.key}: ${s.length} points from ${s.first}`)
+   */
+  describe(prefix?: string): Promise<StoredSummary[]> {
+    return this.guard('describe', show(prefix ?? ''), async () => {
+      const out: StoredSummary[] = [];
+      for (const s of await this.describeKeys(prefix)) {
+        const datetime = s.datetime ?? (s.first === null ? false : (await this.indexKeyKind(s.key)).datetime);
+        out.push({
+          key: s.key, length: s.length, dtype: s.dtype,
+          first: s.first === null ? null : fromIndexKey(s.first, datetime), last: s.last === null ? null : fromIndexKey(s.last, datetime),
+        });
+      }
+      return out;
+    });
+  }
+
+  /** @internal `describe` in stored keys (epoch µs for datetime): for core and `backend-kit`'s `describeKeys`. */
+  describeKeys(prefix?: string): Promise<SeriesSummary[]> {
     return this.guard('describe', show(prefix ?? ''), async () => {
       const checked = validatePrefix(prefix, this.kind);
       if (this.capabilities.metadataQuery) return this.backend.describe!(checked);
@@ -417,7 +467,7 @@ export class Storage {
     return {
       catalog: legacyCatalog,
       heads: async (prefix) => {
-        const summaries = (await this.describe(prefix)).filter((d) => !isCatalogKey(d.key) && d.key.split('/').length === 3);
+        const summaries = (await this.describeKeys(prefix)).filter((d) => !isCatalogKey(d.key) && d.key.split('/').length === 3);
         const heads: SeriesHead[] = [];
         for (const d of summaries) heads.push({ ...d, metadata: await this.backend.loadMetadata(d.key) });
         return heads;
@@ -440,7 +490,7 @@ export class Storage {
       if (given === undefined) throw new MetaseriesError('INVALID_INPUT', `applyRetention needs rules: pass { rules: [{ match, keep }] } or open the store with a "retention" policy in its config`, { backend: this.kind });
       const rules = compileRules(given, now);
       const report: RetentionReport = { dryRun: options?.dryRun ?? false, keys: [] };
-      for (const summary of await this.describe('')) {
+      for (const summary of await this.describeKeys('')) {
         const rule = rules.find((r) => r.re.test(summary.key));
         if (!rule || summary.first === null || summary.first >= rule.cutoffMs * 1000) continue;
         const v2 = this.segments;
@@ -457,12 +507,12 @@ export class Storage {
           const cut = refs.filter((r) => r.first <= to);
           const partial = cut.filter((r) => r.last > to);
           points = cut.reduce((n, r) => n + (r.last <= to ? r.count : 0), 0);
-          for (const r of partial) points += (await this.loadRange(summary.key, { from: r.first, to })).series.length;
+          for (const r of partial) points += (await this.loadKeyRange(summary.key, { from: r.first, to })).series.length;
           bytes = Math.round(cut.reduce((b, r) => b + (r.last <= to ? r.bytes : 0), 0) + partial.reduce((b, r) => b + r.bytes * ((to - r.first) / Math.max(1, r.last - r.first)), 0));
-        } else points = (await this.loadRange(summary.key, { to })).series.length;
+        } else points = (await this.loadKeyRange(summary.key, { to })).series.length;
         if (points === 0) continue;
-        report.keys.push({ key: summary.key, rule: rule.match, cutoff: rule.cutoffMs, points, bytes });
-        if (!report.dryRun) await this.deleteRange(summary.key, { to });
+        report.keys.push({ key: summary.key, rule: rule.match, cutoff: new Date(rule.cutoffMs), points, bytes });
+        if (!report.dryRun) await this.deleteKeyRange(summary.key, { to });
       }
       if (!report.dryRun && options.prune !== false && this.segments && report.keys.length > 0) await this.prune(options.prune ?? {});
       return report;
@@ -531,7 +581,7 @@ export class Storage {
           if (snapshots.has(s.name)) continue;
           snapshots.add(s.name);
           if (options.signal.aborted) return;
-          yield { type: 'snapshot', key: s.name, version: 0, range: null, at: s.createdAt };
+          yield { type: 'snapshot', key: s.name, version: 0, range: null, at: new Date(s.createdAt) };
         }
         // Prunes to replay come after the versions of the first look, like the ones that follow.
         for (const e of replayed) {
@@ -592,6 +642,31 @@ export class Storage {
     await this.close();
   }
 
+  /**
+   * The one conversion of a user's range: read how `key` is indexed (its metadata, as of
+   * `asOf` when given), then `toKeyRange`. No read when the range has no bounds.
+   */
+  private async keyRange(key: string, range: TimeRange, asOf?: AsOf): Promise<KeyRangeMicros> {
+    if (range === null || typeof range !== 'object') return toKeyRange(range, { datetime: true, tz: null });
+    if ((range.from === undefined || range.from === null) && (range.to === undefined || range.to === null)) return {};
+    return toKeyRange(range, await this.indexKeyKind(key, asOf));
+  }
+
+  /** How `key`'s index reads boundary times: from the version's layout (v2), else its metadata, else its values. */
+  private async indexKeyKind(key: string, asOf?: AsOf): Promise<IndexKeyKind> {
+    const v2 = this.segments;
+    if (v2) {
+      const layout = (await v2.resolve(key, asOf)).layout;
+      return { datetime: layout.indexKind === 'datetime', tz: typeof layout.tz === 'string' ? layout.tz : null };
+    }
+    if (asOf !== undefined) this.requireV2('load with asOf');
+    const index = (await this.backend.loadMetadata(key)).index_metadata;
+    if (index) return { datetime: index.type === 'DatetimeIndex', tz: index.time_zone ?? null };
+    // Metadata without index_metadata (written by hand): the stored values say.
+    const stored = (await this.backend.load(key)).series.index;
+    return { datetime: stored.kind === 'datetime', tz: stored.kind === 'datetime' ? stored.tz : null };
+  }
+
   private requireV2(operation: string): SegmentStore {
     const v2 = this.segments;
     if (!v2) {
@@ -632,7 +707,22 @@ function requireMeta(metadata: SeriesMetadata | undefined, key: string, operatio
   return metadata;
 }
 
-function checkRange(range: KeyRange, backend: string): void {
+/** Backend-kit: `Storage.loadRange` in stored keys (epoch µs for a datetime index). */
+export function loadKeyRange(storage: Storage, key: string, range: KeyRangeMicros, options: { asOf?: AsOf } = {}): Promise<StoredSeries> {
+  return storage.loadKeyRange(key, range, options);
+}
+
+/** Backend-kit: `Storage.describe` in stored keys (epoch µs for a datetime index). */
+export function describeKeys(storage: Storage, prefix?: string): Promise<SeriesSummary[]> {
+  return storage.describeKeys(prefix);
+}
+
+/** Backend-kit: `Storage.deleteRange` in stored keys (epoch µs for a datetime index). */
+export function deleteKeyRange(storage: Storage, key: string, range: KeyRangeMicros): Promise<void> {
+  return storage.deleteKeyRange(key, range);
+}
+
+function checkRange(range: KeyRangeMicros, backend: string): void {
   for (const bound of [range.from, range.to]) {
     if (bound !== undefined && (typeof bound !== 'number' || Number.isNaN(bound))) {
       throw new MetaseriesError('INVALID_INPUT', `Invalid range bound ${show(bound)}: expected a number (epoch microseconds for a datetime index)`, { backend });

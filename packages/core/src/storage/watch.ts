@@ -1,4 +1,5 @@
 import { rollupOf } from '../query/rollups.js';
+import { fromIndexKey } from '../series/timestamp.js';
 import type { LoggedChange, VersionOperation, VersionRecord } from './segments/driver.js';
 
 /**
@@ -23,10 +24,10 @@ export interface ChangeEvent {
   key: string;
   /** The version this event made current (0 for snapshots; for prunes the highest version removed). */
   version: number;
-  /** Keys the write covered (epoch µs for datetime indexes): the new points of an append, the whole version otherwise; null when empty (and for snapshots and prunes). */
-  range: { from: number; to: number } | null;
-  /** Commit time, epoch ms. */
-  at: number;
+  /** Keys the write covered (`Date`s for a datetime index, index values otherwise): the new points of an append, the whole version otherwise; null when empty (and for snapshots and prunes). */
+  range: { from: Date | number; to: Date | number } | null;
+  /** Commit time. */
+  at: Date;
   /** For version events: the version's storage operation (it differs from `type` for rollups). */
   operation?: VersionOperation;
   /** For prunes: the versions removed. */
@@ -70,12 +71,14 @@ export function eventOf(key: string, record: VersionRecord, previous: VersionRec
   }
   const rollup = !record.tombstone && ['save', 'update', 'append'].includes(record.operation) && rollupOf(record.metadata) !== null;
   const type: ChangeType = record.tombstone ? 'delete' : rollup ? 'rollup' : record.operation;
-  return { type, key, version: record.version, range, at: record.createdAt, operation: record.operation };
+  const datetime = record.layout.indexKind === 'datetime';
+  const times = range && { from: fromIndexKey(range.from, datetime), to: fromIndexKey(range.to, datetime) };
+  return { type, key, version: record.version, range: times, at: new Date(record.createdAt), operation: record.operation };
 }
 
 /** The event of a logged prune. */
 export function pruneEvent(change: LoggedChange): ChangeEvent {
-  return { type: 'prune', key: change.key, version: Math.max(...change.versions), range: null, at: change.at, versions: [...change.versions] };
+  return { type: 'prune', key: change.key, version: Math.max(...change.versions), range: null, at: new Date(change.at), versions: [...change.versions] };
 }
 
 /** Lets watchers sleep until a timeout, an abort, or a write (through the same Storage, or notified by the driver). */

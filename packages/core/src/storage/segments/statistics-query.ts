@@ -6,7 +6,7 @@ import type { Aggregation } from '../../series/group-aggregate.js';
 import { DatetimeIndex } from '../../series/indexes.js';
 import type { Series } from '../../series/series.js';
 import { storageOf } from '../../series/values.js';
-import type { KeyRange } from '../backend.js';
+import type { KeyRangeMicros } from '../backend.js';
 import { sliceByKeyRange } from '../slice.js';
 import type { SegmentRef, VersionRecord } from './driver.js';
 import { concatSegments, type SeriesLayout } from './layout.js';
@@ -19,7 +19,7 @@ import { concatSegments, type SeriesLayout } from './layout.js';
 const FROM_STATISTICS: ReadonlySet<Aggregation> = new Set(['count', 'min', 'max', 'first', 'last']);
 
 /** Reads segments of the version being queried (whole when `range` is omitted). */
-export type SegmentReader = (refs: readonly SegmentRef[], range?: KeyRange) => Promise<Series[]>;
+export type SegmentReader = (refs: readonly SegmentRef[], range?: KeyRangeMicros) => Promise<Series[]>;
 
 export interface SegmentBuckets {
   buckets: Buckets;
@@ -59,7 +59,7 @@ function answers(ref: SegmentRef, kernels: ReadonlySet<Aggregation>): boolean {
  * series): the caller reads the range and computes in JS, as for any backend.
  */
 export async function bucketsFromSegments(
-  key: string, record: VersionRecord, layout: SeriesLayout, plan: QueryPlan, range: KeyRange | undefined, read: SegmentReader,
+  key: string, record: VersionRecord, layout: SeriesLayout, plan: QueryPlan, range: KeyRangeMicros | undefined, read: SegmentReader,
 ): Promise<SegmentBuckets | null> {
   if (!layout.keyed || storageOf(layout.dtype) !== 'number') return null;
   if (plan.every !== null && layout.indexKind !== 'datetime') return null;

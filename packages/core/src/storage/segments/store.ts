@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { MetaseriesError, invalidInput, show } from '../../errors.js';
 import type { SeriesMetadata } from '../../wire.js';
 import { Series } from '../../series/series.js';
-import { toMicros } from '../../series/timestamp.js';
+import { fromIndexKey, toMicros } from '../../series/timestamp.js';
 import { toValues } from '../../series/values.js';
 import { storageOf } from '../../series/values.js';
 import type {
   AggregateRequest,
   AsOf,
   BackendCapabilities,
-  KeyRange,
+  KeyRangeMicros,
   LoadOptions,
   SeriesSummary,
   StorageBackend,
@@ -62,9 +62,9 @@ export interface VersionInfo {
   createdAt: Date;
   operation: VersionOperation;
   length: number;
-  /** First and last index key (epoch µs for datetime), null when empty. */
-  first: number | null;
-  last: number | null;
+  /** First and last index key (a `Date` for a datetime index, else the index value), null when empty. */
+  first: Date | number | null;
+  last: Date | number | null;
 }
 
 export interface SnapshotInfo {
@@ -216,7 +216,7 @@ export class SegmentStore implements StorageBackend {
   }
 
   /** Remove the points whose key lies in `range` (inclusive), as a new version. */
-  async deleteRange(key: string, range: KeyRange, options: WriteOptions = {}): Promise<void> {
+  async deleteRange(key: string, range: KeyRangeMicros, options: WriteOptions = {}): Promise<void> {
     await this.writeKey(key, options, async (head) => {
       if (!head) throw notFound(key, this.kind);
       const layout = parseLayout(head.layout);
@@ -343,7 +343,7 @@ export class SegmentStore implements StorageBackend {
     for (const [key, record] of [...heads].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (record.tombstone) continue;
       const layout = parseLayout(record.layout);
-      out.push({ key, length: record.length, dtype: layout.dtype, first: layout.keyed ? record.first : null, last: layout.keyed ? record.last : null });
+      out.push({ key, length: record.length, dtype: layout.dtype, first: layout.keyed ? record.first : null, last: layout.keyed ? record.last : null, datetime: layout.indexKind === 'datetime' });
     }
     return out;
   }
@@ -366,7 +366,7 @@ export class SegmentStore implements StorageBackend {
    * segments cut by the range or a bucket edge are read. Null when statistics cannot
    * answer the plan exactly (then `Storage` reads the range and computes in JS).
    */
-  async queryBuckets(key: string, plan: QueryPlan, range?: KeyRange): Promise<SegmentBuckets | null> {
+  async queryBuckets(key: string, plan: QueryPlan, range?: KeyRangeMicros): Promise<SegmentBuckets | null> {
     const record = await this.resolve(key);
     const layout = parseLayout(record.layout);
     return bucketsFromSegments(key, record, layout, plan, range, (refs, r) => this.readRefs(key, record, refs, layout, r));
@@ -376,7 +376,11 @@ export class SegmentStore implements StorageBackend {
   async versions(key: string): Promise<VersionInfo[]> {
     const records = await this.driver.listVersions(key);
     if (records.length === 0) throw notFound(key, this.kind);
-    return records.map((r) => ({ version: r.version, createdAt: new Date(r.createdAt), operation: r.operation, length: r.length, first: r.first, last: r.last }));
+    return records.map((r) => {
+      const datetime = r.layout.indexKind === 'datetime';
+      const time = (k: number | null): Date | number | null => (k === null ? null : fromIndexKey(k, datetime));
+      return { version: r.version, createdAt: new Date(r.createdAt), operation: r.operation, length: r.length, first: time(r.first), last: time(r.last) };
+    });
   }
 
   /** The version record a read with `asOf` sees (head when omitted). */
@@ -687,7 +691,7 @@ export class SegmentStore implements StorageBackend {
     return record;
   }
 
-  private async readSeries(key: string, record: VersionRecord, range?: KeyRange): Promise<Series> {
+  private async readSeries(key: string, record: VersionRecord, range?: KeyRangeMicros): Promise<Series> {
     const layout = parseLayout(record.layout);
     if (!range && layout.keyed && storageOf(layout.dtype) !== 'string' && record.segments.length > READ_BATCH) {
       return this.readWhole(key, record, layout);
@@ -737,7 +741,7 @@ export class SegmentStore implements StorageBackend {
     return new Series({ index: buildIndex(layout, keys), values, name: layout.name, dtype: layout.dtype });
   }
 
-  private async readRefs(key: string, record: VersionRecord, refs: readonly SegmentRef[], layout: SeriesLayout, range?: KeyRange): Promise<Series[]> {
+  private async readRefs(key: string, record: VersionRecord, refs: readonly SegmentRef[], layout: SeriesLayout, range?: KeyRangeMicros): Promise<Series[]> {
     if (refs.length === 0) return [];
     const parts = await this.inVersion(key, record, () => this.driver.readSegments(key, refs, layout as unknown as Record<string, unknown>, range));
     if (!range) {
@@ -780,7 +784,7 @@ export class SegmentStore implements StorageBackend {
   }
 }
 
-function overlapping(refs: readonly SegmentRef[], range?: KeyRange): SegmentRef[] {
+function overlapping(refs: readonly SegmentRef[], range?: KeyRangeMicros): SegmentRef[] {
   if (!range) return [...refs];
   const from = range.from ?? -Infinity, to = range.to ?? Infinity;
   return refs.filter((r) => r.last >= from && r.first <= to);
