@@ -52,7 +52,7 @@ export function runQueryTests(current: () => Storage, options: QuerySuiteOptions
         const s = new Series({ index: new DatetimeIndex(Float64Array.from(c.index), { tz: c.tz }), values: Float64Array.from(c.values, (v) => v ?? Number.NaN), name: 'X#1_RAW#1' });
         await store.save(key, s, meta(s));
         const result = await store.query({ series: [key], every: c.every, agg: golden.aggs as QueryAgg[], ...(c.queryTz ? { tz: c.queryTz } : {}) });
-        expect(Array.from(result.labelsUs), c.name).toEqual(c.labels);
+        expect(Array.from(result.times), c.name).toEqual(c.labels.map((us) => us / 1000));
         expect(result.toRecords().map((r) => r.time), c.name).toEqual(c.labelText);
         for (const agg of golden.aggs) {
           const got = result.column(`${key}:${agg}`).values, want = c.result[agg]!;
@@ -99,7 +99,7 @@ export function runQueryTests(current: () => Storage, options: QuerySuiteOptions
         const stored = storedRange(options.range, c.tz);
         const want = bucketSeries(stored ? sliceByKeyRange(s, stored) : s, plan, key);
         const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.from(a).every((x, i) => Object.is(x, b[i]));
-        expect(same(result.labelsUs, want.labels), 'labels').toBe(true);
+        expect(same(result.times, want.labels.map((us) => us / 1000)), 'labels').toBe(true);
         plan.aggs.forEach((agg, a) => {
           const got = result.column(`${key}:${agg.label}`).values;
           if (!same(got, want.columns[a]!)) expect(Array.from(got), `${agg.label} (source ${result.sources[key]})`).toEqual(Array.from(want.columns[a]!));
