@@ -46,7 +46,7 @@ const BACKEND_KIT_API = [
   'resampleBins', 'resampleFrequency', 'resolveParsed', 'runQuery', 'segmentStats', 'seriesKey', 'seriesToCsv', 'seriesToCsvBuffer', 'show',
   'sliceByKeyRange', 'stageFile', 'storedRange', 'storageOf', 'storeOptionNames', 'summarize', 'tempPath', 'throwIfAborted', 'toMicros', 'toValues',
   'utcToWall', 'validateKey', 'validatePrefix', 'validateStoreConfig', 'validateWithSchema', 'wallToUtc', 'withKeyLock', 'writeFileAtomic',
-  'writeSynced', 'checkCustomName', 'incomingTsParts', 'maxNumbers', 'nextNumber', 'numberSignalName', 'parseTimestamp', 'timeParser',
+  'writeSynced', 'deleteKeyRange', 'describeKeys', 'fromIndexKey', 'loadKeyRange', 'loadTimeSeriesKeyRange', 'toIndexKey', 'toKeyRange', 'checkCustomName', 'incomingTsParts', 'maxNumbers', 'nextNumber', 'numberSignalName', 'parseTimestamp', 'timeParser',
 ].sort();
 
 it('the root exports exactly the reviewed public API (runtime names)', () => {
