@@ -120,7 +120,7 @@ for (const [label, open] of drivers) {
       for (const fn of STAT_AGGS) {
         const got = await store.aggregate(key, { fn });
         expect(got.equals(aggregateSeries(s, { fn }, key)), fn).toBe(true);
-        const inRange = await store.aggregate(key, { fn, every: '1h', range: { from: s.index.values[30]!, to: s.index.values[330]! } });
+        const inRange = await store.aggregate(key, { fn, every: '1h', range: { from: new Date(s.index.values[30]! / 1000), to: new Date(s.index.values[330]! / 1000) } });
         expect(inRange.equals(aggregateSeries(s.slice(30, 331), { fn, every: '1h' }, key)), `${fn} in range`).toBe(true);
       }
       expect(reads.length).toBe(2 * STAT_AGGS.length);
