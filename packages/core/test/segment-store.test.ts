@@ -61,6 +61,29 @@ describe('SegmentStore', () => {
     expect(Array.from((await store.load(key)).series.values as Float64Array)).toEqual(Array.from({ length: 14 }, (_, i) => i));
   });
 
+  it('a frequency survives a merge only on its grid: an append after a gap drops it and the key still loads', async () => {
+    const regular = (from: number, n: number): Series => {
+      const s = pts(from, n);
+      return new Series({ index: new DatetimeIndex(s.index.values as Float64Array, { tz: 'UTC', freq: 'min' }), values: s.values, name: s.name });
+    };
+    const store = new SegmentStore(new MemoryDriver(), { segmentSize: 16 });
+    await store.save('k/A#1/RAW#1', regular(0, 10), meta(regular(0, 10)));
+    await store.append('k/A#1/RAW#1', regular(10, 5));
+    expect(((await store.load('k/A#1/RAW#1')).series.index as DatetimeIndex).freqstr).toBe('min');
+    await store.update('k/A#1/RAW#1', regular(3, 4));
+    expect(((await store.load('k/A#1/RAW#1')).series.index as DatetimeIndex).freqstr).toBe('min');
+    // Same frequency, but 5 minutes missing between the stored end and the new start.
+    await store.append('k/A#1/RAW#1', regular(20, 5));
+    const loaded = (await store.load('k/A#1/RAW#1')).series;
+    expect(loaded.length).toBe(20);
+    expect((loaded.index as DatetimeIndex).freqstr).toBeNull();
+    // An update after the end with a gap, on another store.
+    const other = new SegmentStore(new MemoryDriver());
+    await other.save('k/B#1/RAW#1', regular(0, 10), meta(regular(0, 10)));
+    await other.update('k/B#1/RAW#1', regular(12, 3));
+    expect(((await other.load('k/B#1/RAW#1')).series.index as DatetimeIndex).freqstr).toBeNull();
+  });
+
   it('update and deleteRange rewrite only the segments they overlap', async () => {
     const store = new SegmentStore(new MemoryDriver(), { segmentSize: 4 });
     const key = 'd/X#1/RAW#1';

@@ -2,6 +2,8 @@ import { invalidInput, show } from '../../errors.js';
 import type { Series } from '../../series/series.js';
 import { lowerBound, upperBound } from '../../series/indexes.js';
 import { formatTimestamp } from '../../series/timestamp.js';
+import { fixedDurationUs, parseFrequency, type Frequency } from '../../series/frequency.js';
+import { firstOffFrequency } from '../../series/frequency-check.js';
 import { concatSegments, type SeriesLayout } from './layout.js';
 
 /**
@@ -57,9 +59,31 @@ export function spliceRange(stored: Series, from: number, to: number, insert: Se
   return concatSegments(parts.length ? parts : [stored.slice(0, 0)], layout);
 }
 
-/** The layout a merged version keeps: a datetime frequency survives only if the new points share it. */
-export function mergedLayout(layout: SeriesLayout, series: Series | null): SeriesLayout {
+/**
+ * The layout a merged version keeps: a datetime frequency survives only if the new points
+ * share it and the merged keys stay on its grid (pandas drops `freq` from an index with a
+ * gap). Without the grid check an append after a gap kept the frequency, and every later
+ * load failed its frequency check. `stored` is the stored version's first and last key.
+ */
+export function mergedLayout(layout: SeriesLayout, series: Series | null, stored?: { first: number | null; last: number | null }): SeriesLayout {
   if (layout.indexKind !== 'datetime') return layout;
   const freq = series && series.index.kind === 'datetime' ? series.index.freqstr : null;
-  return freq === layout.freq ? layout : { ...layout, freq: null };
+  if (freq !== layout.freq) return { ...layout, freq: null };
+  if (freq === null || !series || series.length === 0 || !stored || stored.first === null || stored.last === null) return layout;
+  return staysOnGrid(layout, series, stored.first, stored.last, parseFrequency(freq)) ? layout : { ...layout, freq: null };
+}
+
+/** Whether `series` (regular on `freq`) merged over stored keys [first, last] (regular too) leaves one grid. */
+function staysOnGrid(layout: SeriesLayout, series: Series, first: number, last: number, freq: Frequency): boolean {
+  const keys = series.index.values as Float64Array;
+  const newFirst = keys[0]!;
+  const newLast = keys[keys.length - 1]!;
+  const adjacent = (a: number, b: number): boolean => firstOffFrequency(Float64Array.of(a, b), layout.tz, freq) === -1;
+  if (newFirst > last) return adjacent(last, newFirst);
+  if (newLast < first) return adjacent(newLast, first);
+  // Overlapping: on a fixed step the new points must share the stored points' phase; a
+  // calendar frequency keeps its grid only when the new points cover the stored ones.
+  const step = fixedDurationUs(freq);
+  if (step !== null && (freq.unit !== 'D' || layout.tz === null)) return (newFirst - first) % step === 0;
+  return newFirst <= first && newLast >= last;
 }

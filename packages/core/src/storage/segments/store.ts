@@ -188,7 +188,7 @@ export class SegmentStore implements StorageBackend {
       const layout = parseLayout(head.layout);
       checkMergeable(layout, series, key, 'append');
       checkAfter(layout, head.last, series, key);
-      const next = mergedLayout(layout, series);
+      const next = mergedLayout(layout, series, head);
       const refs = head.segments;
       const tail = refs.at(-1);
       if (series.length === 0) return { operation: 'append', metadata: metadata ?? head.metadata, metadataStored: metadata === undefined, layout: next, parts: [...refs] };
@@ -207,7 +207,7 @@ export class SegmentStore implements StorageBackend {
       if (!head) return this.planSave(series, requireMetadata(metadata, key, 'update'), 'update');
       const layout = parseLayout(head.layout);
       checkMergeable(layout, series, key, 'update');
-      const next = mergedLayout(layout, series);
+      const next = mergedLayout(layout, series, head);
       if (series.length === 0) return { operation: 'update', metadata: metadata ?? head.metadata, metadataStored: metadata === undefined, layout: next, parts: [...head.segments] };
       const keys = series.index.values as Float64Array;
       const parts = await this.rewriteRange(key, head, layout, next, keys[0]!, keys[keys.length - 1]!, series);
