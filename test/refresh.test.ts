@@ -107,6 +107,25 @@ describe('refresh equals a recomputation from scratch (property, every built-in)
   }
 });
 
+describe('refresh of zoned bins across a DST change', () => {
+  // pandas anchors fixed-width bins at local midnight of the first day; a tail starting after
+  // the change has a midnight one hour off in absolute time, so a 6h/2h/90min grid would shift.
+  for (const every of ['6h', '2h', '90min', '1h']) {
+    it(`resample('${every}') in Europe/Zurich refreshed across 31 March equals a recomputation`, async () => {
+      let raw = rawPoints(700, Date.UTC(2024, 2, 30, 12) * 1000, 11, 'Europe/Zurich');
+      const { signal, names } = await build(raw, [() => resample(every)]);
+      for (const [k, size] of [1500, 900].entries()) {
+        const more = rawPoints(size, raw.index.values[raw.length - 1] as number, 12 + k, 'Europe/Zurich');
+        appendRaw(signal, more);
+        raw = concat(raw, more);
+        await signal.refresh();
+        const want = (await build(raw, [() => resample(every)])).signal.get(names[0]!).series;
+        expect(signal.get(names[0]!).series.equals(want), `after append ${k + 1}`).toBe(true);
+      }
+    });
+  }
+});
+
 describe('refresh on a store reads only the tail it needs, and still equals a recomputation (property)', () => {
   for (const [label, chain] of CHAINS.filter(([l]) => ['resample 5min', 'linear interpolation', 'rolling median 3', 'detect gaps', 'resample → interpolate → rolling mean'].includes(l))) {
     it(label, async () => {

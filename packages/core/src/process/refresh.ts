@@ -5,6 +5,7 @@ import type { Dataset } from '../model/dataset.js';
 import type { Signal } from '../model/signal.js';
 import { TimeSeries } from '../model/time-series.js';
 import { parseTsName } from '../naming.js';
+import { startDayOrigin } from '../series/bins.js';
 import { US_PER_DAY } from '../series/calendar.js';
 import { lowerBound, upperBound } from '../series/indexes.js';
 import type { Series } from '../series/series.js';
@@ -181,11 +182,18 @@ async function restartPoint(incremental: Incremental, params: unknown, input: Ac
       // Bins restart on the same grid only when the width divides a day (pandas anchors bins at the first day's midnight).
       if (w === null || !(w > 0) || US_PER_DAY % w !== 0) return null;
       // The stored bin holding `changedFrom` (every bin from the first is stored, empty ones too), or the last one.
-      if (changedFrom >= outLast) return { from: outLast, input: await input.from(outLast) };
-      const tail = await output.from(Math.min(outLast, changedFrom) - w);
-      const keys = tail.index.values as Float64Array;
-      const from = keys.length ? keys[Math.max(0, upperBound(keys, changedFrom) - 1)]! : outLast;
-      return { from, input: await input.from(from) };
+      let from = outLast;
+      if (changedFrom < outLast) {
+        const tail = await output.from(Math.min(outLast, changedFrom) - w);
+        const keys = tail.index.values as Float64Array;
+        if (keys.length) from = keys[Math.max(0, upperBound(keys, changedFrom) - 1)]!;
+      }
+      const got = await input.from(from);
+      // A zoned tail that starts after a DST change has its midnight an hour off the first
+      // day's: its bins would shift unless the width divides that difference.
+      const tz = got.index.kind === 'datetime' ? got.index.tz : null;
+      if (got.length && (startDayOrigin(got.index.values[0] as number, tz) - startDayOrigin(inputFirst, tz)) % w !== 0) return null;
+      return { from, input: got };
     }
     case 'lookback': {
       const points = incremental.points?.(params as never) ?? 0;

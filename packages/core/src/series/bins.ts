@@ -40,6 +40,11 @@ export function resampleBins(index: DatetimeIndex, freq: Frequency): Bins {
 
 const floorMod = (a: number, b: number): number => ((a % b) + b) % b;
 
+/** pandas' default `origin='start_day'`: midnight of the first key's day (local midnight when zoned), as an instant. */
+export function startDayOrigin(t0: number, tz: string | null): number {
+  return tz === null ? Math.floor(t0 / US_PER_DAY) * US_PER_DAY : wallToUtc(tz, Math.floor(utcToWall(tz, t0) / US_PER_DAY) * US_PER_DAY);
+}
+
 /**
  * Fixed-duration bins: left-closed, left-labelled, anchored at midnight of the first
  * day (local midnight for a zoned index, then counted in absolute time as pandas does).
@@ -48,7 +53,7 @@ const floorMod = (a: number, b: number): number => ((a % b) + b) % b;
 function tickBins(t: Float64Array, tz: string | null, w: number, freq: Frequency): Bins {
   const n = t.length;
   const t0 = t[0]!, tl = t[n - 1]!;
-  const origin = tz === null ? Math.floor(t0 / US_PER_DAY) * US_PER_DAY : wallToUtc(tz, Math.floor(utcToWall(tz, t0) / US_PER_DAY) * US_PER_DAY);
+  const origin = startDayOrigin(t0, tz);
   const first = t0 - floorMod(t0 - origin, w);
   const nb = Math.floor((tl - first) / w) + 1;
   const labels = new Float64Array(nb);
