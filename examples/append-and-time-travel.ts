@@ -73,7 +73,7 @@ async function main(): Promise<void> {
 
   // Reprocessing: a recalibrated thermometer corrects one day (+0.5 °C), then a smoothing step.
   const key = 'seattle-hourly/temperature#1/RAW#1';
-  const day10 = hours(times, columns.temperature, dayEnd(9), dayEnd(10));
+  const day10 = hours(times, columns.temperature!, dayEnd(9), dayEnd(10));
   await store.update(key, day10.withValues(Float64Array.from(day10.values as Float64Array, (v) => v + 0.5)));
   await dataset.get('temperature#1').loadAll();
   await dataset.get('temperature#1').process(['temperature#1_RAW#1'], rollingMean(24));
