@@ -4,6 +4,7 @@ import {
 } from '@metaseries/core';
 import { averageSignals, linearInterpolation, resample } from '@metaseries/processing';
 import { describe, expect, it } from 'vitest';
+import { concatSeries, lastKey } from './support/series.js';
 
 /**
  * dataset.refresh replays dataset-level steps (issue 17): an `averageSignals` output from
@@ -32,18 +33,7 @@ function points(n: number, last: number, seed: number): Series {
   return new Series({ index: new DatetimeIndex(keys, { tz: 'UTC' }), values, name: 'RAW' });
 }
 
-function concat(a: Series, b: Series): Series {
-  if (b.length === 0) return a;
-  const keys = new Float64Array(a.length + b.length);
-  keys.set(a.index.values as Float64Array);
-  keys.set(b.index.values as Float64Array, a.length);
-  const values = new Float64Array(a.length + b.length);
-  values.set(a.values as Float64Array);
-  values.set(b.values as Float64Array, a.length);
-  return new Series({ index: (a.index as DatetimeIndex).with({ values: keys, freq: null }), values, name: a.name });
-}
 
-const lastKey = (s: Series): number => s.index.values[s.length - 1] as number;
 
 /** A (RAW → RESAMPLED) and B (RAW), averaged across signals, then interpolated. */
 async function build(a: Series, b: Series): Promise<{ dataset: Dataset; names: string[] }> {
@@ -80,8 +70,8 @@ describe('dataset.refresh replays dataset-level steps in dependency order across
           const moreB = points(sb, lastKey(b), seed + 10 * k + 3);
           if (sa > 0) await dataset.signals.get('A#1')!.append(moreA);
           if (sb > 0) await dataset.signals.get('B#1')!.append(moreB);
-          a = concat(a, moreA);
-          b = concat(b, moreB);
+          a = concatSeries(a, moreA);
+          b = concatSeries(b, moreB);
           const report = await dataset.refresh();
           modes.push(report.series.find((r) => r.name === names[1])!.mode);
           const scratch = await build(a, b);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { createBackend, Dataset, DatetimeIndex, Series, Signal, type Transform } from '@metaseries/core';
 import { ewm, rollingMean, rollingStd, rollingSum } from '@metaseries/processing';
 import { describe, expect, it } from 'vitest';
+import { concatSeries, lastKey } from './support/series.js';
 
 /**
  * Rolling mean/sum/std and ewm refresh by continuing pandas' running kernels from the state the
@@ -30,17 +31,7 @@ function points(n: number, last: number, seed: number): Series {
   return new Series({ index: new DatetimeIndex(keys, { tz: 'UTC' }), values, name: 'RAW' });
 }
 
-function concat(a: Series, b: Series): Series {
-  const keys = new Float64Array(a.length + b.length);
-  keys.set(a.index.values as Float64Array);
-  keys.set(b.index.values as Float64Array, a.length);
-  const values = new Float64Array(a.length + b.length);
-  values.set(a.values as Float64Array);
-  values.set(b.values as Float64Array, a.length);
-  return new Series({ index: (a.index as DatetimeIndex).with({ values: keys, freq: null }), values, name: a.name });
-}
 
-const lastKey = (s: Series): number => s.index.values[s.length - 1] as number;
 
 const KERNELS: Array<[string, () => Transform<unknown>]> = [
   ['mean, 7 points', () => rollingMean(7)],
@@ -65,7 +56,7 @@ describe('rolling kernels continue from their saved state: refresh is bit-equal 
           for (const [k, size] of appends.entries()) {
             const more = points(size, lastKey(raw), seed + k + 1);
             await signal.append(more);
-            raw = concat(raw, more);
+            raw = concatSeries(raw, more);
             const report = await signal.refresh();
             // The first refresh runs the kernel over everything (no state saved yet); every later one continues it.
             expect(report.series[0]!.mode).toBe(k === 0 ? 'full' : 'incremental');
@@ -89,7 +80,7 @@ describe('rolling kernels continue from their saved state: refresh is bit-equal 
       const session = await Dataset.fromBackend(store, 'p', { autoSave: true });
       const more = points(300, lastKey(raw), 20 + k);
       await session.signals.get('A#1')!.append(more);
-      raw = concat(raw, more);
+      raw = concatSeries(raw, more);
       const report = await session.refresh();
       expect(report.series[0]).toMatchObject({ mode: k === 0 ? 'full' : 'incremental' });
       if (k > 0) expect(report.series[0]!.points).toBeLessThan(400);

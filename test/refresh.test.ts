@@ -7,6 +7,7 @@ import {
   rollingMedian, rollingMin, rollingStd, savgol, sortIndex, spikeCheck, subset,
 } from '@metaseries/processing';
 import { describe, expect, it } from 'vitest';
+import { concatSeries } from './support/series.js';
 
 const MIN = 60_000_000;
 const T0 = Date.UTC(2024, 4, 1) * 1000;
@@ -26,20 +27,11 @@ function rawPoints(n: number, start: number, seed: number, tz: string | null = '
   return new Series({ index: new DatetimeIndex(Float64Array.from(keys), { tz }), values: Float64Array.from(values), name: 'A#1_RAW#1' });
 }
 
-function concat(a: Series, b: Series): Series {
-  const keys = new Float64Array(a.length + b.length);
-  keys.set(a.index.values as Float64Array);
-  keys.set(b.index.values as Float64Array, a.length);
-  const values = new Float64Array(a.length + b.length);
-  values.set(a.values as Float64Array);
-  values.set(b.values as Float64Array, a.length);
-  return new Series({ index: (a.index as DatetimeIndex).with({ values: keys, freq: null }), values, name: a.name });
-}
 
 /** Add points to the RAW series in memory (what signal.append does without a store). */
 function appendRaw(signal: Signal, more: Series): void {
   const raw = signal.get('A#1_RAW#1');
-  signal.timeSeries.set('A#1_RAW#1', new TimeSeries({ series: concat(raw.series, more).rename('A#1_RAW#1') }));
+  signal.timeSeries.set('A#1_RAW#1', new TimeSeries({ series: concatSeries(raw.series, more).rename('A#1_RAW#1') }));
 }
 
 const CHAINS: Array<[string, Array<() => Transform<unknown>>]> = [
@@ -90,7 +82,7 @@ describe('refresh equals a recomputation from scratch (property, every built-in)
             const last = raw.index.values[raw.length - 1] as number;
             const more = rawPoints(size, last, seed + k + 1, tz);
             appendRaw(signal, more);
-            raw = concat(raw, more);
+            raw = concatSeries(raw, more);
             await signal.refresh();
             const scratch = await build(raw, chain);
             for (const name of names) {
@@ -117,7 +109,7 @@ describe('refresh of zoned bins across a DST change', () => {
       for (const [k, size] of [1500, 900].entries()) {
         const more = rawPoints(size, raw.index.values[raw.length - 1] as number, 12 + k, 'Europe/Zurich');
         appendRaw(signal, more);
-        raw = concat(raw, more);
+        raw = concatSeries(raw, more);
         await signal.refresh();
         const want = (await build(raw, [() => resample(every)])).signal.get(names[0]!).series;
         expect(signal.get(names[0]!).series.equals(want), `after append ${k + 1}`).toBe(true);
@@ -139,7 +131,7 @@ describe('refresh on a store reads only the tail it needs, and still equals a re
         for (const [k, size] of appends.entries()) {
           const more = rawPoints(size, raw.index.values[raw.length - 1] as number, seed + k + 1).rename('RAW');
           await signal.append(more);
-          raw = concat(raw, more.rename('A#1_RAW#1'));
+          raw = concatSeries(raw, more.rename('A#1_RAW#1'));
           await signal.refresh();
         }
         const scratch = await build(raw, chain);
