@@ -103,6 +103,10 @@ function encodeFloats(f64: Float64Array): { primary: Column; alternative?: Colum
   if (f64.length === 0) return { primary: raw };
   const dec = encodeDecimals(f64);
   const decimal: Column = { codec: ColumnCodec.F64_DECIMAL, bytes: bytesOf(dec.words) };
+  // Mostly exceptions (values that are not short decimals: means, interpolations): each costs
+  // 12 bytes in the decimal column against 8 raw, so only raw is worth deflating — deflating
+  // both was most of the cost of writing such a segment (e.g. a refresh's rolling-mean tail).
+  if (dec.exceptions * 2 >= f64.length) return { primary: raw };
   if (dec.exceptions * 16 > f64.length) return { primary: decimal, alternative: raw };
   return { primary: decimal };
 }
