@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import {
-  createBackend, Dataset, DatetimeIndex, FunctionInfo, MetaseriesError, ProcessingStep, ProcessingType, Series, Signal, TimeSeries, type DatasetTransform,
+  createBackend, Dataset, FunctionInfo, MetaseriesError, ProcessingStep, ProcessingType, Series, Signal, TimeSeries, type DatasetTransform,
 } from '@metaseries/core';
 import { averageSignals, linearInterpolation, resample } from '@metaseries/processing';
 import { describe, expect, it } from 'vitest';
-import { concatSeries, lastKey } from './support/series.js';
+import { concatSeries, lastKey, minutePoints } from './support/series.js';
 
 /**
  * dataset.refresh replays dataset-level steps (issue 17): an `averageSignals` output from
@@ -16,22 +16,8 @@ const MIN = 60_000_000;
 const T0 = Date.UTC(2024, 4, 1) * 1000;
 
 /** `n` points after `last` (µs), 1-minute spacing with gaps, NaN runs, values with many bits. */
-function points(n: number, last: number, seed: number): Series {
-  let x = seed;
-  const rand = (): number => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const keys = new Float64Array(n);
-  const values = new Float64Array(n);
-  let t = last;
-  let nanRun = 0;
-  for (let i = 0; i < n; i++) {
-    t += MIN * (rand() < 0.05 ? 1 + Math.floor(rand() * 20) : 1);
-    keys[i] = t;
-    if (nanRun === 0 && rand() < 0.05) nanRun = 1 + Math.floor(rand() * 8);
-    values[i] = nanRun > 0 ? Number.NaN : rand() * 10;
-    if (nanRun > 0) nanRun--;
-  }
-  return new Series({ index: new DatetimeIndex(keys, { tz: 'UTC' }), values, name: 'RAW' });
-}
+const points = (n: number, last: number, seed: number): Series =>
+  minutePoints(n, last, seed, { gapChance: 0.05, maxGap: 20, nanChance: 0.05, maxNanRun: 8, value: (rand) => rand() * 10 });
 
 
 

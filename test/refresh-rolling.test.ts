@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { createBackend, Dataset, DatetimeIndex, Series, Signal, type Transform } from '@metaseries/core';
+import { createBackend, Dataset, Series, Signal, type Transform } from '@metaseries/core';
 import { ewm, rollingMean, rollingStd, rollingSum } from '@metaseries/processing';
 import { describe, expect, it } from 'vitest';
-import { concatSeries, lastKey } from './support/series.js';
+import { concatSeries, lastKey, minutePoints } from './support/series.js';
 
 /**
  * Rolling mean/sum/std and ewm refresh by continuing pandas' running kernels from the state the
@@ -12,24 +12,11 @@ import { concatSeries, lastKey } from './support/series.js';
  * the store and used by the next one in another session.
  */
 
-const MIN = 60_000_000;
 const T0 = Date.UTC(2024, 4, 1) * 1000;
 
-function points(n: number, last: number, seed: number): Series {
-  let x = seed;
-  const rand = (): number => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const keys = new Float64Array(n);
-  const values = new Float64Array(n);
-  let t = last, nanRun = 0;
-  for (let i = 0; i < n; i++) {
-    t += MIN * (rand() < 0.04 ? 1 + Math.floor(rand() * 90) : 1);
-    keys[i] = t;
-    if (nanRun === 0 && rand() < 0.04) nanRun = 1 + Math.floor(rand() * 12);
-    values[i] = nanRun > 0 ? Number.NaN : (rand() < 0.1 ? 1e9 : 1) * (rand() - 0.3) * 7;
-    if (nanRun > 0) nanRun--;
-  }
-  return new Series({ index: new DatetimeIndex(keys, { tz: 'UTC' }), values, name: 'RAW' });
-}
+/** Long gaps (past the windows), long NaN runs, and values of very different magnitudes. */
+const points = (n: number, last: number, seed: number): Series =>
+  minutePoints(n, last, seed, { gapChance: 0.04, maxGap: 90, nanChance: 0.04, maxNanRun: 12, value: (rand) => (rand() < 0.1 ? 1e9 : 1) * (rand() - 0.3) * 7 });
 
 
 
