@@ -54,7 +54,8 @@ for (const side of PYTHONS) {
 const HAVE_PYTHON = pythonAvailable(side);
 const PYTHON = side.python;
 describe.skipIf(!HAVE_PYTHON)(`archives ⇄ Python meteaudata 0.12.1 on ${side.label}`, () => {
-  const corpus = tempDir('ms-archive-corpus-');
+  // Made only when the suite runs: a skipped describe's body still runs, but its afterAll (the cleanup) does not.
+  const corpus = HAVE_PYTHON ? tempDir('ms-archive-corpus-') : '';
   const cases = new Map<string, Case & { path: string }>();
 
   beforeAll(async () => {
