@@ -1,8 +1,8 @@
 /**
- * Query pushdown from segment statistics: buckets holding whole segments take count, min,
- * max, first and last from the statistics stored beside each segment, without decoding it.
- * Checked against the JS engine (Object.is per value) on random series, and by counting
- * the segments a real driver is asked to read.
+ * Queries over segment stores: every aggregation streams segment by segment, and buckets
+ * holding whole segments take count, min, max, first and last from the statistics stored
+ * beside each segment, without decoding it. Checked against the JS engine (Object.is per
+ * value) on random series, and by counting the segments a real driver is asked to read.
  */
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -130,6 +130,21 @@ for (const [label, open] of drivers) {
       expect(reads.length).toBe(24);
     });
 
+    it('streams sums across segments with the kernel state of one pass (Kahan compensation, Welford, gathered quantiles)', async () => {
+      await raw.clear();
+      // One point per segment: every bucket spans many segments. Ten 0.1 sum to exactly 1 with
+      // pandas' compensated sum (0.9999999999999999 without it).
+      const store = new Storage(new SegmentStore(raw, { segmentSize: 1 }));
+      const key = 'p/X#1/RAW#1', s = day((i) => (i % 3 === 2 ? Number.NaN : 0.1 + (i % 7) / 10));
+      await store.save(key, s, meta(s));
+      expect(await check(store, key, s, { series: [key], agg: ['sum', 'mean', 'std', 'var', 'median', 'p95', 'count', 'max'], every: '1h' })).toBe('js');
+      const tenths = day(() => 0.1).slice(0, 10);
+      await store.save(key, tenths, meta(tenths));
+      const got = await store.query({ series: [key], agg: ['sum', 'mean'], every: '1h' });
+      expect(got.column(`${key}:sum`).values[0]).toBe(1);
+      expect(got.column(`${key}:mean`).values[0]).toBe(0.1);
+    });
+
     it('decodes a segment whose stored statistics cannot stand for its points (leading NaN, ±Infinity, zero)', async () => {
       await raw.clear();
       const { driver, reads } = counting(raw);
@@ -151,6 +166,8 @@ for (const [label, open] of drivers) {
       const value = fc.oneof(
         { weight: 6, arbitrary: fc.integer({ min: -5, max: 5 }) },
         { weight: 3, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }) },
+        // Decimals (sensor readings): their sums carry Kahan compensations across segment boundaries.
+        { weight: 4, arbitrary: fc.integer({ min: -1000, max: 1000 }).map((i) => i / 10) },
         { weight: 2, arbitrary: fc.constant(Number.NaN) },
         { weight: 1, arbitrary: fc.constantFrom(-0, Infinity, -Infinity) },
       );
@@ -161,16 +178,22 @@ for (const [label, open] of drivers) {
         tz: fc.constantFrom(...zones),
         queryTz: fc.constantFrom(...zones),
         segmentSize: fc.integer({ min: 1, max: 24 }),
+        // Half the runs decode on a worker thread beside this one, in chunks of a few points.
+        threaded: fc.boolean(),
         appendAt: fc.double({ min: 0, max: 1, noNaN: true }),
         every: fc.constantFrom('7min', '1h', '3h', '1D', '2D', '1W', '1MS', 'ME', null),
-        aggs: fc.subarray([...STAT_AGGS], { minLength: 1 }),
+        // Mostly the aggregations statistics answer; the others stream over the decoded points.
+        aggs: fc.oneof(
+          { weight: 3, arbitrary: fc.subarray<string | { quantile: number }>([...STAT_AGGS], { minLength: 1 }) },
+          { weight: 2, arbitrary: fc.subarray<string | { quantile: number }>([...STAT_AGGS, 'mean', 'sum', 'std', 'var', 'median', 'p95', { quantile: 0.3 }], { minLength: 1 }) },
+        ),
         range: fc.option(fc.record({ from: fc.option(fc.double({ min: -0.1, max: 1.1, noNaN: true })), to: fc.option(fc.double({ min: -0.1, max: 1.1, noNaN: true })) })),
       });
       let fromStatistics = 0;
       const numRuns = label === 'memory' ? 300 : 60;
       await fc.assert(fc.asyncProperty(arb, async (c) => {
         await raw.clear();
-        const store = new Storage(new SegmentStore(raw, { segmentSize: c.segmentSize }));
+        const store = new Storage(new SegmentStore(raw, { segmentSize: c.segmentSize, ...(c.threaded ? { queryThreads: 1, minPointsPerThread: 1 } : { queryThreads: 0 }) }));
         const key = 'p/X#1/RAW#1';
         let t = c.start * 1000;
         const times = c.points.map((p) => (t += p.step * MIN));
@@ -189,7 +212,7 @@ for (const [label, open] of drivers) {
           if (from !== undefined && to !== undefined && to <= from) range = { from: to, to: from + 1 };
         }
         const source = await check(store, key, s, {
-          series: [key], agg: c.aggs, ...(c.every ? { every: c.every } : {}), ...(c.queryTz ? { tz: c.queryTz } : {}), ...(range ? { range } : {}),
+          series: [key], agg: c.aggs as QueryOptions['agg'], ...(c.every ? { every: c.every } : {}), ...(c.queryTz ? { tz: c.queryTz } : {}), ...(range ? { range } : {}),
         });
         if (source === 'statistics') fromStatistics++;
       }), { numRuns });

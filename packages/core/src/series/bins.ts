@@ -72,6 +72,50 @@ function tickBins(t: Float64Array, tz: string | null, w: number, freq: Frequency
   return { labels, starts, freq };
 }
 
+/**
+ * The same bins as `resampleBins` for points from `first` to `last` (the bins depend on
+ * nothing else), as instants: bin `k` holds the points in `[edges[k], edges[k+1])`
+ * (`edges[nb]` is +Infinity). Lets a caller bin points that arrive in pieces (segment by
+ * segment) without holding them all. Null in the rare zones where a calendar bin does not
+ * start at the first instant of a local day (a DST change at midnight): bin by position there.
+ */
+export function resampleEdges(first: number, last: number, tz: string | null, freq: Frequency): { labels: Float64Array; edges: Float64Array } | null {
+  const fixed = fixedDurationUs(freq);
+  if (fixed !== null && (freq.unit !== 'D' || tz === null)) {
+    const origin = startDayOrigin(first, tz);
+    const start = first - floorMod(first - origin, fixed);
+    const nb = Math.floor((last - start) / fixed) + 1;
+    const labels = new Float64Array(nb), edges = new Float64Array(nb + 1);
+    // Labels by multiplication, edges by accumulation: exactly as `tickBins` computes them.
+    for (let k = 0; k < nb; k++) labels[k] = start + k * fixed;
+    edges[0] = start;
+    for (let k = 1; k < nb; k++) edges[k] = edges[k - 1]! + fixed;
+    edges[nb] = Infinity;
+    return { labels, edges };
+  }
+  const s = scheme(freq);
+  const span = s.step * freq.n;
+  const wallDay = (us: number): number => Math.floor((tz === null ? us : utcToWall(tz, us)) / US_PER_DAY);
+  const p0 = s.period(wallDay(first));
+  const base = s.right ? p0 - span : p0;
+  const binOf = (p: number): number => (s.right ? Math.ceil((p - base) / span) - 1 : Math.floor((p - base) / span));
+  const nb = binOf(s.period(wallDay(last))) + 1;
+  const labels = new Float64Array(nb), edges = new Float64Array(nb + 1);
+  edges[0] = -Infinity;
+  edges[nb] = Infinity;
+  for (let k = 0; k < nb; k++) {
+    const dayUs = s.labelDay(base + (s.right ? k + 1 : k) * span) * US_PER_DAY;
+    labels[k] = tz === null ? dayUs : wallToUtc(tz, dayUs);
+    if (k === 0) continue;
+    // First wall day of bin k: the day after the previous bin's last (period ends), or the period's first day (starts).
+    const day = s.right ? s.labelDay(base + k * span) + 1 : s.labelDay(base + k * span);
+    const edge = tz === null ? day * US_PER_DAY : wallToUtc(tz, day * US_PER_DAY);
+    if (wallDay(edge) !== day || wallDay(edge - 1) !== day - 1) return null;
+    edges[k] = edge;
+  }
+  return { labels, edges };
+}
+
 /** A calendar period scheme: each wall date maps to a period id; bins group `n` periods. */
 interface Scheme {
   /** Period id of a wall date (days since epoch). */

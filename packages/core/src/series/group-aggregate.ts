@@ -16,94 +16,240 @@ export function checkAggregation(aggregation: unknown, q: unknown): void {
 
 /**
  * Reduce each group `[starts[k], starts[k+1])` of `values` with `aggregation`, matching
- * pandas' groupby kernels bit for bit: mean and sum use the same Kahan-compensated
- * summation, std/var Welford's update (ddof 1), percentile linear interpolation
- * between order statistics. Empty (or all-NaN) groups give NaN, except sum (0) and
- * count (0).
+ * pandas' groupby kernels bit for bit (see `reducerFor`). Empty (or all-NaN) groups give
+ * NaN, except sum (0) and count (0).
  */
 export function aggregateGroups(values: Float64Array, starts: Int32Array, aggregation: Aggregation, q = 0.5): Float64Array {
   const nb = starts.length - 1;
   const out = new Float64Array(nb);
+  const reducer = reducerFor(aggregation, q);
+  for (let k = 0; k < nb; k++) {
+    reducer.add(values, starts[k]!, starts[k + 1]!);
+    out[k] = reducer.take();
+  }
+  return out;
+}
+
+/** What a segment's statistics say of its points (count excludes NaN; min/max/first/last are of the non-NaN points). */
+export interface PointsSummary {
+  count: number;
+  min: number;
+  max: number;
+  first: number;
+  last: number;
+}
+
+/**
+ * One bucket at a time, its points given in order in as many runs as they arrive (a
+ * bucket may span segments): the pandas kernels in streaming form. mean and sum use the
+ * same Kahan-compensated summation as pandas, std/var Welford's update (ddof 1),
+ * percentiles linear interpolation between order statistics — the running state is the
+ * kernel's own, so the result does not depend on how the points were split into runs.
+ */
+export interface BucketReducer {
+  /** Add `values[lo..hi)` (NaN skipped) to the open bucket. */
+  add(values: Float64Array, lo: number, hi: number): void;
+  /**
+   * Add a run of points known only by its summary (count, min, max, first, last kernels:
+   * `addSummary` is absent on the others, which need the points).
+   */
+  addSummary?(summary: PointsSummary): void;
+  /** The open bucket's value (NaN when it holds no number; 0 for sum and count); the next bucket opens empty. */
+  take(): number;
+}
+
+/** The streaming kernel of `aggregation` (`q` for percentile). */
+export function reducerFor(aggregation: Aggregation, q = 0.5): BucketReducer {
   switch (aggregation) {
     case 'mean':
     case 'sum':
-      for (let k = 0; k < nb; k++) {
-        let sum = 0, comp = 0, count = 0;
-        for (let i = starts[k]!, e = starts[k + 1]!; i < e; i++) {
-          const v = values[i]!;
-          if (v !== v) continue;
-          count++;
-          const y = v - comp;
-          const t = sum + y;
-          comp = t - sum - y;
-          if (comp !== comp) comp = 0; // ±Infinity: keep the infinite sum (pandas GH#50367)
-          sum = t;
-        }
-        out[k] = aggregation === 'sum' ? sum : count === 0 ? Number.NaN : sum / count;
-      }
-      return out;
+      return new KahanSum(aggregation === 'mean');
     case 'count':
-      for (let k = 0; k < nb; k++) {
-        let count = 0;
-        for (let i = starts[k]!, e = starts[k + 1]!; i < e; i++) if (values[i] === values[i]) count++;
-        out[k] = count;
-      }
-      return out;
+      return new Count();
     case 'min':
-    case 'max': {
-      const isMin = aggregation === 'min';
-      for (let k = 0; k < nb; k++) {
-        let best = Number.NaN;
-        for (let i = starts[k]!, e = starts[k + 1]!; i < e; i++) {
-          const v = values[i]!;
-          if (v !== v) continue;
-          if (best !== best || (isMin ? v < best : v > best)) best = v;
-        }
-        out[k] = best;
-      }
-      return out;
-    }
+      return new Extreme(true);
+    case 'max':
+      return new Extreme(false);
     case 'first':
-      for (let k = 0; k < nb; k++) {
-        let r = Number.NaN;
-        for (let i = starts[k]!, e = starts[k + 1]!; i < e; i++) if (values[i] === values[i]) { r = values[i]!; break; }
-        out[k] = r;
-      }
-      return out;
+      return new First();
     case 'last':
-      for (let k = 0; k < nb; k++) {
-        let r = Number.NaN;
-        for (let i = starts[k + 1]! - 1, s = starts[k]!; i >= s; i--) if (values[i] === values[i]) { r = values[i]!; break; }
-        out[k] = r;
-      }
-      return out;
+      return new Last();
     case 'std':
     case 'var':
-      for (let k = 0; k < nb; k++) {
-        let count = 0, mean = 0, m2 = 0;
-        for (let i = starts[k]!, e = starts[k + 1]!; i < e; i++) {
-          const v = values[i]!;
-          if (v !== v) continue;
-          count++;
-          const old = mean;
-          mean += (v - old) / count;
-          m2 += (v - mean) * (v - old);
-        }
-        out[k] = count <= 1 ? Number.NaN : aggregation === 'std' ? Math.sqrt(m2 / (count - 1)) : m2 / (count - 1);
-      }
-      return out;
+      return new Welford(aggregation === 'std');
     case 'median':
-    case 'percentile': {
-      let widest = 0;
-      for (let k = 0; k < nb; k++) widest = Math.max(widest, starts[k + 1]! - starts[k]!);
-      const scratch = new Float64Array(widest);
-      for (let k = 0; k < nb; k++) {
-        let m = 0;
-        for (let i = starts[k]!, e = starts[k + 1]!; i < e; i++) if (values[i] === values[i]) scratch[m++] = values[i]!;
-        out[k] = aggregation === 'median' ? selectMedian(scratch, m) : selectQuantile(scratch, m, q);
-      }
-      return out;
+      return new OrderStatistic(null);
+    case 'percentile':
+      return new OrderStatistic(q);
+  }
+}
+
+class KahanSum implements BucketReducer {
+  private sum = 0;
+  private comp = 0;
+  private count = 0;
+  constructor(private readonly mean: boolean) {}
+  add(values: Float64Array, lo: number, hi: number): void {
+    let sum = this.sum, comp = this.comp, count = this.count;
+    for (let i = lo; i < hi; i++) {
+      const v = values[i]!;
+      if (v !== v) continue;
+      count++;
+      const y = v - comp;
+      const t = sum + y;
+      comp = t - sum - y;
+      if (comp !== comp) comp = 0; // ±Infinity: keep the infinite sum (pandas GH#50367)
+      sum = t;
     }
+    this.sum = sum;
+    this.comp = comp;
+    this.count = count;
+  }
+  take(): number {
+    const r = this.mean ? (this.count === 0 ? Number.NaN : this.sum / this.count) : this.sum;
+    this.sum = this.comp = this.count = 0;
+    return r;
+  }
+}
+
+class Count implements BucketReducer {
+  private n = 0;
+  add(values: Float64Array, lo: number, hi: number): void {
+    let n = 0;
+    for (let i = lo; i < hi; i++) if (values[i] === values[i]) n++;
+    this.n += n;
+  }
+  addSummary(s: PointsSummary): void {
+    this.n += s.count;
+  }
+  take(): number {
+    const r = this.n;
+    this.n = 0;
+    return r;
+  }
+}
+
+class Extreme implements BucketReducer {
+  private best = Number.NaN;
+  constructor(private readonly isMin: boolean) {}
+  add(values: Float64Array, lo: number, hi: number): void {
+    let best = this.best;
+    // Strict comparison, the first one kept on ties (so equal values keep their sign, -0 vs 0).
+    if (this.isMin) {
+      for (let i = lo; i < hi; i++) {
+        const v = values[i]!;
+        if (v < best || (best !== best && v === v)) best = v;
+      }
+    } else {
+      for (let i = lo; i < hi; i++) {
+        const v = values[i]!;
+        if (v > best || (best !== best && v === v)) best = v;
+      }
+    }
+    this.best = best;
+  }
+  addSummary(s: PointsSummary): void {
+    if (s.count === 0) return;
+    const v = this.isMin ? s.min : s.max;
+    if (this.best !== this.best || (this.isMin ? v < this.best : v > this.best)) this.best = v;
+  }
+  take(): number {
+    const r = this.best;
+    this.best = Number.NaN;
+    return r;
+  }
+}
+
+class First implements BucketReducer {
+  private value = Number.NaN;
+  add(values: Float64Array, lo: number, hi: number): void {
+    if (this.value === this.value) return;
+    for (let i = lo; i < hi; i++) {
+      if (values[i] === values[i]) {
+        this.value = values[i]!;
+        return;
+      }
+    }
+  }
+  addSummary(s: PointsSummary): void {
+    if (this.value !== this.value && s.count > 0) this.value = s.first;
+  }
+  take(): number {
+    const r = this.value;
+    this.value = Number.NaN;
+    return r;
+  }
+}
+
+class Last implements BucketReducer {
+  private value = Number.NaN;
+  add(values: Float64Array, lo: number, hi: number): void {
+    for (let i = hi - 1; i >= lo; i--) {
+      if (values[i] === values[i]) {
+        this.value = values[i]!;
+        return;
+      }
+    }
+  }
+  addSummary(s: PointsSummary): void {
+    if (s.count > 0) this.value = s.last;
+  }
+  take(): number {
+    const r = this.value;
+    this.value = Number.NaN;
+    return r;
+  }
+}
+
+class Welford implements BucketReducer {
+  private count = 0;
+  private mean = 0;
+  private m2 = 0;
+  constructor(private readonly std: boolean) {}
+  add(values: Float64Array, lo: number, hi: number): void {
+    let count = this.count, mean = this.mean, m2 = this.m2;
+    for (let i = lo; i < hi; i++) {
+      const v = values[i]!;
+      if (v !== v) continue;
+      count++;
+      const old = mean;
+      mean += (v - old) / count;
+      m2 += (v - mean) * (v - old);
+    }
+    this.count = count;
+    this.mean = mean;
+    this.m2 = m2;
+  }
+  take(): number {
+    const n = this.count, m2 = this.m2;
+    this.count = this.mean = this.m2 = 0;
+    return n <= 1 ? Number.NaN : this.std ? Math.sqrt(m2 / (n - 1)) : m2 / (n - 1);
+  }
+}
+
+/** Median (q null) or linear quantile q: the bucket's numbers are gathered, then selected. */
+class OrderStatistic implements BucketReducer {
+  private scratch = new Float64Array(1024);
+  private m = 0;
+  constructor(private readonly q: number | null) {}
+  add(values: Float64Array, lo: number, hi: number): void {
+    if (this.m + (hi - lo) > this.scratch.length) {
+      const grown = new Float64Array(Math.max(2 * this.scratch.length, this.m + (hi - lo)));
+      grown.set(this.scratch.subarray(0, this.m));
+      this.scratch = grown;
+    }
+    const a = this.scratch;
+    let m = this.m;
+    for (let i = lo; i < hi; i++) {
+      const v = values[i]!;
+      if (v === v) a[m++] = v;
+    }
+    this.m = m;
+  }
+  take(): number {
+    const m = this.m;
+    this.m = 0;
+    return this.q === null ? selectMedian(this.scratch, m) : selectQuantile(this.scratch, m, this.q);
   }
 }
 

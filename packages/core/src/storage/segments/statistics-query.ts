@@ -1,25 +1,35 @@
-import { bucketSeries, type Buckets } from '../../query/engine.js';
+import type { Buckets } from '../../query/engine.js';
 import type { QuerySource } from '../../query/result.js';
 import type { QueryPlan } from '../../query/spec.js';
-import { resampleBins } from '../../series/bins.js';
-import type { Aggregation } from '../../series/group-aggregate.js';
-import { DatetimeIndex } from '../../series/indexes.js';
-import type { Series } from '../../series/series.js';
+import { resampleEdges } from '../../series/bins.js';
+import type { PointsSummary } from '../../series/group-aggregate.js';
+import { lowerBound, upperBound } from '../../series/indexes.js';
 import { storageOf } from '../../series/values.js';
 import type { KeyRangeMicros } from '../backend.js';
-import { sliceByKeyRange } from '../slice.js';
 import type { SegmentRef, VersionRecord } from './driver.js';
-import { concatSegments, type SeriesLayout } from './layout.js';
+import type { SeriesLayout } from './layout.js';
+import { BucketStream, type ChunkItem, type ReduceChunk, type StreamAgg } from './bucket-stream.js';
+import { reduceInParallel } from './reduce-pool.js';
 
-/**
- * Aggregations a segment's statistics answer exactly. Not sum/mean: pandas sums a bucket
- * with one Kahan-compensated pass over its points, and per-segment partial sums combined
- * differ from it in the last bits. Not std/var/median/percentiles: they need the points.
- */
-const FROM_STATISTICS: ReadonlySet<Aggregation> = new Set(['count', 'min', 'max', 'first', 'last']);
+/** One segment's points (keys ascending); valid only until the reader yields the next. */
+export interface SegmentPoints {
+  keys: Float64Array;
+  values: Float64Array;
+}
 
-/** Reads segments of the version being queried (whole when `range` is omitted). */
-export type SegmentReader = (refs: readonly SegmentRef[], range?: KeyRangeMicros) => Promise<Series[]>;
+/** Where the segments of the version being queried are read from. */
+export interface SegmentSource {
+  /** The points of `refs`, one segment at a time, in order. */
+  points(refs: readonly SegmentRef[]): AsyncIterable<SegmentPoints>;
+  /** Codec blobs of `refs` (drivers that keep them): then decoding can go to worker threads. */
+  blobs?(refs: readonly SegmentRef[]): Promise<Uint8Array[]>;
+  /** Worker threads a query may use beside the calling thread (0: none). */
+  threads: number;
+  /** Fewest decoded points per thread worth a worker (default 2^18). */
+  minPointsPerThread?: number;
+  /** How a segment is named in errors. */
+  name(ref: SegmentRef): string;
+}
 
 export interface SegmentBuckets {
   buckets: Buckets;
@@ -38,194 +48,152 @@ export interface SegmentBuckets {
  */
 const trusted = (v: number | null): v is number => v !== null && Number.isFinite(v) && v !== 0;
 
-/** Whether `ref`'s statistics answer every aggregation of the plan bit for bit. */
-function answers(ref: SegmentRef, kernels: ReadonlySet<Aggregation>): boolean {
+/** Whether `ref`'s statistics answer every reducer of the plan bit for bit. */
+function answers(ref: SegmentRef, plan: QueryPlan): boolean {
   if (ref.nanCount === ref.count) return true; // all NaN: contributes nothing to any of them
-  if ((kernels.has('min') && !trusted(ref.min)) || (kernels.has('max') && !trusted(ref.max))) return false;
-  // firstValue/lastValue are the first/last points, null when NaN: the first non-NaN is then unknown.
-  if (kernels.has('first') && !trusted(ref.firstValue)) return false;
-  if (kernels.has('last') && !trusted(ref.lastValue)) return false;
+  for (const { kernel } of plan.aggs) {
+    if (kernel === 'min' && !trusted(ref.min)) return false;
+    if (kernel === 'max' && !trusted(ref.max)) return false;
+    // firstValue/lastValue are the first/last points, null when NaN: the first non-NaN is then unknown.
+    if (kernel === 'first' && !trusted(ref.firstValue)) return false;
+    if (kernel === 'last' && !trusted(ref.lastValue)) return false;
+  }
   return true;
 }
 
+/** Positions `[lo, hi)` of `keys` inside the range. */
+function inRange(keys: Float64Array, from: number, to: number): [number, number] {
+  return [from === -Infinity ? 0 : lowerBound(keys, from), to === Infinity ? keys.length : upperBound(keys, to)];
+}
+
 /**
- * `query` of one version from its segments: buckets that hold whole segments take count,
- * min, max, first and last from the statistics kept beside each segment (no decoding);
- * segments cut by the range or by a bucket edge are decoded, and only those. Results are
- * identical (Object.is per value) to `bucketSeries` over the loaded points, because bins
- * depend only on the first and last point in range, which are always known exactly.
+ * `query` of one version, segment by segment: every aggregation streams over each
+ * segment's points as they are decoded (pandas' kernels in streaming form, so the result
+ * is identical, Object.is per value, to `bucketSeries` over the loaded range), with no
+ * copy of the whole range, no index rebuilt and no order check (segment keys are sorted
+ * by construction). Buckets holding whole segments take count, min, max, first and last
+ * from the statistics kept beside each segment without decoding them. Bins depend only on
+ * the first and last point in range, which are known before any other segment is read.
  *
- * Returns null when statistics cannot help (other aggregations, unsorted or non-numeric
- * series): the caller reads the range and computes in JS, as for any backend.
+ * Returns null when the version cannot be streamed (unsorted or non-numeric series,
+ * nothing in range, a zone whose calendar days do not start at midnight): the caller
+ * reads the range and computes in JS, as for any backend.
  */
 export async function bucketsFromSegments(
-  key: string, record: VersionRecord, layout: SeriesLayout, plan: QueryPlan, range: KeyRangeMicros | undefined, read: SegmentReader,
+  record: VersionRecord, layout: SeriesLayout, plan: QueryPlan, range: KeyRangeMicros | undefined, source: SegmentSource,
 ): Promise<SegmentBuckets | null> {
   if (!layout.keyed || storageOf(layout.dtype) !== 'number') return null;
   if (plan.every !== null && layout.indexKind !== 'datetime') return null;
-  const kernels = new Set(plan.aggs.map((a) => a.kernel));
-  for (const k of kernels) if (!FROM_STATISTICS.has(k)) return null;
   const from = range?.from ?? -Infinity, to = range?.to ?? Infinity;
   const refs = record.segments.filter((r) => r.count > 0 && r.last >= from && r.first <= to);
-  // Decoded points of each segment by position in `refs`; null while it is answered by statistics.
-  const parts: Array<Series | null> = refs.map(() => null);
-  const decode = async (which: number[], cut: boolean): Promise<void> => {
-    if (which.length === 0) return;
-    const got = await read(which.map((i) => refs[i]!), cut ? range : undefined);
-    which.forEach((i, j) => { parts[i] = cut && range ? sliceByKeyRange(got[j]!, range) : got[j]!; });
-  };
-  const edges: number[] = [], doubtful: number[] = [];
-  refs.forEach((r, i) => {
-    if (r.first < from || r.last > to) edges.push(i);
-    else if (!answers(r, kernels)) doubtful.push(i);
-  });
-  await decode(edges, true);
-  await decode(doubtful, false);
-  let layoutOfPoints = buildPoints(refs, parts);
-  let bins = binsOf(layoutOfPoints.times, layout, plan);
-  // A segment whose first and last points fall in different buckets is cut by a bucket edge: decode it.
-  const straddling: number[] = [];
-  for (let i = 0; i < refs.length; i++) {
-    const at = layoutOfPoints.at[i]!;
-    if (parts[i] === null && bins.binAt[at] !== bins.binAt[at + 1]) straddling.push(i);
+  // Segments cut by the range are decoded first: they hold the first and last point in range.
+  const cut = new Map<number, SegmentPoints>();
+  const cutAt = refs.flatMap((r, i) => (r.first < from || r.last > to ? [i] : []));
+  let c = 0;
+  for await (const p of source.points(cutAt.map((i) => refs[i]!))) {
+    const [lo, hi] = inRange(p.keys, from, to);
+    cut.set(cutAt[c++]!, { keys: p.keys.slice(lo, hi), values: p.values.slice(lo, hi) });
   }
-  if (straddling.length) {
-    await decode(straddling, false);
-    // Bins depend only on the first and last point, both unchanged: only positions move.
-    layoutOfPoints = buildPoints(refs, parts);
-    bins = binsOf(layoutOfPoints.times, layout, plan);
-  }
-  const fromStatistics = parts.filter((p) => p === null).length;
-  const decoded = refs.length - fromStatistics;
-  if (fromStatistics === 0) {
-    // Nothing to gain: compute exactly as the JS path does over the decoded points.
-    const points = parts.filter((p): p is Series => p !== null && p.length > 0);
-    if (points.length === 0) return null;
-    return { buckets: bucketSeries(concatSegments(points, layout), plan, key), source: 'js', series: namesOf(layout), fromStatistics, decoded };
-  }
-  const { values, owner } = layoutOfPoints;
-  const nb = bins.labels.length;
-  const columns = plan.aggs.map(() => new Float64Array(nb));
-  for (let k = 0; k < nb; k++) {
-    const lo = bins.starts[k]!, hi = bins.starts[k + 1]!;
-    plan.aggs.forEach((agg, a) => { columns[a]![k] = reduce(agg.kernel, lo, hi, values, owner, refs); });
-  }
-  return { buckets: { labels: bins.labels, tz: bins.tz, columns }, source: 'statistics', series: namesOf(layout), fromStatistics, decoded };
-}
+  const firstKey = (i: number): number => cut.get(i)?.keys[0] ?? refs[i]!.first;
+  const lastKey = (i: number): number => { const k = cut.get(i)?.keys; return k ? k[k.length - 1]! : refs[i]!.last; };
+  const held = refs.map((_, i) => !cut.has(i) || cut.get(i)!.keys.length > 0);
+  const a = held.indexOf(true), z = held.lastIndexOf(true);
+  if (a < 0) return null;
+  const first = firstKey(a), last = lastKey(z);
 
-const namesOf = (layout: SeriesLayout): SegmentBuckets['series'] => ({ name: layout.name, indexName: layout.indexName, datetime: layout.indexKind === 'datetime' });
+  // Buckets follow the query's calendar (same instants, other wall clock); one bucket keeps the stored zone.
+  const tz = plan.every !== null && plan.tz !== null && layout.tz !== null && layout.tz !== plan.tz ? plan.tz : layout.tz;
+  const bins = plan.every === null
+    ? { labels: Float64Array.of(first), edges: Float64Array.of(-Infinity, Infinity) }
+    : resampleEdges(first, last, tz, plan.every);
+  if (bins === null) return null;
+  const { labels, edges } = bins;
+  const nb = labels.length;
+  const aggs = plan.aggs.map((a) => ({ kernel: a.kernel, q: a.q }));
+  const probe = new BucketStream(aggs, edges, 0, nb);
 
-interface Points {
-  /** Keys in order: every point of decoded segments, first and last key of the others. */
-  times: Float64Array;
-  /** Values of decoded points (NaN at the statistics placeholders). */
-  values: Float64Array;
-  /** -1 for a decoded point; the segment's position in `refs` for its two placeholders. */
-  owner: Int32Array;
-  /** Position in `times` where each segment starts. */
-  at: Int32Array;
-}
+  // Whole segments inside one bucket whose statistics answer the plan are not read.
+  const bySummary = refs.map((r, i) => held[i]! && !cut.has(i) && probe.summarizable && probe.bucketOf(r.first) === probe.bucketOf(r.last) && answers(r, plan));
+  const toRead = refs.filter((_, i) => !cut.has(i) && !bySummary[i]);
+  const fromStatistics = bySummary.filter(Boolean).length;
+  const summaryOf = (r: SegmentRef): PointsSummary => ({ count: r.count - r.nanCount, min: r.min ?? Number.NaN, max: r.max ?? Number.NaN, first: r.firstValue ?? Number.NaN, last: r.lastValue ?? Number.NaN });
+  const toDecode = toRead.reduce((n, r) => n + r.count, 0);
+  const minPoints = source.minPointsPerThread ?? 2 ** 18;
+  const chunkCount = source.blobs ? Math.min(source.threads + 1, Math.floor(toDecode / minPoints)) : 1;
 
-function buildPoints(refs: readonly SegmentRef[], parts: ReadonlyArray<Series | null>): Points {
-  let n = 0;
-  for (const p of parts) n += p === null ? 2 : p.length;
-  const times = new Float64Array(n), values = new Float64Array(n), owner = new Int32Array(n), at = new Int32Array(refs.length);
-  let j = 0;
-  refs.forEach((r, i) => {
-    at[i] = j;
-    const p = parts[i];
-    if (p === null || p === undefined) {
-      times[j] = r.first;
-      times[j + 1] = r.last;
-      values[j] = values[j + 1] = Number.NaN;
-      owner[j] = owner[j + 1] = i;
-      j += 2;
-    } else {
-      times.set(p.index.values as Float64Array, j);
-      values.set(p.values as Float64Array, j);
-      owner.fill(-1, j, j + p.length);
-      j += p.length;
-    }
-  });
-  return { times, values, owner, at };
-}
-
-interface PointBins {
-  labels: Float64Array;
-  starts: Int32Array;
-  tz: string | null;
-  /** Bucket of each position of `times`. */
-  binAt: Int32Array;
-}
-
-/** The same bins `bucketSeries` makes over these keys (same zone conversion, same anchors). */
-function binsOf(times: Float64Array, layout: SeriesLayout, plan: QueryPlan): PointBins {
-  const n = times.length;
-  if (plan.every === null) {
-    return {
-      labels: n === 0 ? new Float64Array(0) : Float64Array.of(times[0]!),
-      starts: n === 0 ? Int32Array.of(0) : Int32Array.of(0, n),
-      tz: layout.indexKind === 'datetime' ? layout.tz : null,
-      binAt: new Int32Array(n),
-    };
-  }
-  const tz = plan.tz !== null && layout.tz !== null && layout.tz !== plan.tz ? plan.tz : layout.tz;
-  const bins = resampleBins(new DatetimeIndex(times, { tz }), plan.every);
-  const binAt = new Int32Array(n);
-  for (let k = 0; k + 1 < bins.starts.length; k++) binAt.fill(k, bins.starts[k]!, bins.starts[k + 1]!);
-  return { labels: bins.labels, starts: bins.starts, tz, binAt };
-}
-
-/** One bucket `[lo, hi)` of positions, in point order, mixing decoded points and whole segments' statistics. */
-function reduce(kernel: Aggregation, lo: number, hi: number, values: Float64Array, owner: Int32Array, refs: readonly SegmentRef[]): number {
-  switch (kernel) {
-    case 'count': {
-      let c = 0;
-      for (let i = lo; i < hi; i++) {
-        const o = owner[i]!;
-        if (o < 0) { if (values[i] === values[i]) c++; } else { const r = refs[o]!; c += r.count - r.nanCount; i++; }
-      }
-      return c;
-    }
-    case 'min':
-    case 'max': {
-      const isMin = kernel === 'min';
-      let best = Number.NaN;
-      for (let i = lo; i < hi; i++) {
-        const o = owner[i]!;
-        let v: number;
-        if (o < 0) v = values[i]!;
+  let columns: Float64Array[];
+  if (chunkCount >= 2) {
+    // Read the blobs here, decode and reduce in chunks of whole buckets on the worker threads and this one.
+    const blobs = await source.blobs!(toRead);
+    let b = 0;
+    const items: Array<{ ref: SegmentRef; item: ChunkItem }> = refs.map((r, i) => ({
+      ref: r,
+      item: cut.has(i) ? cut.get(i)! : bySummary[i] ? { first: r.first, summary: summaryOf(r) } : { blob: blobs[b++]!, count: r.count, what: source.name(r) },
+    }));
+    const parts = reduceInParallel(chunksOf(items, aggs, edges, layout, chunkCount, probe), source.threads);
+    columns = concatColumns(await parts);
+  } else {
+    const points = source.points(toRead)[Symbol.asyncIterator]();
+    try {
+      for (let i = 0; i < refs.length; i++) {
+        const r = refs[i]!;
+        if (cut.has(i)) probe.addPoints(cut.get(i)!.keys, cut.get(i)!.values);
+        else if (bySummary[i]) probe.addSummary(r.first, summaryOf(r));
         else {
-          i++;
-          const r = refs[o]!;
-          if (r.nanCount === r.count) continue;
-          v = (isMin ? r.min : r.max)!;
+          const next = await points.next();
+          if (next.done) throw new Error(`unreachable: the segment reader ended before segment ${r.id}`);
+          probe.addPoints(next.value.keys, next.value.values);
         }
-        if (v !== v) continue;
-        // Strict comparison, first one kept on ties: the kernel's rule, so equal values keep their sign.
-        if (best !== best || (isMin ? v < best : v > best)) best = v;
       }
-      return best;
+    } finally {
+      await points.return?.();
     }
-    case 'first':
-      for (let i = lo; i < hi; i++) {
-        const o = owner[i]!;
-        if (o < 0) { if (values[i] === values[i]) return values[i]!; continue; }
-        i++;
-        const r = refs[o]!;
-        if (r.nanCount < r.count) return r.firstValue!;
-      }
-      return Number.NaN;
-    case 'last':
-      for (let i = hi - 1; i >= lo; i--) {
-        const o = owner[i]!;
-        if (o < 0) { if (values[i] === values[i]) return values[i]!; continue; }
-        i--;
-        const r = refs[o]!;
-        if (r.nanCount < r.count) return r.lastValue!;
-      }
-      return Number.NaN;
-    default:
-      throw new Error(`unreachable: ${kernel} is not answered from statistics`);
+    columns = probe.finish();
   }
+  return {
+    buckets: { labels, tz: layout.indexKind === 'datetime' ? tz : null, columns },
+    source: fromStatistics > 0 ? 'statistics' : 'js',
+    series: { name: layout.name, indexName: layout.indexName, datetime: layout.indexKind === 'datetime' },
+    fromStatistics,
+    decoded: refs.length - fromStatistics,
+  };
+}
+
+/**
+ * Split the buckets into `count` ranges holding about the same number of points. A segment
+ * cut by a split goes to both neighbours, each keeping its own keys.
+ */
+function chunksOf(items: ReadonlyArray<{ ref: SegmentRef; item: ChunkItem }>, aggs: StreamAgg[], edges: Float64Array, layout: SeriesLayout, count: number, probe: BucketStream): ReduceChunk[] {
+  const nb = edges.length - 1;
+  const total = items.reduce((n, x) => n + x.ref.count, 0);
+  const splits = [0];
+  let seen = 0;
+  for (const { ref } of items) {
+    seen += ref.count;
+    const want = Math.round((splits.length * total) / count);
+    if (splits.length < count && seen >= want) {
+      const k = Math.max(1, probe.bucketOf(ref.last));
+      if (k > splits.at(-1)! && k < nb) splits.push(k);
+    }
+  }
+  splits.push(nb);
+  const chunks: ReduceChunk[] = [];
+  for (let c = 0; c + 1 < splits.length; c++) {
+    const b0 = splits[c]!, b1 = splits[c + 1]!;
+    const from = b0 === 0 ? -Infinity : edges[b0]!, to = edges[b1]!;
+    chunks.push({ aggs, edges, b0, b1, layout, items: items.filter((x) => x.ref.last >= from && x.ref.first < to).map((x) => x.item) });
+  }
+  return chunks;
+}
+
+function concatColumns(parts: Float64Array[][]): Float64Array[] {
+  return parts[0]!.map((_, j) => {
+    const out = new Float64Array(parts.reduce((n, p) => n + p[j]!.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p[j]!, at);
+      at += p[j]!.length;
+    }
+    return out;
+  });
 }

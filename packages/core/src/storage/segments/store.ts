@@ -18,7 +18,8 @@ import type {
 } from '../backend.js';
 import type { QueryPlan } from '../../query/spec.js';
 import { sliceByKeyRange } from '../slice.js';
-import { bucketsFromSegments, type SegmentBuckets } from './statistics-query.js';
+import { bucketsFromSegments, type SegmentBuckets, type SegmentPoints } from './statistics-query.js';
+import { defaultQueryThreads } from './reduce-pool.js';
 import { decodeSegmentInto, segmentStats } from './codec.js';
 import type { CatalogRecord, CommitEntry, LoggedChange, SegmentDriver, SegmentRef, SegmentStats, SnapshotRecord, VersionOperation, VersionRecord } from './driver.js';
 import { fromJsonSafe, toJsonSafe } from './json-safe.js';
@@ -47,6 +48,13 @@ export interface SegmentStoreOptions {
   maxRetries?: number;
   /** Clock (epoch ms), for tests of time travel. */
   now?: () => number;
+  /**
+   * Worker threads a query may use to decode segments beside the calling thread (drivers
+   * that keep codec blobs: memory, SQLite, PostgreSQL). Default: cores − 1, at most 4; 0 turns them off.
+   */
+  queryThreads?: number;
+  /** @internal Fewest decoded points worth a worker thread (default 2^18; tests lower it). */
+  minPointsPerThread?: number;
 }
 
 export interface WriteOptions {
@@ -144,6 +152,8 @@ export class SegmentStore implements StorageBackend {
   private readonly graceMs: number;
   private readonly maxRetries: number;
   private readonly now: () => number;
+  private readonly queryThreads: number;
+  private readonly minPointsPerThread: number | undefined;
   private readonly locks = new Map<string, Promise<void>>();
   /** Prunes made in this process, for watchers, when the driver keeps no change log (bounded). */
   private readonly localChanges: Array<LoggedChange & { seq: number }> = [];
@@ -156,6 +166,9 @@ export class SegmentStore implements StorageBackend {
     this.graceMs = options.gcGraceMs ?? DEFAULT_GC_GRACE_MS;
     this.maxRetries = options.maxRetries ?? 8;
     this.now = options.now ?? Date.now;
+    this.queryThreads = options.queryThreads ?? defaultQueryThreads();
+    if (!Number.isInteger(this.queryThreads) || this.queryThreads < 0) throw invalidInput(`queryThreads must be a whole number ≥ 0, got ${show(options.queryThreads)}`);
+    this.minPointsPerThread = options.minPointsPerThread;
     this.capabilities = Object.freeze({
       rangeReads: true,
       streaming: true,
@@ -369,7 +382,40 @@ export class SegmentStore implements StorageBackend {
   async queryBuckets(key: string, plan: QueryPlan, range?: KeyRangeMicros): Promise<SegmentBuckets | null> {
     const record = await this.resolve(key);
     const layout = parseLayout(record.layout);
-    return bucketsFromSegments(key, record, layout, plan, range, (refs, r) => this.readRefs(key, record, refs, layout, r));
+    const readBlobs = this.driver.readSegmentBlobs?.bind(this.driver);
+    return bucketsFromSegments(record, layout, plan, range, {
+      points: (refs) => this.pointsOf(key, record, refs, layout),
+      ...(readBlobs ? { blobs: (refs: readonly SegmentRef[]) => this.inVersion(key, record, () => readBlobs(key, refs)) } : {}),
+      threads: this.queryThreads,
+      ...(this.minPointsPerThread === undefined ? {} : { minPointsPerThread: this.minPointsPerThread }),
+      name: (ref) => `segment ${show(ref.id)} of ${show(key)} (version ${record.version})`,
+    });
+  }
+
+  /**
+   * The points of `refs` (a keyed numeric layout), one segment at a time and in order, read
+   * in batches. Codec blobs (memory and SQL drivers) decode into one pair of arrays reused
+   * for every segment: each yielded pair is valid until the next is asked for.
+   */
+  private async *pointsOf(key: string, record: VersionRecord, refs: readonly SegmentRef[], layout: SeriesLayout): AsyncGenerator<SegmentPoints> {
+    const readBlobs = this.driver.readSegmentBlobs?.bind(this.driver);
+    let target: { keys: Float64Array; values: Float64Array; at: number } | null = null;
+    for (let b = 0; b < refs.length; b += READ_BATCH) {
+      const batch = refs.slice(b, b + READ_BATCH);
+      if (!readBlobs) {
+        for (const part of await this.readRefs(key, record, batch, layout)) yield { keys: part.index.values as Float64Array, values: part.values as Float64Array };
+        continue;
+      }
+      const blobs = await this.inVersion(key, record, () => readBlobs(key, batch));
+      for (let i = 0; i < batch.length; i++) {
+        const ref = batch[i]!;
+        if (!target || target.keys.length < ref.count) target = { keys: new Float64Array(ref.count), values: new Float64Array(ref.count), at: 0 };
+        const into = target;
+        const n = await this.inVersion(key, record, async () => decodeSegmentInto(blobs[i]!, layout, into, `segment ${show(ref.id)} of ${show(key)}`));
+        if (n !== ref.count) throw this.countMismatch(key, record, ref, n);
+        yield { keys: into.keys.subarray(0, n), values: into.values.subarray(0, n) };
+      }
+    }
   }
 
   /** Every retained version of `key`, oldest first (a deleted key lists its tombstone). */

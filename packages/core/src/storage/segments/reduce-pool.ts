@@ -1,0 +1,77 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { MetaseriesError, type ErrorCode } from '../../errors.js';
+import { reduceChunk, type ReduceChunk } from './bucket-stream.js';
+
+/**
+ * Worker threads that decode and reduce query chunks beside the main thread, so a query
+ * over many points uses every core (decoding segments is most of a query's time). One
+ * pool per process, created on first use; its workers hold no reference on the event loop
+ * while idle, so they never keep a process alive.
+ */
+interface PoolWorker {
+  worker: Worker;
+  pending: Map<number, { resolve: (c: Float64Array[]) => void; reject: (e: Error) => void }>;
+}
+
+let nextId = 1;
+const workers: PoolWorker[] = [];
+
+/** Worker threads used by default: one fewer than the cores (the main thread takes a chunk too), at most 4. */
+export function defaultQueryThreads(): number {
+  return Math.max(0, Math.min(4, availableParallelism() - 1));
+}
+
+function spawn(): PoolWorker {
+  const worker = new Worker(new URL('./reduce-worker.js', import.meta.url));
+  worker.unref();
+  const self: PoolWorker = { worker, pending: new Map() };
+  worker.on('message', (m: { id: number; columns?: Float64Array[]; error?: { code: ErrorCode; message: string } }) => {
+    const task = self.pending.get(m.id);
+    if (!task) return;
+    self.pending.delete(m.id);
+    if (self.pending.size === 0) worker.unref();
+    if (m.error) task.reject(new MetaseriesError(m.error.code, m.error.message));
+    else task.resolve(m.columns!);
+  });
+  const fail = (e: Error): void => {
+    const at = workers.indexOf(self);
+    if (at >= 0) workers.splice(at, 1);
+    for (const task of self.pending.values()) task.reject(new MetaseriesError('IO_ERROR', `A query worker thread stopped: ${e.message}`, { cause: e }));
+    self.pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+  return self;
+}
+
+function send(w: PoolWorker, chunk: ReduceChunk): Promise<Float64Array[]> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    w.pending.set(id, { resolve, reject });
+    w.worker.ref(); // a task in flight keeps the process alive until its answer
+    w.worker.postMessage({ id, chunk });
+  });
+}
+
+/**
+ * Reduce `chunks` with up to `threads` worker threads: chunk 0 on the calling thread, the
+ * others on the least busy workers. Results in the order of `chunks`.
+ */
+export async function reduceInParallel(chunks: readonly ReduceChunk[], threads: number): Promise<Float64Array[][]> {
+  while (workers.length < Math.min(threads, chunks.length - 1)) workers.push(spawn());
+  const usable = workers.slice(0, threads);
+  const remote = chunks.slice(1).map((chunk) => {
+    const w = usable.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    return send(w, chunk);
+  });
+  // The main thread's own share; its failure must not leave the workers' promises unobserved.
+  let local: Float64Array[];
+  try {
+    local = reduceChunk(chunks[0]!);
+  } catch (e) {
+    await Promise.allSettled(remote);
+    throw e;
+  }
+  return [local, ...(await Promise.all(remote))];
+}
