@@ -18,3 +18,28 @@ it('selection-based median and quantiles equal the sort-based definitions (prope
     });
   }), { numRuns: 500 });
 });
+
+// Groups of 1,024 points and more select within a sampled band around the order statistic:
+// ties, skewed and infinite values, and quantiles at the ends must still equal the sort.
+it('selection over large groups (the sampled band and its fallback) equals the sort-based definitions (property)', () => {
+  const shape = fc.constantFrom('walk', 'ties', 'skewed', 'infinite', 'sorted', 'reversed');
+  fc.assert(fc.property(fc.integer({ min: 1024, max: 6000 }), shape, fc.integer({ min: 1, max: 2 ** 30 }), fc.oneof(fc.constantFrom(0, 1, 0.5, 0.95, 0.999), fc.double({ min: 0, max: 1, noNaN: true })), (m, kind, seed, q) => {
+    let x = seed;
+    const rand = (): number => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    let walk = 20;
+    const values = Float64Array.from({ length: m }, (_, i) => {
+      switch (kind) {
+        case 'walk': return Math.round((walk += rand() - 0.5) * 100) / 100;
+        case 'ties': return Math.floor(rand() * 4);
+        case 'skewed': return rand() < 0.97 ? 1 : rand() * 1e9;
+        case 'infinite': return rand() < 0.1 ? Infinity : rand() < 0.1 ? -Infinity : rand() < 0.05 ? Number.NaN : rand();
+        case 'sorted': return i;
+        default: return m - i;
+      }
+    });
+    const starts = Int32Array.of(0, m);
+    const sorted = Float64Array.from(values.filter((v) => !Number.isNaN(v))).sort();
+    expect(aggregateGroups(values, starts, 'median')[0]).toBe(median(sorted));
+    expect(aggregateGroups(values, starts, 'percentile', q)[0]).toBe(quantile(sorted, q));
+  }), { numRuns: 300 });
+});

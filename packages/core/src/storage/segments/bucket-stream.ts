@@ -1,8 +1,39 @@
 import { MetaseriesError } from '../../errors.js';
 import { reducerFor, type Aggregation, type BucketReducer, type PointsSummary } from '../../series/group-aggregate.js';
 import { lowerBound, upperBound } from '../../series/indexes.js';
-import { decodeSegmentInto } from './codec.js';
+import { decodeSegmentInto, type DecodeTarget } from './codec.js';
 import type { SeriesLayout } from './layout.js';
+
+/**
+ * One segment's points in key order: keys as decoded, or regular keys `start + i·step`
+ * (one per value) that were never written out.
+ */
+export type SegmentPoints = { keys: Float64Array; values: Float64Array } | { start: number; step: number; values: Float64Array };
+
+/** Key of point `i`. */
+export function keyAt(p: SegmentPoints, i: number): number {
+  return 'keys' in p ? p.keys[i]! : p.start + i * p.step;
+}
+
+/** First position whose key is ≥ `x` (or > `x` when `after`). */
+export function positionOf(p: SegmentPoints, x: number, after = false): number {
+  if ('keys' in p) return after ? upperBound(p.keys, x) : lowerBound(p.keys, x);
+  const n = p.values.length, { start, step } = p;
+  const past = (i: number): boolean => (after ? start + i * step > x : start + i * step >= x);
+  if (past(0)) return 0;
+  if (!(step > 0)) return n; // every key is the start, which is not past x
+  let i = Math.min(n, Math.max(0, Math.ceil((x - start) / step)));
+  while (i > 0 && past(i - 1)) i--;
+  while (i < n && !past(i)) i++;
+  return i;
+}
+
+/** The points with keys in `[from, to]`. */
+export function slicePoints(p: SegmentPoints, from: number, to: number): SegmentPoints {
+  const lo = from === -Infinity ? 0 : positionOf(p, from), hi = to === Infinity ? p.values.length : positionOf(p, to, true);
+  const values = p.values.slice(lo, hi);
+  return 'keys' in p ? { keys: p.keys.slice(lo, hi), values } : { start: p.start + lo * p.step, step: p.step, values };
+}
 
 /** One aggregation of a plan, as the streaming kernels need it. */
 export interface StreamAgg {
@@ -44,17 +75,17 @@ export class BucketStream {
   }
 
   /** Add points (keys ascending); those outside this stream's buckets are skipped. */
-  addPoints(keys: Float64Array, values: Float64Array): void {
-    const n = keys.length;
+  addPoints(p: SegmentPoints): void {
+    const n = p.values.length;
     if (n === 0) return;
-    let i = this.keyFrom === -Infinity || keys[0]! >= this.keyFrom ? 0 : lowerBound(keys, this.keyFrom);
-    const end = this.keyTo === Infinity || keys[n - 1]! < this.keyTo ? n : lowerBound(keys, this.keyTo);
+    let i = this.keyFrom === -Infinity || keyAt(p, 0) >= this.keyFrom ? 0 : positionOf(p, this.keyFrom);
+    const end = this.keyTo === Infinity || keyAt(p, n - 1) < this.keyTo ? n : positionOf(p, this.keyTo);
     const { edges, reducers } = this;
     while (i < end) {
-      this.moveTo(this.bucketOf(keys[i]!));
+      this.moveTo(this.bucketOf(keyAt(p, i)));
       const next = edges[this.open + 1]!;
-      const stop = next === Infinity || keys[end - 1]! < next ? end : lowerBound(keys, next);
-      for (const r of reducers) r.add(values, i, stop);
+      const stop = next === Infinity || keyAt(p, end - 1) < next ? end : positionOf(p, next);
+      for (const r of reducers) r.add(p.values, i, stop);
       i = stop;
     }
   }
@@ -84,7 +115,7 @@ export class BucketStream {
 /** A piece of a chunk: a codec blob to decode, decoded points, or a whole segment's statistics. */
 export type ChunkItem =
   | { blob: Uint8Array; count: number; what: string }
-  | { keys: Float64Array; values: Float64Array }
+  | SegmentPoints
   | { first: number; summary: PointsSummary };
 
 /** Buckets `[b0, b1)` of one series from its items: what a reduce worker (or the main thread) computes. */
@@ -103,19 +134,27 @@ export interface ReduceChunk {
  */
 export function reduceChunk(chunk: ReduceChunk): Float64Array[] {
   const stream = new BucketStream(chunk.aggs, chunk.edges, chunk.b0, chunk.b1);
-  let keys = new Float64Array(0), values = new Float64Array(0);
+  const target = { keys: new Float64Array(0), values: new Float64Array(0), at: 0, regular: null as { start: number; step: number } | null };
   for (const item of chunk.items) {
     if ('summary' in item) stream.addSummary(item.first, item.summary);
-    else if ('keys' in item) stream.addPoints(item.keys, item.values);
-    else {
-      if (keys.length < item.count) {
-        keys = new Float64Array(item.count);
-        values = new Float64Array(item.count);
-      }
-      const n = decodeSegmentInto(item.blob, chunk.layout, { keys, values, at: 0 }, item.what);
-      if (n !== item.count) throw new MetaseriesError('CORRUPT_DATA', `${item.what} holds ${n} points, its statistics say ${item.count}`);
-      stream.addPoints(keys.subarray(0, n), values.subarray(0, n));
-    }
+    else if ('blob' in item) stream.addPoints(decodeInto(item.blob, item.count, chunk.layout, target, item.what));
+    else stream.addPoints(item);
   }
   return stream.finish();
+}
+
+/**
+ * Decode a blob of `count` points into `target`'s arrays (grown when too small; reused
+ * from one segment to the next): the points, valid until the next decode into `target`.
+ */
+export function decodeInto(blob: Uint8Array, count: number, layout: SeriesLayout, target: DecodeTarget & { values: Float64Array }, what: string): SegmentPoints {
+  if (target.values.length < count) {
+    target.keys = new Float64Array(count);
+    target.values = new Float64Array(count);
+  }
+  target.at = 0;
+  const n = decodeSegmentInto(blob, layout, target, what);
+  if (n !== count) throw new MetaseriesError('CORRUPT_DATA', `${what} holds ${n} points, its statistics say ${count}`);
+  const values = target.values.subarray(0, n);
+  return target.regular ? { start: target.regular.start, step: target.regular.step, values } : { keys: target.keys.subarray(0, n), values };
 }

@@ -6,7 +6,7 @@ import type { Values } from '../../series/values.js';
 import { storageOf } from '../../series/values.js';
 import type { SegmentStats } from './driver.js';
 import { buildIndex, keysOf, type SeriesLayout } from './layout.js';
-import { CodecError, decodeDecimals, decodeIntegers, encodeDecimals, encodeIntegers } from './numeric-codecs.js';
+import { CodecError, decodeDecimals, decodeIntegers, encodeDecimals, encodeIntegers, regularIntegers } from './numeric-codecs.js';
 
 /**
  * The segment codec: one immutable block of points ↔ bytes, used by the memory and SQL
@@ -216,6 +216,12 @@ export interface DecodeTarget {
   keys: Float64Array;
   values: Float64Array | Uint8Array;
   at: number;
+  /**
+   * Set to receive regular keys (start + i·step: a RangeIndex, or a grid index) as their
+   * start and step instead of writing them to `keys` (which is then left untouched);
+   * null after a decode whose keys were written.
+   */
+  regular?: { start: number; step: number } | null;
 }
 
 /**
@@ -229,13 +235,8 @@ export function decodeSegmentInto(bytes: Uint8Array, layout: SeriesLayout, targe
     const { n, keyCol, valueCol } = columnsOf(unwrap(bytes));
     const at = target.at;
     if (at + n > target.keys.length || at + n > target.values.length) throw new CodecError(`${n} points do not fit at position ${at} of ${target.keys.length}`);
-    const keys = target.keys.subarray(at, at + n);
-    if (keyCol.codec === ColumnCodec.RANGE) {
-      const f = decodeF64Raw(keyCol.bytes, 2);
-      const start = f[0]!, step = f[1]!;
-      for (let i = 0; i < n; i++) keys[i] = start + i * step;
-    } else if (keyCol.codec === ColumnCodec.STRINGS) throw new CodecError('string keys cannot be decoded into numeric keys');
-    else decodeFloats(keyCol, n, keys);
+    if (target.regular !== undefined) target.regular = regularKeys(keyCol);
+    if (!target.regular) writeKeys(keyCol, n, target.keys.subarray(at, at + n));
     if (target.values instanceof Uint8Array) {
       if (valueCol.codec !== ColumnCodec.BOOL || valueCol.bytes.length !== n) throw new CodecError('bool column does not match');
       target.values.set(valueCol.bytes, at);
@@ -246,6 +247,24 @@ export function decodeSegmentInto(bytes: Uint8Array, layout: SeriesLayout, targe
     const reason = e instanceof Error ? e.message : String(e);
     throw new MetaseriesError('CORRUPT_DATA', `Damaged ${what}: ${reason}`, { cause: e });
   }
+}
+
+function writeKeys(keyCol: Column, n: number, keys: Float64Array): void {
+  if (keyCol.codec === ColumnCodec.RANGE) {
+    const f = decodeF64Raw(keyCol.bytes, 2);
+    const start = f[0]!, step = f[1]!;
+    for (let i = 0; i < n; i++) keys[i] = start + i * step;
+  } else if (keyCol.codec === ColumnCodec.STRINGS) throw new CodecError('string keys cannot be decoded into numeric keys');
+  else decodeFloats(keyCol, n, keys);
+}
+
+/** Start and step of a key column that is start + i·step, else null. */
+function regularKeys(col: Column): { start: number; step: number } | null {
+  if (col.codec === ColumnCodec.RANGE) {
+    const f = decodeF64Raw(col.bytes, 2);
+    return { start: f[0]!, step: f[1]! };
+  }
+  return col.codec === ColumnCodec.INT_KEYS ? regularIntegers(wordsOf(col.bytes)) : null;
 }
 
 function decodeBody(body: Uint8Array, layout: SeriesLayout): Series {

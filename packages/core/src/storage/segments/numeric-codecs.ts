@@ -223,6 +223,20 @@ export function encodeIntegers(keys: Float64Array): Uint32Array | null {
   return bw.finish();
 }
 
+/**
+ * Start and step of integer keys stored as start + step (the codec's mode 0, e.g. a
+ * regular 1-second index): the keys are `start + i·step`, exactly as `decodeIntegers`
+ * accumulates them (integers below 2^53). Null for the other modes.
+ */
+export function regularIntegers(words: Uint32Array): { start: number; step: number } | null {
+  const br = new BitReader(words);
+  const start = readSigned(br);
+  if (br.read(2) !== 0) return null;
+  const step = readSigned(br);
+  if (br.wordsRead > words.length) throw new CodecError('key column truncated');
+  return { start, step };
+}
+
 export function decodeIntegers(words: Uint32Array, n: number, out: Float64Array = new Float64Array(n)): Float64Array {
   if (out.length !== n) throw new CodecError(`key column of ${n} keys decoded into ${out.length}`);
   const br = new BitReader(words);

@@ -3,19 +3,14 @@ import type { QuerySource } from '../../query/result.js';
 import type { QueryPlan } from '../../query/spec.js';
 import { resampleEdges } from '../../series/bins.js';
 import type { PointsSummary } from '../../series/group-aggregate.js';
-import { lowerBound, upperBound } from '../../series/indexes.js';
 import { storageOf } from '../../series/values.js';
 import type { KeyRangeMicros } from '../backend.js';
 import type { SegmentRef, VersionRecord } from './driver.js';
 import type { SeriesLayout } from './layout.js';
-import { BucketStream, type ChunkItem, type ReduceChunk, type StreamAgg } from './bucket-stream.js';
-import { reduceInParallel } from './reduce-pool.js';
+import { BucketStream, keyAt, slicePoints, type ChunkItem, type ReduceChunk, type SegmentPoints, type StreamAgg } from './bucket-stream.js';
 
-/** One segment's points (keys ascending); valid only until the reader yields the next. */
-export interface SegmentPoints {
-  keys: Float64Array;
-  values: Float64Array;
-}
+export type { SegmentPoints } from './bucket-stream.js';
+import { reduceInParallel } from './reduce-pool.js';
 
 /** Where the segments of the version being queried are read from. */
 export interface SegmentSource {
@@ -61,11 +56,6 @@ function answers(ref: SegmentRef, plan: QueryPlan): boolean {
   return true;
 }
 
-/** Positions `[lo, hi)` of `keys` inside the range. */
-function inRange(keys: Float64Array, from: number, to: number): [number, number] {
-  return [from === -Infinity ? 0 : lowerBound(keys, from), to === Infinity ? keys.length : upperBound(keys, to)];
-}
-
 /**
  * `query` of one version, segment by segment: every aggregation streams over each
  * segment's points as they are decoded (pandas' kernels in streaming form, so the result
@@ -91,12 +81,11 @@ export async function bucketsFromSegments(
   const cutAt = refs.flatMap((r, i) => (r.first < from || r.last > to ? [i] : []));
   let c = 0;
   for await (const p of source.points(cutAt.map((i) => refs[i]!))) {
-    const [lo, hi] = inRange(p.keys, from, to);
-    cut.set(cutAt[c++]!, { keys: p.keys.slice(lo, hi), values: p.values.slice(lo, hi) });
+    cut.set(cutAt[c++]!, slicePoints(p, from, to));
   }
-  const firstKey = (i: number): number => cut.get(i)?.keys[0] ?? refs[i]!.first;
-  const lastKey = (i: number): number => { const k = cut.get(i)?.keys; return k ? k[k.length - 1]! : refs[i]!.last; };
-  const held = refs.map((_, i) => !cut.has(i) || cut.get(i)!.keys.length > 0);
+  const firstKey = (i: number): number => { const p = cut.get(i); return p ? keyAt(p, 0) : refs[i]!.first; };
+  const lastKey = (i: number): number => { const p = cut.get(i); return p ? keyAt(p, p.values.length - 1) : refs[i]!.last; };
+  const held = refs.map((_, i) => !cut.has(i) || cut.get(i)!.values.length > 0);
   const a = held.indexOf(true), z = held.lastIndexOf(true);
   if (a < 0) return null;
   const first = firstKey(a), last = lastKey(z);
@@ -137,12 +126,12 @@ export async function bucketsFromSegments(
     try {
       for (let i = 0; i < refs.length; i++) {
         const r = refs[i]!;
-        if (cut.has(i)) probe.addPoints(cut.get(i)!.keys, cut.get(i)!.values);
+        if (cut.has(i)) probe.addPoints(cut.get(i)!);
         else if (bySummary[i]) probe.addSummary(r.first, summaryOf(r));
         else {
           const next = await points.next();
           if (next.done) throw new Error(`unreachable: the segment reader ended before segment ${r.id}`);
-          probe.addPoints(next.value.keys, next.value.values);
+          probe.addPoints(next.value);
         }
       }
     } finally {

@@ -20,6 +20,7 @@ import type { QueryPlan } from '../../query/spec.js';
 import { sliceByKeyRange } from '../slice.js';
 import { bucketsFromSegments, type SegmentBuckets, type SegmentPoints } from './statistics-query.js';
 import { defaultQueryThreads } from './reduce-pool.js';
+import { decodeInto } from './bucket-stream.js';
 import { decodeSegmentInto, segmentStats } from './codec.js';
 import type { CatalogRecord, CommitEntry, LoggedChange, SegmentDriver, SegmentRef, SegmentStats, SnapshotRecord, VersionOperation, VersionRecord } from './driver.js';
 import { fromJsonSafe, toJsonSafe } from './json-safe.js';
@@ -399,7 +400,7 @@ export class SegmentStore implements StorageBackend {
    */
   private async *pointsOf(key: string, record: VersionRecord, refs: readonly SegmentRef[], layout: SeriesLayout): AsyncGenerator<SegmentPoints> {
     const readBlobs = this.driver.readSegmentBlobs?.bind(this.driver);
-    let target: { keys: Float64Array; values: Float64Array; at: number } | null = null;
+    const target = { keys: new Float64Array(0), values: new Float64Array(0), at: 0, regular: null };
     for (let b = 0; b < refs.length; b += READ_BATCH) {
       const batch = refs.slice(b, b + READ_BATCH);
       if (!readBlobs) {
@@ -409,14 +410,11 @@ export class SegmentStore implements StorageBackend {
       const blobs = await this.inVersion(key, record, () => readBlobs(key, batch));
       for (let i = 0; i < batch.length; i++) {
         const ref = batch[i]!;
-        if (!target || target.keys.length < ref.count) target = { keys: new Float64Array(ref.count), values: new Float64Array(ref.count), at: 0 };
-        const into = target;
-        const n = await this.inVersion(key, record, async () => decodeSegmentInto(blobs[i]!, layout, into, `segment ${show(ref.id)} of ${show(key)}`));
-        if (n !== ref.count) throw this.countMismatch(key, record, ref, n);
-        yield { keys: into.keys.subarray(0, n), values: into.values.subarray(0, n) };
+        yield await this.inVersion(key, record, async () => decodeInto(blobs[i]!, ref.count, layout, target, `segment ${show(ref.id)} of ${show(key)}`));
       }
     }
   }
+
 
   /** Every retained version of `key`, oldest first (a deleted key lists its tombstone). */
   async versions(key: string): Promise<VersionInfo[]> {
