@@ -4,6 +4,7 @@
  * beside each segment, without decoding it. Checked against the JS engine (Object.is per
  * value) on random series, and by counting the segments a real driver is asked to read.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import {
@@ -13,8 +14,9 @@ import {
   storedRange,
 } from '@metaseries/core/backend-kit';
 import {
-  aggregateSeries, bucketSeries, MemoryDriver, planQuery, SegmentStore, sliceByKeyRange,
+  aggregateSeries, bucketSeries, FileSegmentDriver, MemoryDriver, planQuery, SegmentStore, sliceByKeyRange,
 } from '@metaseries/core/backend-kit';
+import { parquetSegmentFormat } from '@metaseries/storage-parquet';
 import { openSqlSegmentDriver } from '@metaseries/storage-sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './support/tmp.js';
@@ -87,6 +89,8 @@ const dir = tempDir('metaseries-pushdown-');
 const drivers: Array<[string, () => Promise<SegmentDriver>]> = [
   ['memory', async () => new MemoryDriver()],
   ['sqlite file', async () => openSqlSegmentDriver({ kind: 'sqlite', path: join(dir, 'q.db') }, async () => undefined)],
+  // Segment files: worker threads read and decode them with the format's own decoder.
+  ['parquet folder', async () => FileSegmentDriver.open('parquet', join(dir, 'parquet'), parquetSegmentFormat, { create: true })],
 ];
 
 for (const [label, open] of drivers) {
@@ -132,9 +136,9 @@ for (const [label, open] of drivers) {
 
     it('streams sums across segments with the kernel state of one pass (Kahan compensation, Welford, gathered quantiles)', async () => {
       await raw.clear();
-      // One point per segment: every bucket spans many segments. Ten 0.1 sum to exactly 1 with
+      // One point per segment (three for files): every bucket spans many segments. Ten 0.1 sum to exactly 1 with
       // pandas' compensated sum (0.9999999999999999 without it).
-      const store = new Storage(new SegmentStore(raw, { segmentSize: 1 }));
+      const store = new Storage(new SegmentStore(raw, { segmentSize: label === 'parquet folder' ? 3 : 1 }));
       const key = 'p/X#1/RAW#1', s = day((i) => (i % 3 === 2 ? Number.NaN : 0.1 + (i % 7) / 10));
       await store.save(key, s, meta(s));
       expect(await check(store, key, s, { series: [key], agg: ['sum', 'mean', 'std', 'var', 'median', 'p95', 'count', 'max'], every: '1h' })).toBe('js');
@@ -143,6 +147,24 @@ for (const [label, open] of drivers) {
       const got = await store.query({ series: [key], agg: ['sum', 'mean'], every: '1h' });
       expect(got.column(`${key}:sum`).values[0]).toBe(1);
       expect(got.column(`${key}:mean`).values[0]).toBe(0.1);
+    });
+
+    it('a damaged segment decoded on a worker thread is CORRUPT_DATA naming it; partial results answer the other series', async () => {
+      if (label !== 'parquet folder') return; // a file is the segment that can be damaged from outside
+      await raw.clear();
+      const store = new Storage(new SegmentStore(raw, { segmentSize: 60, queryThreads: 1, minPointsPerThread: 1 }));
+      const s = day();
+      await store.save('p/X#1/RAW#1', s, meta(s));
+      await store.save('p/Y#1/RAW#1', s, meta(s));
+      const [record] = await raw.listVersions('p/X#1/RAW#1');
+      const victim = record!.segments[20]!;
+      const { paths } = raw.segmentFiles!('p/X#1/RAW#1', [victim])!;
+      writeFileSync(paths[0]!, 'not parquet');
+      const options = { series: ['p/X#1/RAW#1', 'p/Y#1/RAW#1'], every: '1h', agg: ['mean'] } as const;
+      await expect(store.query(options)).rejects.toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringContaining(victim.id) });
+      const partial = await store.query({ ...options, partial: true });
+      expect(partial.errors.map((e) => [e.key, e.code])).toEqual([['p/X#1/RAW#1', 'CORRUPT_DATA']]);
+      expect(partial.column('p/Y#1/RAW#1:mean').values.length).toBe(24);
     });
 
     it('decodes a segment whose stored statistics cannot stand for its points (leading NaN, ±Infinity, zero)', async () => {
@@ -190,7 +212,7 @@ for (const [label, open] of drivers) {
         range: fc.option(fc.record({ from: fc.option(fc.double({ min: -0.1, max: 1.1, noNaN: true })), to: fc.option(fc.double({ min: -0.1, max: 1.1, noNaN: true })) })),
       });
       let fromStatistics = 0;
-      const numRuns = label === 'memory' ? 300 : 60;
+      const numRuns = label === 'memory' ? 300 : label === 'parquet folder' ? 40 : 60;
       await fc.assert(fc.asyncProperty(arb, async (c) => {
         await raw.clear();
         const store = new Storage(new SegmentStore(raw, { segmentSize: c.segmentSize, ...(c.threaded ? { queryThreads: 1, minPointsPerThread: 1 } : { queryThreads: 0 }) }));

@@ -24,6 +24,8 @@ export const parquetSegmentFormat: SegmentFileFormat = {
   extension: '.parquet',
   encode: encodeSegmentFile,
   decode: decodeSegmentFile,
+  // Queries decode segment files on worker threads with this same function.
+  workerDecoder: { module: import.meta.url, name: 'decodeSegmentFile' },
 };
 
 /** Whether hyparquet-writer's dictionary would lose bits of these doubles (-0, or NaNs of different payloads). */

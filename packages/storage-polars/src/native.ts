@@ -2,7 +2,7 @@ import pl from 'nodejs-polars';
 import { NumericIndex, type Series, type StorageBackend } from '@metaseries/core';
 import type { SegmentFileFormat } from '@metaseries/core/backend-kit';
 import { FileSegmentDriver, SegmentStore, show } from '@metaseries/core/backend-kit';
-import { checkLayout, decodeSegmentFile, detectLayout, encodeSegmentFile, type FileStoreOptions } from '@metaseries/storage-parquet';
+import { checkLayout, decodeSegmentFile, detectLayout, encodeSegmentFile, parquetSegmentFormat, type FileStoreOptions } from '@metaseries/storage-parquet';
 import { PolarsBackend, type PolarsBackendOptions } from './backend.js';
 import { indexFromColumn, seriesFromColumns } from './columns.js';
 
@@ -16,6 +16,9 @@ import { indexFromColumn, seriesFromColumns } from './columns.js';
 export const polarsSegmentFormat: SegmentFileFormat = {
   extension: '.parquet',
   encode: encodeSegmentFile,
+  // Worker threads of a query read the same files with the Parquet reader (polars' native
+  // addon stays on the main thread).
+  workerDecoder: parquetSegmentFormat.workerDecoder!,
   async decode(path, layout, range) {
     const kind = layout.indexKind;
     const dtype = typeof layout.dtype === 'string' ? layout.dtype : 'float64';

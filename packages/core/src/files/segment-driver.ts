@@ -2,7 +2,7 @@ import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MetaseriesError, show } from '../errors.js';
 import type { Series } from '../series/series.js';
-import type { CatalogRecord, CommitEntry, SegmentDriver, SegmentRef, SnapshotRecord, VersionRecord } from '../storage/segments/driver.js';
+import type { CatalogRecord, CommitEntry, SegmentDriver, SegmentFileDecoder, SegmentRef, SnapshotRecord, VersionRecord } from '../storage/segments/driver.js';
 import { commitStep, commitTemp, ensureStoreDir, fsyncDir, isTempName, removeFile, removeStaleTemps, stageFile, writeFileAtomic } from './commit.js';
 import { fileStem } from './names.js';
 
@@ -18,6 +18,8 @@ export interface SegmentFileFormat {
   encode(series: Series): Uint8Array[] | Promise<Uint8Array[]>;
   /** Read one segment file back; `range` (inclusive index keys) may cut inside it. */
   decode(path: string, layout: Record<string, unknown>, range?: { from?: number; to?: number }): Promise<Series>;
+  /** The same decoding loadable on a worker thread (queries decode segments there); absent: main thread only. */
+  readonly workerDecoder?: SegmentFileDecoder;
 }
 
 /** The index file: its replacement by one rename is the commit of every key, catalog record and snapshot it changes. */
@@ -141,6 +143,11 @@ export class FileSegmentDriver implements SegmentDriver {
         throw new MetaseriesError('CORRUPT_DATA', `Segment ${show(ref.id)} of ${show(key)} (${show(path)}) cannot be read: ${why}`, { backend: this.kind, cause });
       }
     }));
+  }
+
+  segmentFiles(key: string, refs: readonly SegmentRef[]): { decoder: SegmentFileDecoder; paths: string[] } | null {
+    const decoder = this.format.workerDecoder;
+    return decoder ? { decoder, paths: refs.map((r) => this.segmentPath(key, r.id)) } : null;
   }
 
   async listSegments(key: string): Promise<Array<{ id: string; createdAt: number }>> {

@@ -1,4 +1,6 @@
-import { MetaseriesError } from '../../errors.js';
+import { MetaseriesError, show } from '../../errors.js';
+import type { Series } from '../../series/series.js';
+import type { SegmentFileDecoder } from './driver.js';
 import { reducerFor, type Aggregation, type BucketReducer, type PointsSummary } from '../../series/group-aggregate.js';
 import { lowerBound, upperBound } from '../../series/indexes.js';
 import { decodeSegmentInto, type DecodeTarget } from './codec.js';
@@ -115,6 +117,7 @@ export class BucketStream {
 /** A piece of a chunk: a codec blob to decode, decoded points, or a whole segment's statistics. */
 export type ChunkItem =
   | { blob: Uint8Array; count: number; what: string }
+  | { file: string; decoder: SegmentFileDecoder; count: number; what: string }
   | SegmentPoints
   | { first: number; summary: PointsSummary };
 
@@ -129,18 +132,34 @@ export interface ReduceChunk {
 }
 
 /**
- * Decode and reduce a chunk (synchronously): blobs are decoded into one reused pair of
- * arrays. A damaged blob throws CORRUPT_DATA naming its segment.
+ * Decode and reduce a chunk: blobs are decoded into one reused pair of arrays, files by
+ * their format's decoder. A damaged segment throws CORRUPT_DATA naming it.
  */
-export function reduceChunk(chunk: ReduceChunk): Float64Array[] {
+export async function reduceChunk(chunk: ReduceChunk): Promise<Float64Array[]> {
   const stream = new BucketStream(chunk.aggs, chunk.edges, chunk.b0, chunk.b1);
   const target = { keys: new Float64Array(0), values: new Float64Array(0), at: 0, regular: null as { start: number; step: number } | null };
   for (const item of chunk.items) {
     if ('summary' in item) stream.addSummary(item.first, item.summary);
     else if ('blob' in item) stream.addPoints(decodeInto(item.blob, item.count, chunk.layout, target, item.what));
+    else if ('file' in item) stream.addPoints(await decodeFile(item, chunk.layout));
     else stream.addPoints(item);
   }
   return stream.finish();
+}
+
+async function decodeFile(item: { file: string; decoder: SegmentFileDecoder; count: number; what: string }, layout: SeriesLayout): Promise<SegmentPoints> {
+  let series: Series;
+  try {
+    const decode = (await import(item.decoder.module) as Record<string, (path: string, layout: Record<string, unknown>) => Promise<Series>>)[item.decoder.name];
+    if (typeof decode !== 'function') throw new Error(`${item.decoder.module} has no function ${item.decoder.name}`);
+    series = await decode(item.file, layout as unknown as Record<string, unknown>);
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const where = why.includes(item.file) ? '' : ` (${show(item.file)})`;
+    throw new MetaseriesError('CORRUPT_DATA', `${item.what}${where} cannot be read: ${why}`, { cause });
+  }
+  if (series.length !== item.count) throw new MetaseriesError('CORRUPT_DATA', `${item.what} holds ${series.length} points, its statistics say ${item.count}`);
+  return { keys: series.index.values as Float64Array, values: series.values as Float64Array };
 }
 
 /**

@@ -38,6 +38,17 @@ export interface SegmentStats {
 }
 
 /** A segment as referenced by a version. Ids are made by core and unique within a key. */
+/**
+ * A segment file decoder another thread can load: `(await import(module))[name](path, layout)`
+ * returns the segment's Series (keys in order), as the driver's own read does.
+ */
+export interface SegmentFileDecoder {
+  /** URL (or specifier) of an ES module. */
+  module: string;
+  /** Its export: `(path: string, layout: Record<string, unknown>) => Promise<Series>`. */
+  name: string;
+}
+
 export interface SegmentRef extends SegmentStats {
   id: string;
   /** Encoded size in bytes as reported by the driver (0 when unknown). */
@@ -140,6 +151,12 @@ export interface SegmentDriver {
    * (`decodeSegmentInto`). A missing segment → CORRUPT_DATA naming key and id.
    */
   readSegmentBlobs?(key: string, refs: readonly SegmentRef[]): Promise<Uint8Array[]>;
+  /**
+   * Optional, for drivers whose segments are files another thread can read: the files of
+   * `refs` in order, and the module function that decodes one (what `readSegments` does
+   * for each), so a query can decode them on worker threads. Null when not possible.
+   */
+  segmentFiles?(key: string, refs: readonly SegmentRef[]): { decoder: SegmentFileDecoder; paths: string[] } | null;
   /** Head version of `key` (a tombstone counts), or null when never written. */
   head(key: string): Promise<number | null>;
   /** One version; undefined when absent (never written or pruned). */

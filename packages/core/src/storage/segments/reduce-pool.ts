@@ -65,10 +65,11 @@ export async function reduceInParallel(chunks: readonly ReduceChunk[], threads: 
     const w = usable.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     return send(w, chunk);
   });
-  // The main thread's own share; its failure must not leave the workers' promises unobserved.
+  // Observed now: a worker may fail while this thread is still on its own share.
+  for (const r of remote) r.catch(() => undefined);
   let local: Float64Array[];
   try {
-    local = reduceChunk(chunks[0]!);
+    local = await reduceChunk(chunks[0]!);
   } catch (e) {
     await Promise.allSettled(remote);
     throw e;

@@ -6,9 +6,9 @@ import { parentPort } from 'node:worker_threads';
 import { MetaseriesError } from '../../errors.js';
 import { reduceChunk, type ReduceChunk } from './bucket-stream.js';
 
-parentPort!.on('message', (message: { id: number; chunk: ReduceChunk }) => {
+parentPort!.on('message', async (message: { id: number; chunk: ReduceChunk }) => {
   try {
-    const columns = reduceChunk(message.chunk);
+    const columns = await reduceChunk(message.chunk);
     parentPort!.postMessage({ id: message.id, columns }, columns.map((c) => c.buffer as ArrayBuffer));
   } catch (e) {
     const code = e instanceof MetaseriesError ? e.code : 'CORRUPT_DATA';

@@ -5,7 +5,7 @@ import { resampleEdges } from '../../series/bins.js';
 import type { PointsSummary } from '../../series/group-aggregate.js';
 import { storageOf } from '../../series/values.js';
 import type { KeyRangeMicros } from '../backend.js';
-import type { SegmentRef, VersionRecord } from './driver.js';
+import type { SegmentFileDecoder, SegmentRef, VersionRecord } from './driver.js';
 import type { SeriesLayout } from './layout.js';
 import { BucketStream, keyAt, slicePoints, type ChunkItem, type ReduceChunk, type SegmentPoints, type StreamAgg } from './bucket-stream.js';
 
@@ -18,6 +18,8 @@ export interface SegmentSource {
   points(refs: readonly SegmentRef[]): AsyncIterable<SegmentPoints>;
   /** Codec blobs of `refs` (drivers that keep them): then decoding can go to worker threads. */
   blobs?(refs: readonly SegmentRef[]): Promise<Uint8Array[]>;
+  /** Or the files of `refs` and their decoder (file drivers whose format has one). */
+  files?(refs: readonly SegmentRef[]): { decoder: SegmentFileDecoder; paths: string[] } | null;
   /** Worker threads a query may use beside the calling thread (0: none). */
   threads: number;
   /** Fewest decoded points per thread worth a worker (default 2^18). */
@@ -108,16 +110,22 @@ export async function bucketsFromSegments(
   const summaryOf = (r: SegmentRef): PointsSummary => ({ count: r.count - r.nanCount, min: r.min ?? Number.NaN, max: r.max ?? Number.NaN, first: r.firstValue ?? Number.NaN, last: r.lastValue ?? Number.NaN });
   const toDecode = toRead.reduce((n, r) => n + r.count, 0);
   const minPoints = source.minPointsPerThread ?? 2 ** 18;
-  const chunkCount = source.blobs ? Math.min(source.threads + 1, Math.floor(toDecode / minPoints)) : 1;
+  const chunkCount = Math.min(source.threads + 1, Math.floor(toDecode / minPoints));
+  // Worker threads decode codec blobs read here, or segment files they read themselves.
+  const files = chunkCount >= 2 && !source.blobs ? source.files?.(toRead) ?? null : null;
 
   let columns: Float64Array[];
-  if (chunkCount >= 2) {
-    // Read the blobs here, decode and reduce in chunks of whole buckets on the worker threads and this one.
-    const blobs = await source.blobs!(toRead);
+  if (chunkCount >= 2 && (source.blobs || files)) {
+    // Decode and reduce in chunks of whole buckets, on the worker threads and this one.
+    const blobs = source.blobs ? await source.blobs(toRead) : null;
     let b = 0;
+    const decodable = (r: SegmentRef): ChunkItem => {
+      const at = b++;
+      return blobs ? { blob: blobs[at]!, count: r.count, what: source.name(r) } : { file: files!.paths[at]!, decoder: files!.decoder, count: r.count, what: source.name(r) };
+    };
     const items: Array<{ ref: SegmentRef; item: ChunkItem }> = refs.map((r, i) => ({
       ref: r,
-      item: cut.has(i) ? cut.get(i)! : bySummary[i] ? { first: r.first, summary: summaryOf(r) } : { blob: blobs[b++]!, count: r.count, what: source.name(r) },
+      item: cut.has(i) ? cut.get(i)! : bySummary[i] ? { first: r.first, summary: summaryOf(r) } : decodable(r),
     }));
     const parts = reduceInParallel(chunksOf(items, aggs, edges, layout, chunkCount, probe), source.threads);
     columns = concatColumns(await parts);

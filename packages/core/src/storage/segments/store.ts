@@ -51,7 +51,8 @@ export interface SegmentStoreOptions {
   now?: () => number;
   /**
    * Worker threads a query may use to decode segments beside the calling thread (drivers
-   * that keep codec blobs: memory, SQLite, PostgreSQL). Default: cores − 1, at most 4; 0 turns them off.
+   * that keep codec blobs — memory, SQLite, PostgreSQL — and file stores whose format
+   * has a worker decoder — Parquet, Polars). Default: cores − 1, at most 4; 0 turns them off.
    */
   queryThreads?: number;
   /** @internal Fewest decoded points worth a worker thread (default 2^18; tests lower it). */
@@ -387,6 +388,7 @@ export class SegmentStore implements StorageBackend {
     return bucketsFromSegments(record, layout, plan, range, {
       points: (refs) => this.pointsOf(key, record, refs, layout),
       ...(readBlobs ? { blobs: (refs: readonly SegmentRef[]) => this.inVersion(key, record, () => readBlobs(key, refs)) } : {}),
+      ...(this.driver.segmentFiles ? { files: (refs: readonly SegmentRef[]) => this.driver.segmentFiles!(key, refs) } : {}),
       threads: this.queryThreads,
       ...(this.minPointsPerThread === undefined ? {} : { minPointsPerThread: this.minPointsPerThread }),
       name: (ref) => `segment ${show(ref.id)} of ${show(key)} (version ${record.version})`,
