@@ -16,6 +16,10 @@ interface PoolWorker {
 
 let nextId = 1;
 const workers: PoolWorker[] = [];
+/** Set when a worker could not start or died (e.g. a bundle without reduce-worker.js): chunks then run on the calling thread. */
+let unavailable = false;
+
+class WorkerStopped extends Error {}
 
 /** Worker threads used by default: one fewer than the cores (the main thread takes a chunk too), at most 4. */
 export function defaultQueryThreads(): number {
@@ -35,9 +39,10 @@ function spawn(): PoolWorker {
     else task.resolve(m.columns!);
   });
   const fail = (e: Error): void => {
+    unavailable = true;
     const at = workers.indexOf(self);
     if (at >= 0) workers.splice(at, 1);
-    for (const task of self.pending.values()) task.reject(new MetaseriesError('IO_ERROR', `A query worker thread stopped: ${e.message}`, { cause: e }));
+    for (const task of self.pending.values()) task.reject(new WorkerStopped(e.message));
     self.pending.clear();
   };
   worker.on('error', fail);
@@ -59,11 +64,19 @@ function send(w: PoolWorker, chunk: ReduceChunk): Promise<Float64Array[]> {
  * others on the least busy workers. Results in the order of `chunks`.
  */
 export async function reduceInParallel(chunks: readonly ReduceChunk[], threads: number): Promise<Float64Array[][]> {
-  while (workers.length < Math.min(threads, chunks.length - 1)) workers.push(spawn());
-  const usable = workers.slice(0, threads);
+  while (!unavailable && workers.length < Math.min(threads, chunks.length - 1)) {
+    try {
+      workers.push(spawn());
+    } catch {
+      unavailable = true;
+    }
+  }
+  const usable = unavailable ? [] : workers.slice(0, threads);
   const remote = chunks.slice(1).map((chunk) => {
+    if (usable.length === 0) return reduceChunk(chunk);
     const w = usable.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    return send(w, chunk);
+    // A worker that cannot run (not the chunk's data: that is a MetaseriesError) costs speed, not the answer.
+    return send(w, chunk).catch((e: unknown) => (e instanceof WorkerStopped ? reduceChunk(chunk) : Promise.reject(e)));
   });
   // Observed now: a worker may fail while this thread is still on its own share.
   for (const r of remote) r.catch(() => undefined);
