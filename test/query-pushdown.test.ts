@@ -244,3 +244,19 @@ for (const [label, open] of drivers) {
     }, 120_000);
   });
 }
+
+describe('query worker threads', () => {
+  it('METASERIES_QUERY_THREADS and queryThreads refuse what is not a whole number ≥ 0, naming it', () => {
+    const before = process.env.METASERIES_QUERY_THREADS;
+    try {
+      process.env.METASERIES_QUERY_THREADS = 'two';
+      expect(() => new SegmentStore(new MemoryDriver())).toThrow(/METASERIES_QUERY_THREADS .*"two"/);
+      process.env.METASERIES_QUERY_THREADS = '0';
+      expect(() => new SegmentStore(new MemoryDriver())).not.toThrow();
+      expect(() => new SegmentStore(new MemoryDriver(), { queryThreads: -1 })).toThrow(/queryThreads .*-1/);
+    } finally {
+      if (before === undefined) delete process.env.METASERIES_QUERY_THREADS;
+      else process.env.METASERIES_QUERY_THREADS = before;
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { MetaseriesError, type ErrorCode } from '../../errors.js';
+import { invalidInput, MetaseriesError, show, type ErrorCode } from '../../errors.js';
 import { reduceChunk, type ReduceChunk } from './bucket-stream.js';
 
 /**
@@ -21,8 +21,17 @@ let unavailable = false;
 
 class WorkerStopped extends Error {}
 
-/** Worker threads used by default: one fewer than the cores (the main thread takes a chunk too), at most 4. */
+/**
+ * Worker threads used by default: `METASERIES_QUERY_THREADS` when set (0 turns them off),
+ * else one fewer than the cores (the calling thread takes a chunk too), at most 4.
+ */
 export function defaultQueryThreads(): number {
+  const set = process.env.METASERIES_QUERY_THREADS;
+  if (set !== undefined && set !== '') {
+    const n = Number(set);
+    if (!Number.isInteger(n) || n < 0) throw invalidInput(`METASERIES_QUERY_THREADS must be a whole number ≥ 0, got ${show(set)}`);
+    return n;
+  }
   return Math.max(0, Math.min(4, availableParallelism() - 1));
 }
 

@@ -52,7 +52,8 @@ export interface SegmentStoreOptions {
   /**
    * Worker threads a query may use to decode segments beside the calling thread (drivers
    * that keep codec blobs — memory, SQLite, PostgreSQL — and file stores whose format
-   * has a worker decoder — Parquet, Polars). Default: cores − 1, at most 4; 0 turns them off.
+   * has a worker decoder — Parquet, Polars). Default: `METASERIES_QUERY_THREADS`, else
+   * cores − 1, at most 4; 0 turns them off.
    */
   queryThreads?: number;
   /** @internal Fewest decoded points worth a worker thread (default 2^18; tests lower it). */
