@@ -18,7 +18,7 @@ import type {
 } from '../backend.js';
 import type { QueryPlan } from '../../query/spec.js';
 import { sliceByKeyRange } from '../slice.js';
-import { bucketsFromSegments, type SegmentBuckets, type SegmentPoints } from './statistics-query.js';
+import { bucketsFromSegments, type SegmentBuckets, type SegmentPoints } from './segment-query.js';
 import { defaultQueryThreads } from './reduce-pool.js';
 import { decodeInto } from './bucket-stream.js';
 import { decodeSegmentInto, segmentStats } from './codec.js';

@@ -8,9 +8,9 @@ import type { KeyRangeMicros } from '../backend.js';
 import type { SegmentFileDecoder, SegmentRef, VersionRecord } from './driver.js';
 import type { SeriesLayout } from './layout.js';
 import { BucketStream, keyAt, slicePoints, type ChunkItem, type ReduceChunk, type SegmentPoints, type StreamAgg } from './bucket-stream.js';
+import { reduceInParallel } from './reduce-pool.js';
 
 export type { SegmentPoints } from './bucket-stream.js';
-import { reduceInParallel } from './reduce-pool.js';
 
 /** Where the segments of the version being queried are read from. */
 export interface SegmentSource {
@@ -101,10 +101,10 @@ export async function bucketsFromSegments(
   const { labels, edges } = bins;
   const nb = labels.length;
   const aggs = plan.aggs.map((a) => ({ kernel: a.kernel, q: a.q }));
-  const probe = new BucketStream(aggs, edges, 0, nb);
+  const stream = new BucketStream(aggs, edges, 0, nb);
 
   // Whole segments inside one bucket whose statistics answer the plan are not read.
-  const bySummary = refs.map((r, i) => held[i]! && !cut.has(i) && probe.summarizable && probe.bucketOf(r.first) === probe.bucketOf(r.last) && answers(r, plan));
+  const bySummary = refs.map((r, i) => held[i]! && !cut.has(i) && stream.summarizable && stream.bucketOf(r.first) === stream.bucketOf(r.last) && answers(r, plan));
   const toRead = refs.filter((_, i) => !cut.has(i) && !bySummary[i]);
   const fromStatistics = bySummary.filter(Boolean).length;
   const summaryOf = (r: SegmentRef): PointsSummary => ({ count: r.count - r.nanCount, min: r.min ?? Number.NaN, max: r.max ?? Number.NaN, first: r.firstValue ?? Number.NaN, last: r.lastValue ?? Number.NaN });
@@ -127,25 +127,25 @@ export async function bucketsFromSegments(
       ref: r,
       item: cut.has(i) ? cut.get(i)! : bySummary[i] ? { first: r.first, summary: summaryOf(r) } : decodable(r),
     }));
-    const parts = reduceInParallel(chunksOf(items, aggs, edges, layout, chunkCount, probe), source.threads);
+    const parts = reduceInParallel(chunksOf(items, aggs, edges, layout, chunkCount, stream), source.threads);
     columns = concatColumns(await parts);
   } else {
     const points = source.points(toRead)[Symbol.asyncIterator]();
     try {
       for (let i = 0; i < refs.length; i++) {
         const r = refs[i]!;
-        if (cut.has(i)) probe.addPoints(cut.get(i)!);
-        else if (bySummary[i]) probe.addSummary(r.first, summaryOf(r));
+        if (cut.has(i)) stream.addPoints(cut.get(i)!);
+        else if (bySummary[i]) stream.addSummary(r.first, summaryOf(r));
         else {
           const next = await points.next();
           if (next.done) throw new Error(`unreachable: the segment reader ended before segment ${r.id}`);
-          probe.addPoints(next.value);
+          stream.addPoints(next.value);
         }
       }
     } finally {
       await points.return?.();
     }
-    columns = probe.finish();
+    columns = stream.finish();
   }
   return {
     buckets: { labels, tz: layout.indexKind === 'datetime' ? tz : null, columns },
@@ -160,7 +160,7 @@ export async function bucketsFromSegments(
  * Split the buckets into `count` ranges holding about the same number of points. A segment
  * cut by a split goes to both neighbours, each keeping its own keys.
  */
-function chunksOf(items: ReadonlyArray<{ ref: SegmentRef; item: ChunkItem }>, aggs: StreamAgg[], edges: Float64Array, layout: SeriesLayout, count: number, probe: BucketStream): ReduceChunk[] {
+function chunksOf(items: ReadonlyArray<{ ref: SegmentRef; item: ChunkItem }>, aggs: StreamAgg[], edges: Float64Array, layout: SeriesLayout, count: number, stream: BucketStream): ReduceChunk[] {
   const nb = edges.length - 1;
   const total = items.reduce((n, x) => n + x.ref.count, 0);
   const splits = [0];
@@ -169,7 +169,7 @@ function chunksOf(items: ReadonlyArray<{ ref: SegmentRef; item: ChunkItem }>, ag
     seen += ref.count;
     const want = Math.round((splits.length * total) / count);
     if (splits.length < count && seen >= want) {
-      const k = Math.max(1, probe.bucketOf(ref.last));
+      const k = Math.max(1, stream.bucketOf(ref.last));
       if (k > splits.at(-1)! && k < nb) splits.push(k);
     }
   }
