@@ -26,6 +26,22 @@ try {
     await again.close();
     console.log(`${store.kind}: processed and reloaded`, Array.from(values.values));
   }
+  // Query worker threads load files by URL from the installed packages: the reduce worker
+  // answers a chunk, and the Parquet format's worker decoder module exports its function.
+  const { Worker } = await import('node:worker_threads');
+  const worker = new Worker(new URL('./storage/segments/reduce-worker.js', import.meta.resolve('@metaseries/core')));
+  const reply = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    const layout = { indexKind: 'datetime', tz: 'UTC', freq: null, indexName: null, indexDtype: null, name: 'x', dtype: 'float64', keyed: true };
+    worker.postMessage({ id: 1, chunk: { aggs: [{ kernel: 'mean', q: 0.5 }], edges: Float64Array.of(0, Infinity), b0: 0, b1: 1, layout, items: [{ keys: Float64Array.of(0, 1), values: Float64Array.of(1, 2) }] } });
+  });
+  await worker.terminate();
+  assert.deepEqual(Array.from(reply.columns[0]), [1.5]);
+  const { parquetSegmentFormat } = await import('@metaseries/storage-parquet');
+  const decoder = parquetSegmentFormat.workerDecoder;
+  assert.equal(typeof (await import(decoder.module))[decoder.name], 'function');
+  console.log('query worker: reduce worker and Parquet segment decoder load from the installed packages');
   await assert.rejects(openStore('postgres://me@127.0.0.1:1/plant'), (e) => e.code === 'BACKEND_UNAVAILABLE' && e.message.includes('npm install pg'));
   await assert.rejects(openStore({ kind: 'sqlite', pth: './x.db' }), (e) => e.code === 'INVALID_INPUT' && e.message.includes('"pth"'));
   console.log('postgres without pg: BACKEND_UNAVAILABLE naming pg; a misspelled option: INVALID_INPUT');
