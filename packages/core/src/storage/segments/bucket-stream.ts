@@ -135,14 +135,17 @@ export interface ReduceChunk {
  * Decode and reduce a chunk: blobs are decoded into one reused pair of arrays, files by
  * their format's decoder. A damaged segment throws CORRUPT_DATA naming it.
  */
-export async function reduceChunk(chunk: ReduceChunk): Promise<Float64Array[]> {
+export async function reduceChunk(chunk: ReduceChunk, options: { yieldEvery?: number } = {}): Promise<Float64Array[]> {
   const stream = new BucketStream(chunk.aggs, chunk.edges, chunk.b0, chunk.b1);
   const target = { keys: new Float64Array(0), values: new Float64Array(0), at: 0, regular: null as { start: number; step: number } | null };
+  let decoded = 0;
   for (const item of chunk.items) {
     if ('summary' in item) stream.addSummary(item.first, item.summary);
     else if ('blob' in item) stream.addPoints(decodeInto(item.blob, item.count, chunk.layout, target, item.what));
     else if ('file' in item) stream.addPoints(await decodeFile(item, chunk.layout));
     else stream.addPoints(item);
+    // On the main thread: let other work (a worker's answer waiting for its next chunk) run between segments.
+    if (options.yieldEvery && !('summary' in item) && ++decoded % options.yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return stream.finish();
 }

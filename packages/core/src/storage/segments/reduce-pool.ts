@@ -69,8 +69,10 @@ function send(w: PoolWorker, chunk: ReduceChunk): Promise<Float64Array[]> {
 }
 
 /**
- * Reduce `chunks` with up to `threads` worker threads: chunk 0 on the calling thread, the
- * others on the least busy workers. Results in the order of `chunks`.
+ * Reduce `chunks` with up to `threads` worker threads and the calling thread, each taking
+ * the next chunk when it is free: a worker still starting, or a core another process is
+ * using, just takes fewer. Results in the order of `chunks`; the first error wins once
+ * every thread has stopped.
  */
 export async function reduceInParallel(chunks: readonly ReduceChunk[], threads: number): Promise<Float64Array[][]> {
   while (!unavailable && workers.length < Math.min(threads, chunks.length - 1)) {
@@ -81,20 +83,24 @@ export async function reduceInParallel(chunks: readonly ReduceChunk[], threads: 
     }
   }
   const usable = unavailable ? [] : workers.slice(0, threads);
-  const remote = chunks.slice(1).map((chunk) => {
-    if (usable.length === 0) return reduceChunk(chunk);
-    const w = usable.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    // A worker that cannot run (not the chunk's data: that is a MetaseriesError) costs speed, not the answer.
-    return send(w, chunk).catch((e: unknown) => (e instanceof WorkerStopped ? reduceChunk(chunk) : Promise.reject(e)));
-  });
-  // Observed now: a worker may fail while this thread is still on its own share.
-  for (const r of remote) r.catch(() => undefined);
-  let local: Float64Array[];
-  try {
-    local = await reduceChunk(chunks[0]!);
-  } catch (e) {
-    await Promise.allSettled(remote);
-    throw e;
-  }
-  return [local, ...(await Promise.all(remote))];
+  const results: Float64Array[][] = new Array(chunks.length);
+  let next = 0, failed = false;
+  const take = (): number => (failed || next >= chunks.length ? -1 : next++);
+  const remote = async (w: PoolWorker): Promise<void> => {
+    for (let i = take(); i >= 0; i = take()) {
+      const chunk = chunks[i]!;
+      // A worker that cannot run (not the chunk's data: that is a MetaseriesError) costs speed, not the answer.
+      results[i] = await send(w, chunk).catch((e: unknown) => (e instanceof WorkerStopped ? reduceChunk(chunk) : Promise.reject(e)));
+    }
+  };
+  const local = async (): Promise<void> => {
+    for (let i = take(); i >= 0; i = take()) {
+      results[i] = await reduceChunk(chunks[i]!, { yieldEvery: 2 });
+    }
+  };
+  const runs = [local(), ...usable.map(remote)].map((p) => p.catch((e: unknown) => { failed = true; throw e; }));
+  const settled = await Promise.allSettled(runs);
+  const error = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (error) throw error.reason;
+  return results;
 }

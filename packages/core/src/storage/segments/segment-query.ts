@@ -110,7 +110,8 @@ export async function bucketsFromSegments(
   const summaryOf = (r: SegmentRef): PointsSummary => ({ count: r.count - r.nanCount, min: r.min ?? Number.NaN, max: r.max ?? Number.NaN, first: r.firstValue ?? Number.NaN, last: r.lastValue ?? Number.NaN });
   const toDecode = toRead.reduce((n, r) => n + r.count, 0);
   const minPoints = source.minPointsPerThread ?? 2 ** 18;
-  const chunkCount = Math.min(source.threads + 1, Math.floor(toDecode / minPoints));
+  // Two chunks per thread, taken by whichever thread is free (see reduceInParallel).
+  const chunkCount = source.threads === 0 ? 1 : Math.min(2 * (source.threads + 1), Math.floor(toDecode / minPoints));
   // Worker threads decode codec blobs read here, or segment files they read themselves.
   const files = chunkCount >= 2 && !source.blobs ? source.files?.(toRead) ?? null : null;
 
