@@ -117,7 +117,20 @@ export class SqlSegmentDriver implements SegmentDriver {
       const result = await body(trx);
       state.committing = true;
       return result;
-    }));
+    })).finally(() => { this.writes++; });
+  }
+
+  /** Commits through this driver (SQLite's data_version does not count a connection's own). */
+  private writes = 0;
+
+  /**
+   * SQLite: `PRAGMA data_version` (changes when another connection commits) with this
+   * connection's own commits. PostgreSQL: null (no cheap equivalent; readers read again).
+   */
+  async changeToken(): Promise<string | null> {
+    if (this.dialect !== 'sqlite') return null;
+    const rows = await this.knex.raw('PRAGMA data_version') as Array<{ data_version: number }>;
+    return `${rows[0]?.data_version}:${this.writes}`;
   }
 
   async putSegments(key: string, segments: ReadonlyArray<{ id: string; series: Series }>): Promise<number[]> {

@@ -337,6 +337,17 @@ export class FileSegmentDriver implements SegmentDriver {
 
   // --- the index -------------------------------------------------------------
 
+  /** The index file's identity: every commit replaces it by a rename (a new inode, size or mtime). */
+  async changeToken(): Promise<string | null> {
+    try {
+      const info = await stat(join(this.dir, INDEX_FILE));
+      return `${info.ino}:${info.size}:${info.mtimeMs}`;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'empty';
+      throw new MetaseriesError('IO_ERROR', `Cannot read ${show(join(this.dir, INDEX_FILE))}`, { backend: this.kind, cause: e });
+    }
+  }
+
   /** The committed index (cached while its inode, size and mtime stay the same). */
   private async readIndex(): Promise<IndexDoc> {
     const path = join(this.dir, INDEX_FILE);

@@ -207,7 +207,8 @@ export async function discoverSignals(source: DiscoverySource, filters?: Discove
     }
     if (!ok || !inRange(h, f.range)) continue;
     let s = out.get(id);
-    if (!s) out.set(id, (s = { dataset: ds, name: sig, units, provenance, series: [] }));
+    // A copy: the records may be kept for the next call (Storage's discovery cache).
+    if (!s) out.set(id, (s = { dataset: ds, name: sig, units, provenance: provenance ? { ...provenance } : null, series: [] }));
     s.series.push(seriesInfo(h, units));
   }
   return [...out.values()];

@@ -39,6 +39,20 @@ const DEFAULT_CHUNK = 100_000;
 /** Operations that commit: a watcher in this process is woken after each. */
 const WRITES = new Set(['save', 'append', 'update', 'deleteRange', 'delete', 'saveMany', 'snapshot', 'restoreSnapshot', 'prune', 'clear']);
 
+/** Marks a Storage from any copy of core. */
+const STORAGE_BRAND: unique symbol = Symbol.for('metaseries.Storage') as never;
+
+/** True for a Storage from any copy of core (see `Storage[Symbol.hasInstance]`). */
+export function isStorage(value: unknown): value is Storage {
+  return typeof value === 'object' && value !== null && (value as { [STORAGE_BRAND]?: unknown })[STORAGE_BRAND] === true;
+}
+
+interface DiscoveryCache {
+  token: string;
+  catalog: CatalogRecord[];
+  heads: SeriesHead[];
+}
+
 /**
  * The object users hold: a backend wrapped with the lifecycle (open once, closed
  * means closed), key validation, one error class, and the core's fallbacks for
@@ -59,20 +73,14 @@ const WRITES = new Set(['save', 'append', 'update', 'deleteRange', 'delete', 'sa
  * await store.save('plant/COD#1/RAW#1', series, metadata);
  * const day = await store.loadRange('plant/COD#1/RAW#1', { from: '2024-03-01T00:00:00Z', to: '2024-03-01T23:59:59Z' });
  */
-/** Marks a Storage from any copy of core. */
-const STORAGE_BRAND: unique symbol = Symbol.for('metaseries.Storage') as never;
-
-/** True for a Storage from any copy of core (see `Storage[Symbol.hasInstance]`). */
-export function isStorage(value: unknown): value is Storage {
-  return typeof value === 'object' && value !== null && (value as { [STORAGE_BRAND]?: unknown })[STORAGE_BRAND] === true;
-}
-
 export class Storage {
   readonly backend: StorageBackend;
   private closed = false;
   private readonly waker = new Waker();
   /** The driver subscription shared by this Storage's watchers (see `listen`). */
   private subscription: Promise<(() => Promise<void>) | null> | null = null;
+  /** Discovery's last read of the whole catalog and heads, and the driver's change token then. */
+  private discoveryCache: DiscoveryCache | null = null;
   private listeners = 0;
   /** @internal the cross-copy brand. */
   readonly [STORAGE_BRAND] = true;
@@ -408,7 +416,7 @@ export class Storage {
    * @example (await store.datasets()).map((d) => d.name)
    */
   datasets(): Promise<DatasetInfo[]> {
-    return this.guard('datasets', '', () => discoverDatasets(this.discoverySource()));
+    return this.guard('datasets', '', async () => discoverDatasets(await this.discoverySource()));
   }
 
   /**
@@ -418,19 +426,19 @@ export class Storage {
    * @example await store.signals({ where: { parameter: 'COD', location: { prefix: 'Clarifier' } }, range: { from: '2024-03-01' } })
    */
   signals(filters?: DiscoveryFilters): Promise<SignalInfo[]> {
-    return this.guard('signals', '', () => discoverSignals(this.discoverySource(), filters));
+    return this.guard('signals', '', async () => discoverSignals(await this.discoverySource(), filters));
   }
 
   /** The series of the signals `signals(filters)` finds, flat: key, length, first/last (epoch ms), dtype, units, last step. */
   series(filters?: DiscoveryFilters): Promise<SeriesInfo[]> {
-    return this.guard('series', '', () => discoverSeries(this.discoverySource(), filters));
+    return this.guard('series', '', async () => discoverSeries(await this.discoverySource(), filters));
   }
 
   /**
    * Where discovery reads catalog records and series summaries. Stores without a catalog
    * of their own are read through the metaseries 0.1 catalog series and `describe`.
    */
-  private discoverySource(): DiscoverySource {
+  private async discoverySource(): Promise<DiscoverySource> {
     const v2 = this.segments;
     // The 0.1 catalog record (`<dataset>/__metaseries__`), still read for stores written before catalog records.
     const legacyCatalog = async (prefix: string): Promise<CatalogRecord[]> => {
@@ -444,7 +452,7 @@ export class Storage {
     };
     if (v2) {
       // One read of the catalog and one of the heads: no values, no per-key calls.
-      return {
+      const direct: DiscoverySource = {
         catalog: async (prefix) => {
           const records = await v2.driver.readCatalog(prefix);
           const have = new Set(records.map((r) => `${r.kind}:${r.name}`));
@@ -462,6 +470,18 @@ export class Storage {
           }
           return heads.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
         },
+      };
+      // The whole store's catalog and heads are kept while the driver's change token says
+      // nothing was committed since (any process): repeated discovery reads no records.
+      const token = v2.driver.changeToken ? await v2.driver.changeToken() : null;
+      if (token === null) return direct;
+      const kept = this.discoveryCache?.token === token ? this.discoveryCache : null;
+      let whole: Promise<DiscoveryCache> | null = kept ? Promise.resolve(kept) : null;
+      const wholeStore = (): Promise<DiscoveryCache> => (whole ??= Promise.all([direct.catalog(''), direct.heads('')]).then(([catalog, heads]) => (this.discoveryCache = { token, catalog, heads })));
+      // A dataset's own records are read directly (a prefix read is cheap) unless the whole store is at hand.
+      return {
+        catalog: async (prefix) => (prefix === '' || kept ? (await wholeStore()).catalog.filter((r) => r.name.startsWith(prefix)) : direct.catalog(prefix)),
+        heads: async (prefix) => (prefix === '' || kept ? (await wholeStore()).heads.filter((h) => h.key.startsWith(prefix)) : direct.heads(prefix)),
       };
     }
     return {

@@ -157,6 +157,12 @@ export interface SegmentDriver {
    * for each), so a query can decode them on worker threads. Null when not possible.
    */
   segmentFiles?(key: string, refs: readonly SegmentRef[]): { decoder: SegmentFileDecoder; paths: string[] } | null;
+  /**
+   * Optional: a value that changes whenever a commit (from this or any other process) may
+   * have changed what `readHeads`/`readCatalog` return, so readers can keep what they read
+   * while it is unchanged (discovery does). Null when the driver cannot tell.
+   */
+  changeToken?(): Promise<string | null>;
   /** Head version of `key` (a tombstone counts), or null when never written. */
   head(key: string): Promise<number | null>;
   /** One version; undefined when absent (never written or pruned). */
