@@ -55,8 +55,9 @@ const TWO52 = 2n ** 52n;
 
 /**
  * Bit-packed values of width w ≤ 24 are read as one little-endian 32-bit word at byte
- * i·w/8, shifted by i·w mod 8 (≤ 7, so w + 7 ≤ 31 bits fit): no branch per value, about
- * twice as fast in V8 as a refilled bit buffer. This many values, from the first, have
+ * i·w/8 (DataView.getUint32: one load once optimised), shifted by i·w mod 8 (≤ 7, so
+ * w + 7 ≤ 31 bits fit): no branch per value, two to three times as fast in V8 as a
+ * refilled bit buffer. This many values, from the first, have
  * their 4 bytes inside `length`; the rest go through `bitsAtSafe`.
  */
 function fastCount(length: number, offset: number, w: number, count: number): number {
@@ -119,6 +120,7 @@ function deltaBinaryPacked(page: Uint8Array, n: number, divisor: number, factor:
   let q = Number(qBig);
   out[at] = q * factor;
   const deltas = new Float64Array(perMini);
+  const dv = new DataView(page.buffer, page.byteOffset, page.byteLength);
   let done = 1;
   while (done < total) {
     const minDelta = r.zigzagNumber();
@@ -153,8 +155,8 @@ function deltaBinaryPacked(page: Uint8Array, n: number, divisor: number, factor:
         for (let i = 0; i < write; i++) {
           let d: number;
           if (i < fast) {
-            const p = i * w, b = base + (p >>> 3);
-            d = ((page[b]! | (page[b + 1]! << 8) | (page[b + 2]! << 16) | (page[b + 3]! << 24)) >>> (p & 7)) & mask;
+            const p = i * w;
+            d = (dv.getUint32(base + (p >>> 3), true) >>> (p & 7)) & mask;
           } else d = bitsAtSafe(page, base, i, w);
           rem += minR + d;
           q += minQ;
@@ -194,6 +196,7 @@ function dictionaryLookup(page: Uint8Array, n: number, dictionary: Float64Array,
   const put = hasNaN
     ? (j: number, k: number): void => { dst32[2 * j] = src32[2 * k]!; dst32[2 * j + 1] = src32[2 * k + 1]!; }
     : null;
+  const dv = new DataView(page.buffer, page.byteOffset, page.byteLength);
   const r = new Bytes(page);
   r.offset = 1;
   let done = 0;
@@ -209,8 +212,8 @@ function dictionaryLookup(page: Uint8Array, n: number, dictionary: Float64Array,
         const mask = (1 << w) - 1, base = r.offset;
         const fast = fastCount(page.length, base, w, take);
         for (let i = 0; i < fast; i++) {
-          const p = i * w, b = base + (p >>> 3);
-          const k = ((page[b]! | (page[b + 1]! << 8) | (page[b + 2]! << 16) | (page[b + 3]! << 24)) >>> (p & 7)) & mask;
+          const p = i * w;
+          const k = (dv.getUint32(base + (p >>> 3), true) >>> (p & 7)) & mask;
           if (k >= size) return false;
           out[o + i] = dictionary[k]!;
         }
