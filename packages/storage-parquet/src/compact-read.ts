@@ -183,7 +183,9 @@ function deltaBinaryPacked(page: Uint8Array, n: number, divisor: number, factor:
  * RLE / bit-packed hybrid dictionary indices (width byte first) looked up in `dictionary`
  * straight into `out[at…at+n)`: no index array. Doubles are copied as two 32-bit halves
  * when the dictionary holds a NaN (a Float64Array store may canonicalise NaN payloads),
- * else as numbers. False when an index is out of the dictionary or the runs don't add up.
+ * else as numbers. An index past the dictionary or runs that don't fill the page is a
+ * damaged file, thrown (the caller reports CORRUPT_DATA naming it): falling back to the
+ * general decoder would quietly read such indices as NaN.
  */
 function dictionaryLookup(page: Uint8Array, n: number, dictionary: Float64Array, out: Float64Array, at: number): boolean {
   const w = page[0]!;
@@ -214,12 +216,12 @@ function dictionaryLookup(page: Uint8Array, n: number, dictionary: Float64Array,
         for (let i = 0; i < fast; i++) {
           const p = i * w;
           const k = (dv.getUint32(base + (p >>> 3), true) >>> (p & 7)) & mask;
-          if (k >= size) return false;
+          if (k >= size) throw pastDictionary(k, size);
           out[o + i] = dictionary[k]!;
         }
         for (let i = fast; i < take; i++) {
           const k = bitsAtSafe(page, base, i, w);
-          if (k >= size) return false;
+          if (k >= size) throw pastDictionary(k, size);
           out[o + i] = dictionary[k]!;
         }
       } else {
@@ -227,7 +229,7 @@ function dictionaryLookup(page: Uint8Array, n: number, dictionary: Float64Array,
         unpack(page, r.offset, values, w, tmp, 0);
         for (let i = 0; i < take; i++) {
           const k = tmp[i]!;
-          if (k >= size) return false;
+          if (k >= size) throw pastDictionary(k, size);
           if (put) put(o + i, k);
           else out[o + i] = dictionary[k]!;
         }
@@ -239,14 +241,19 @@ function dictionaryLookup(page: Uint8Array, n: number, dictionary: Float64Array,
       let k = 0;
       for (let i = 0; i < bytesPerValue; i++) k += page[r.offset + i]! * 2 ** (8 * i);
       r.offset += bytesPerValue;
-      if (k >= size) return false;
+      if (k >= size) throw pastDictionary(k, size);
       const take = Math.min(run, n - done);
       if (put) for (let i = 0; i < take; i++) put(at + done + i, k);
       else out.fill(dictionary[k]!, at + done, at + done + take);
       done += take;
     }
   }
-  return done === n;
+  if (done !== n) throw new Error(`a dictionary-encoded page holds ${done} of its ${n} values`);
+  return true;
+}
+
+function pastDictionary(k: number, size: number): Error {
+  return new Error(`a dictionary index (${k}) lies past the ${size}-value dictionary`);
 }
 
 function plainInt64(page: Uint8Array, n: number, divisor: number, factor: number, out: Float64Array, at: number): void {
