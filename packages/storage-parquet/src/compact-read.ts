@@ -107,7 +107,10 @@ function deltaBinaryPacked(page: Uint8Array, n: number, divisor: number, factor:
   const miniblocks = r.uvarint();
   const total = r.uvarint();
   const first = r.zigzagBig();
-  const count = Math.min(total, n);
+  // A page whose header counts fewer values than the page holds is not ours to guess at
+  // (and every row of `out` must be written: the caller's arrays are not zero-filled).
+  if (total < n) return null;
+  const count = n;
   if (count === 0) return r.offset;
   const perMini = blockSize / miniblocks;
   if (!Number.isInteger(perMini) || perMini % 8 !== 0 || perMini <= 0) return null;
