@@ -93,9 +93,13 @@ export async function encodeSegmentFile(series: Series): Promise<Uint8Array[]> {
   return [new Uint8Array(bytes)];
 }
 
-/** Read a segment file back (our reader; ZSTD pages through the wasm decoder). */
+/**
+ * Read a segment file back (our reader; ZSTD pages through the wasm decoder). A segment
+ * file is small (≤ 65,536 points, one row group) and read whole, so it is loaded in one
+ * read rather than footer, header and chunks separately.
+ */
 export async function decodeSegmentFile(path: string, layout: Record<string, unknown>): Promise<Series> {
-  const file = await SeriesFile.open(path);
+  const file = await SeriesFile.load(path);
   try {
     const dtype = typeof layout.dtype === 'string' ? layout.dtype : null;
     return await file.read(0, file.rowGroups.length, dtype);
