@@ -192,18 +192,23 @@ export async function discoverSignals(source: DiscoverySource, filters?: Discove
   const records = new Map<string, Rec>();
   for (const c of catalog) if (c.kind === 'signal' && c.record) records.set(c.name, c.record as Rec);
   const out = new Map<string, SignalInfo>();
+  const where = Object.entries(f.where ?? {}) as Array<[WhereField, FieldFilter]>;
+  // A signal's record is matched once, not once per series.
+  const admitted = new Map<string, boolean>();
   for (const h of heads) {
     const [ds, sig] = h.key.split('/') as [string, string];
-    if (!matches(ds, f.dataset)) continue;
     const id = `${ds}/${sig}`;
     const rec = records.get(id);
     const provenance = (rec?.provenance ?? null) as DataProvenanceDict | null;
     const units = str(rec?.units);
-    const where = f.where ?? {};
-    let ok = true;
-    for (const [field, filter] of Object.entries(where) as Array<[WhereField, FieldFilter]>) {
-      const value = field === 'units' ? units : field === 'signal' ? sig : str(provenance?.[field]);
-      if (!matches(value, filter)) ok = false;
+    let ok = admitted.get(id);
+    if (ok === undefined) {
+      ok = matches(ds, f.dataset);
+      for (const [field, filter] of where) {
+        if (!ok) break;
+        ok = matches(field === 'units' ? units : field === 'signal' ? sig : str(provenance?.[field]), filter);
+      }
+      admitted.set(id, ok);
     }
     if (!ok || !inRange(h, f.range)) continue;
     let s = out.get(id);
