@@ -30,7 +30,7 @@ export { MemoryBackend } from './storage/memory.js';
 
 // Storage v2: the segment driver a physical backend implements.
 export type {
-  CatalogRecord, CommitEntry, SegmentDriver, SegmentRef, SegmentStats, SnapshotRecord, VersionOperation, VersionRecord,
+  CatalogRecord, CommitEntry, HeadSummary, SegmentDriver, SegmentFileDecoder, SegmentRef, SegmentStats, SnapshotRecord, VersionOperation, VersionRecord,
 } from './storage/segments/driver.js';
 
 // Keys, and the fallbacks a backend can reuse for what it does not push down.

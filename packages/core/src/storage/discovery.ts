@@ -1,5 +1,5 @@
 import { invalidInput, MetaseriesError, show } from '../errors.js';
-import type { DataProvenanceDict, SeriesMetadata } from '../wire.js';
+import type { DataProvenanceDict, ProcessingStepDict, SeriesMetadata } from '../wire.js';
 import type { QueryRange } from '../query/spec.js';
 import { fromIndexKey, toMicros } from '../series/timestamp.js';
 import type { CatalogRecord } from './segments/driver.js';
@@ -11,7 +11,7 @@ import type { CatalogRecord } from './segments/driver.js';
  * backend keeps them (`DiscoverySource`); older layouts fall back to listing keys.
  */
 
-/** One stored series as discovery sees it: a summary, its units and its last step. */
+/** One stored series as discovery sees it: a summary, its index and its processing steps. */
 export interface SeriesHead {
   key: string;
   length: number;
@@ -19,7 +19,21 @@ export interface SeriesHead {
   /** First/last index key in stored units (epoch µs for a datetime index), null when empty or not numeric. */
   first: number | null;
   last: number | null;
-  metadata: SeriesMetadata;
+  /** meteaudata's index type (`DatetimeIndex`…) and zone, from the series metadata. */
+  indexType: string | null;
+  timeZone: string | null;
+  /** How many processing steps the series carries, and the last one. */
+  steps: number;
+  lastStep: ProcessingStepDict | null;
+}
+
+/** The discovery head of a series from its full metadata. */
+export function headOf(summary: { key: string; length: number; dtype: string; first: number | null; last: number | null }, metadata: SeriesMetadata): SeriesHead {
+  const steps = Array.isArray(metadata.processing_steps) ? metadata.processing_steps : [];
+  return {
+    ...summary, indexType: metadata.index_metadata?.type ?? null, timeZone: metadata.index_metadata?.time_zone ?? null,
+    steps: steps.length, lastStep: steps[steps.length - 1] ?? null,
+  };
 }
 
 /** What discovery reads. `Storage` supplies it from the backend's catalog and heads. */
@@ -163,22 +177,21 @@ export async function discoverDatasets(source: DiscoverySource): Promise<Dataset
 
 function seriesInfo(h: SeriesHead, units: string | null): SeriesInfo {
   const [dataset, signal, part] = h.key.split('/') as [string, string, string];
-  const steps = Array.isArray(h.metadata.processing_steps) ? h.metadata.processing_steps : [];
-  const last = steps[steps.length - 1];
-  const datetime = h.metadata.index_metadata?.type === 'DatetimeIndex';
+  const last = h.lastStep;
+  const datetime = h.indexType === 'DatetimeIndex';
   const toTime = (v: number | null): Date | number | null => (v === null ? null : fromIndexKey(v, datetime));
   return {
     key: h.key, dataset, signal, name: `${signal}_${part}`, length: h.length, dtype: h.dtype,
     indexKind: datetime ? 'datetime' : 'other', first: toTime(h.first), last: toTime(h.last), units,
     lastStep: last ? { type: last.type, function: last.function_info?.name ?? '', version: last.function_info?.version ?? '', runDatetime: last.run_datetime } : null,
-    steps: steps.length,
+    steps: h.steps,
   };
 }
 
 function inRange(h: SeriesHead, range: QueryRange | undefined): boolean {
   if (!range) return true;
-  if (h.first === null || h.last === null || h.metadata.index_metadata?.type !== 'DatetimeIndex') return false;
-  const tz = h.metadata.index_metadata.time_zone ?? null;
+  if (h.first === null || h.last === null || h.indexType !== 'DatetimeIndex') return false;
+  const tz = h.timeZone;
   if (range.from !== undefined && h.last < toMicros(range.from, tz)) return false;
   if (range.to !== undefined && h.first >= toMicros(range.to, tz)) return false;
   return true;

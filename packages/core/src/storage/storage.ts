@@ -22,7 +22,7 @@ import {
 } from './backend.js';
 import { fromIndexKey, type IndexKeyKind, type TimeRange, toKeyRange } from '../series/timestamp.js';
 import {
-  discoverDatasets, discoverSeries, discoverSignals, type DatasetInfo, type DiscoveryFilters, type DiscoverySource, type SeriesHead,
+  discoverDatasets, discoverSeries, discoverSignals, headOf, type DatasetInfo, type DiscoveryFilters, type DiscoverySource, type SeriesHead,
   type SeriesInfo, type SignalInfo,
 } from './discovery.js';
 import { CATALOG_SEGMENT, isCatalogKey, validateKey, validatePrefix } from './keys.js';
@@ -460,13 +460,18 @@ export class Storage {
         },
         heads: async (prefix) => {
           const heads: SeriesHead[] = [];
-          for (const [key, record] of await v2.driver.readHeads(prefix)) {
-            if (record.tombstone || !record.metadata || isCatalogKey(key) || key.split('/').length !== 3) continue;
-            const keyed = record.layout.keyed === true;
-            heads.push({
-              key, length: record.length, dtype: String(record.layout.dtype), first: keyed ? record.first : null, last: keyed ? record.last : null,
-              metadata: record.metadata,
-            });
+          const series = (key: string): boolean => !isCatalogKey(key) && key.split('/').length === 3;
+          // Only the fields discovery shows, when the database extracts them: no whole records to parse.
+          const summaries = v2.driver.readHeadSummaries ? await v2.driver.readHeadSummaries(prefix) : null;
+          if (summaries) {
+            for (const h of summaries) if (series(h.key)) heads.push(h);
+          } else {
+            for (const [key, record] of await v2.driver.readHeads(prefix)) {
+              if (record.tombstone || !record.metadata || !series(key)) continue;
+              const keyed = record.layout.keyed === true;
+              const summary = { key, length: record.length, dtype: String(record.layout.dtype), first: keyed ? record.first : null, last: keyed ? record.last : null };
+              heads.push(headOf(summary, record.metadata));
+            }
           }
           return heads.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
         },
@@ -489,7 +494,7 @@ export class Storage {
       heads: async (prefix) => {
         const summaries = (await this.describeKeys(prefix)).filter((d) => !isCatalogKey(d.key) && d.key.split('/').length === 3);
         const heads: SeriesHead[] = [];
-        for (const d of summaries) heads.push({ ...d, metadata: await this.backend.loadMetadata(d.key) });
+        for (const d of summaries) heads.push(headOf(d, await this.backend.loadMetadata(d.key)));
         return heads;
       },
     };

@@ -1,4 +1,4 @@
-import type { SeriesMetadata } from '../../wire.js';
+import type { ProcessingStepDict, SeriesMetadata } from '../../wire.js';
 import type { Series } from '../../series/series.js';
 
 /**
@@ -47,6 +47,23 @@ export interface SegmentFileDecoder {
   module: string;
   /** Its export: `(path: string, layout: Record<string, unknown>) => Promise<Series>`. */
   name: string;
+}
+
+/** A live head as discovery shows it (`readHeadSummaries`): from the version record and its series metadata. */
+export interface HeadSummary {
+  key: string;
+  length: number;
+  /** The layout's dtype. */
+  dtype: string;
+  /** The version's first/last key when the layout is keyed, else null. */
+  first: number | null;
+  last: number | null;
+  /** `metadata.index_metadata.type` and `.time_zone`. */
+  indexType: string | null;
+  timeZone: string | null;
+  /** The number of `metadata.processing_steps`, and the last one. */
+  steps: number;
+  lastStep: ProcessingStepDict | null;
 }
 
 export interface SegmentRef extends SegmentStats {
@@ -157,6 +174,13 @@ export interface SegmentDriver {
    * for each), so a query can decode them on worker threads. Null when not possible.
    */
   segmentFiles?(key: string, refs: readonly SegmentRef[]): { decoder: SegmentFileDecoder; paths: string[] } | null;
+  /**
+   * Optional, for databases that can extract fields of the stored records themselves: what
+   * discovery shows of every live head under `prefix` (tombstones left out), instead of
+   * whole version records. Null when the database cannot (a record it cannot read as
+   * JSON): core then reads the whole heads, which names the damaged record.
+   */
+  readHeadSummaries?(prefix: string): Promise<HeadSummary[] | null>;
   /**
    * Optional: a value that changes whenever a commit (from this or any other process) may
    * have changed what `readHeads`/`readCatalog` return, so readers can keep what they read
