@@ -188,13 +188,19 @@ function seriesInfo(h: SeriesHead, units: string | null): SeriesInfo {
   };
 }
 
-function inRange(h: SeriesHead, range: QueryRange | undefined): boolean {
-  if (!range) return true;
-  if (h.first === null || h.last === null || h.indexType !== 'DatetimeIndex') return false;
-  const tz = h.timeZone;
-  if (range.from !== undefined && h.last < toMicros(range.from, tz)) return false;
-  if (range.to !== undefined && h.first >= toMicros(range.to, tz)) return false;
-  return true;
+/** Whether a head has data in `range`: its bounds in each zone's stored units, converted once per zone. */
+function rangeTest(range: QueryRange | undefined): (h: SeriesHead) => boolean {
+  if (!range) return () => true;
+  const bounds = new Map<string | null, { from: number; to: number }>();
+  return (h) => {
+    if (h.first === null || h.last === null || h.indexType !== 'DatetimeIndex') return false;
+    let b = bounds.get(h.timeZone);
+    if (!b) {
+      b = { from: range.from === undefined ? -Infinity : toMicros(range.from, h.timeZone), to: range.to === undefined ? Infinity : toMicros(range.to, h.timeZone) };
+      bounds.set(h.timeZone, b);
+    }
+    return h.last >= b.from && h.first < b.to;
+  };
 }
 
 /** Signals matching the filters, each with the summaries of its (matching) series. */
@@ -206,6 +212,7 @@ export async function discoverSignals(source: DiscoverySource, filters?: Discove
   for (const c of catalog) if (c.kind === 'signal' && c.record) records.set(c.name, c.record as Rec);
   const out = new Map<string, SignalInfo>();
   const where = Object.entries(f.where ?? {}) as Array<[WhereField, FieldFilter]>;
+  const inRange = rangeTest(f.range);
   // A signal's record is matched once, not once per series.
   const admitted = new Map<string, boolean>();
   for (const h of heads) {
@@ -223,7 +230,7 @@ export async function discoverSignals(source: DiscoverySource, filters?: Discove
       }
       admitted.set(id, ok);
     }
-    if (!ok || !inRange(h, f.range)) continue;
+    if (!ok || !inRange(h)) continue;
     let s = out.get(id);
     // A copy: the records may be kept for the next call (Storage's discovery cache).
     if (!s) out.set(id, (s = { dataset: ds, name: sig, units, provenance: provenance ? { ...provenance } : null, series: [] }));
