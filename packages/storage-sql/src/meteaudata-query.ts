@@ -41,8 +41,8 @@ const MAX_PG_US = 253_402_300_799_999_999;
 function timeSql(dialect: Dialect, zoned: boolean): { time: string; bad: string } {
   if (dialect === 'postgres') {
     const shape = zoned
-      ? String.raw`'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?[+-]\d\d:\d\d$'`
-      : String.raw`'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$'`;
+      ? String.raw`'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6}|)[+-]\d\d:\d\d$'`
+      : String.raw`'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6}|)$'`;
     // The CASE keeps PostgreSQL from casting text of another shape (which would raise).
     return {
       time: `(CASE WHEN index_value ~ ${shape} THEN index_value::${zoned ? 'timestamptz' : 'timestamp'} END)`,
@@ -143,13 +143,14 @@ export async function meteaudataBuckets(conn: Conn, key: string, metadata: Serie
   const within = inRange.length ? inRange.join(' AND ') : '1=1';
   const asUs = (x: string): string => (dialect === 'postgres' ? `(extract(epoch from ${x}) * 1000000)::bigint` : x);
   const nan = dialect === 'postgres' ? `sum(CASE WHEN value = 'NaN'::float8 THEN 1 ELSE 0 END)` : '0';
-  const [head] = await conn.all(
+  const heads = await pgDatetimeGuard(conn, () => conn.all(
     `SELECT sum(CASE WHEN bad THEN 1 ELSE 0 END) AS bad, sum(CASE WHEN t < prev THEN 1 ELSE 0 END) AS unsorted, ${nan} AS nan,`
     + ` ${asUs(`min(CASE WHEN ${within} THEN t END)`)} AS lo, ${asUs(`max(CASE WHEN ${within} THEN t END)`)} AS hi`
     + ` FROM (SELECT t, lag(t) OVER (ORDER BY idx) AS prev, bad, value FROM (SELECT ${time} AS t, idx, ${bad} AS bad, value FROM ${T_DATA} WHERE key = ? ${fence}) parsed) rows_of_key`,
     // Placeholders in text order: the range bounds appear twice (lo and hi), the key last.
     [...rangeParams, ...rangeParams, key],
-  );
+  ));
+  const head = heads?.[0];
   if (!head || num(head.bad) > 0 || num(head.unsorted) > 0 || num(head.nan) > 0) return null;
   const labelsTz = plan.tz !== null && tz !== null && plan.tz !== tz ? plan.tz : tz;
   if (head.lo === null || head.lo === undefined) {
@@ -190,13 +191,14 @@ export async function meteaudataBuckets(conn: Conn, key: string, metadata: Serie
     joined.push(`${alias}.value AS ${alias}v`);
     joinParams.push(key);
   }
-  const rows = await conn.all(
+  const rows = await pgDatetimeGuard(conn, () => conn.all(
     `SELECT g.*${joined.map((j) => `, ${j}`).join('')} FROM (`
     + `SELECT ${select.join(', ')} FROM (SELECT ${bucket.sql} AS b, idx, value FROM (SELECT ${time} AS t, idx, value FROM ${T_DATA} WHERE key = ? ${fence}) rows_of_key`
     + ` WHERE t >= ${loB.sql} AND t <= ${hiB.sql} ${fence}) bucketed GROUP BY b) g ${joins.join(' ')} ORDER BY g.b`,
     // Placeholders in text order: the bucket's, the key, the bounds, then the joins' keys.
     [...bucket.params, key, loB.param, hiB.param, ...joinParams],
-  );
+  ));
+  if (rows === null) return null;
 
   const nb = labels.length;
   const columns = plan.aggs.map((agg) => new Float64Array(nb).fill(agg.kernel === 'count' ? 0 : Number.NaN));
@@ -216,6 +218,20 @@ export async function meteaudataBuckets(conn: Conn, key: string, metadata: Serie
     });
   }
   return { labels, tz: labelsTz, columns };
+}
+
+/**
+ * Text of the right shape that PostgreSQL still refuses as a time (`2024-02-30 …`, SQLSTATE
+ * class 22): null, so the JS path reports it as every load does (CORRUPT_DATA naming the key).
+ */
+async function pgDatetimeGuard<T>(conn: Conn, body: () => Promise<T>): Promise<T | null> {
+  try {
+    return await body();
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (conn.dialect === 'postgres' && typeof code === 'string' && code.startsWith('22')) return null;
+    throw e;
+  }
 }
 
 /** A min or max of zero is the bucket's first zero (its sign as stored), as the JS kernel keeps the first of ties. */
