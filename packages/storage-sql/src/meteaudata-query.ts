@@ -1,97 +1,251 @@
 import type { Buckets, IndexMetadataDict, QueryPlan, SeriesMetadata } from '@metaseries/core';
-import {
-  type KeyRangeMicros, binEdges, formatWall, resampleBins, storageOf,
-} from '@metaseries/core/backend-kit';
 import { DatetimeIndex } from '@metaseries/core';
-import type { Conn, Dialect, Param } from './driver.js';
+import {
+  type KeyRangeMicros, binEdges, fixedDurationUs, formatWall, parsePandasTimestamp, resampleBins, storageOf,
+} from '@metaseries/core/backend-kit';
+import type { Conn, Dialect, Param, Row } from './driver.js';
 
 /**
- * `query` pushed down to the meteaudata layout's rows (`time_series_data`): the engine
- * groups the points of one key into the pandas bins and reduces them, and the answer is
- * identical (Object.is per value) to the JS engine over the loaded range — or null, and
- * core computes it in JS.
+ * `query` pushed down to the meteaudata layout's rows (`time_series_data`, timestamps as
+ * pandas text): one pass of the engine over the key's rows reduces them per *granule*
+ * (a fixed slice of time, 15 minutes for calendar buckets), and core merges the granules
+ * into pandas' buckets. The answer is identical (Object.is per value) to the JS engine
+ * over the loaded range, or null and core computes it in JS.
  *
  * What is pushed, and why only that:
- * - count, min, max, first, last: exact in any engine. NaN is stored as NULL (skipped,
- *   as pandas skips NaN); a min/max of zero takes the bucket's first zero, because the
- *   JS kernel keeps the first of equal values and -0 and 0 are equal in SQL.
+ * - count, min, max, first, last: they merge exactly across granules (as segment
+ *   statistics do). NaN is stored as NULL (skipped, as pandas skips NaN). A min or max of
+ *   zero is the first zero in time order, because the JS kernel keeps the first of equal
+ *   values and -0 and 0 are equal in SQL.
  * - not sum/mean/std/var: pandas sums a bucket in one Kahan-compensated pass in point
- *   order; SQL's SUM/AVG round differently. Not median/percentiles: SQLite has none, and
- *   PostgreSQL's `percentile_cont` computes `a + f·(b − a)` in a different order for some
- *   fractions (not proven bit-identical, so not pushed).
- * - Bins depend only on the first and last key in range (one cheap query), so the edges
- *   come from core's `binEdges` (the one home of pandas' bin rules) and the engine only
- *   compares each row's time with them.
- * - The timestamps are pandas text (`2024-03-31 01:00:00+01:00`), parsed by the engine:
- *   only the two shapes our writer and Python's adapter produce (seconds, or six fraction
- *   digits; an offset exactly when the index has a zone) are pushed; any other text,
- *   a NaN stored as a float (PostgreSQL), or keys out of order → null (the JS path then
- *   decides, e.g. CORRUPT_DATA or its unsorted-range error).
+ *   order; SQL's SUM/AVG and merged partial sums round differently. Not median or
+ *   percentiles: SQLite has none, and merging granules cannot give them.
+ * - Bins depend only on the first and last key in range, which the granules give; the
+ *   edges come from core's `binEdges` (the one home of pandas' bin rules), checked against
+ *   `resampleBins`, and every edge must fall on a granule boundary (UTC offsets of real
+ *   zones are multiples of 15 minutes; otherwise JS answers).
+ * - The text is parsed by the engine only in the two shapes our writer and Python's
+ *   adapter produce (`2024-03-31 01:00:00+01:00`, optionally with six fraction digits; an
+ *   offset exactly when the index has a zone). Any other text, or a NaN stored as a float
+ *   (PostgreSQL) → null (the JS path then reports CORRUPT_DATA as every load does).
+ * - Rows are reduced in time order whatever their stored order (first/last are checked
+ *   against each granule's earliest/latest time, JS answers when they disagree); a range
+ *   query, or one without buckets, over rows stored out of order is left to JS (which
+ *   refuses the first and reduces the second in stored order).
  */
 
 const T_DATA = 'time_series_data';
 const PUSHED = new Set(['count', 'min', 'max', 'first', 'last']);
-/** Nested CASE over the edges (SQLite calendar bins): beyond this many buckets the statement gets large; JS answers. */
-const MAX_CASE_BUCKETS = 20_000;
+const US_PER_MIN = 60_000_000;
+/** Calendar buckets start at local midnights, which fall on 15-minute UTC boundaries in every zone since ~1980 (Nepal: +5:45). */
+const CALENDAR_GRANULE = 15 * US_PER_MIN;
+/** Finer granules would return about one group per row: no faster than loading. */
+const MIN_GRANULE = US_PER_MIN;
 /** PostgreSQL timestamps: years 1..9999 written as text bounds (the text shape we send). */
 const MIN_PG_US = -62_135_596_800_000_000;
 const MAX_PG_US = 253_402_300_799_999_999;
 
-/** Per dialect: the row's time and whether its text has the shape we parse. */
-function timeSql(dialect: Dialect, zoned: boolean): { time: string; bad: string } {
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** The granule width for a plan: a divisor of the bucket width that is also a divisor of 15 minutes. */
+function granuleOf(plan: QueryPlan): number | null {
+  if (plan.every === null) return 24 * 60 * US_PER_MIN; // one bucket: any granule merges into it
+  const fixed = fixedDurationUs(plan.every);
+  const g = fixed !== null && plan.every.unit !== 'D' ? gcd(fixed, CALENDAR_GRANULE) : CALENDAR_GRANULE;
+  return g >= MIN_GRANULE ? g : null;
+}
+
+/**
+ * Per dialect: the row's time (`t`: µs integer on SQLite, a timestamp on PostgreSQL) —
+ * NULL when the text is not of the shapes we parse —, its granule, and how a time
+ * becomes µs in the output.
+ */
+interface DialectSql {
+  time: string;
+  granule(t: string, width: number): string;
+  us(x: string): string;
+  bound(us: number): { sql: string; param: Param };
+}
+
+/** Seconds from 0000-01-01 to 1970-01-01: a multiple of every granule width (they divide 15 minutes or are one day). */
+const TO_YEAR_ZERO_US = '62167219200000000';
+
+function dialectSql(dialect: Dialect, zoned: boolean): DialectSql {
   if (dialect === 'postgres') {
-    const shape = zoned
-      ? String.raw`'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6}|)[+-]\d\d:\d\d$'`
-      : String.raw`'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6}|)$'`;
-    // The CASE keeps PostgreSQL from casting text of another shape (which would raise).
+    const type = zoned ? 'timestamptz' : 'timestamp';
+    // One translate() per row (a regular expression costs 6x more here): digits → 0, '+' → '-'.
+    const shapes = zoned ? `('0000-00-00 00:00:00-00:00', '0000-00-00 00:00:00.000000-00:00')` : `('0000-00-00 00:00:00', '0000-00-00 00:00:00.000000')`;
     return {
-      time: `(CASE WHEN index_value ~ ${shape} THEN index_value::${zoned ? 'timestamptz' : 'timestamp'} END)`,
-      bad: `NOT (index_value ~ ${shape})`,
+      // Hours 24 and seconds 60 are accepted by PostgreSQL (rolled over), not by the JS parser.
+      time: `CASE WHEN translate(index_value, '0123456789+', '0000000000-') IN ${shapes} AND substr(index_value, 12, 2) < '24' AND substr(index_value, 18, 2) < '60' THEN index_value::${type} END`,
+      granule: (t, width) => `date_bin(interval '${width / 1e6} seconds', ${t}, ${type} '1970-01-01 00:00:00${zoned ? '+00' : ''}')`,
+      us: (x) => `(extract(epoch from ${x}) * 1000000)::bigint`,
+      bound: (us) => ({ sql: `?::${type}`, param: formatWall(us, { fractionDigits: 6 }) + (zoned ? '+00:00' : '') }),
     };
   }
-  // SQLite: whole seconds by unixepoch() (which applies the +HH:MM offset), plus the six
-  // fraction digits as an integer: exact microseconds, no floating point.
-  const frac = `(substr(index_value, 20, 1) = '.')`;
-  const time = `(unixepoch(substr(index_value, 1, 19) || substr(index_value, CASE WHEN ${frac} THEN 27 ELSE 20 END)) * 1000000`
-    + ` + CASE WHEN ${frac} THEN CAST(substr(index_value, 21, 6) AS INTEGER) ELSE 0 END)`;
-  const digits = (from: number, count: number): string => `(trim(substr(index_value, ${from}, ${count}), '0123456789') = '')`;
+  const v = 'index_value';
+  const frac = `substr(${v}, 20, 1) = '.'`;
   const lengths = zoned ? '(25, 32)' : '(19, 26)';
-  // unixepoch() rolls 2024-02-30 over to March: date() must give the same day back.
-  const bad = `NOT (length(index_value) IN ${lengths} AND ${digits(1, 4)} AND substr(index_value, 5, 1) = '-' AND substr(index_value, 11, 1) = ' '`
-    + ` AND date(substr(index_value, 1, 10)) IS substr(index_value, 1, 10) AND substr(index_value, 12, 2) < '24'`
-    + ` AND ${digits(12, 2)} AND ${digits(15, 2)} AND ${digits(18, 2)} AND substr(index_value, 14, 1) = ':' AND substr(index_value, 17, 1) = ':'`
-    + ` AND (length(index_value) IN (19, 25) OR (${frac} AND ${digits(21, 6)}))`
-    + (zoned ? ` AND substr(index_value, -6, 1) IN ('+', '-') AND ${digits(-5, 2)} AND substr(index_value, -3, 1) = ':' AND ${digits(-2, 2)}` : '')
-    + ` AND unixepoch(substr(index_value, 1, 19)) IS NOT NULL)`;
-  return { time, bad };
-}
-
-/** A time bound as the engine compares it: µs for SQLite, timestamp text for PostgreSQL. */
-function bound(dialect: Dialect, zoned: boolean, us: number): { sql: string; param: Param } {
-  if (dialect === 'sqlite') return { sql: '?', param: us };
-  return { sql: `?::${zoned ? 'timestamptz' : 'timestamp'}`, param: pgText(us, zoned) };
-}
-
-const pgText = (us: number, zoned: boolean): string => formatWall(us, { fractionDigits: 6 }) + (zoned ? '+00:00' : '');
-
-/** The bucket of a row's time `t` given bin edges (bin k starts at edges[k]). */
-function bucketSql(dialect: Dialect, t: string, edges: Float64Array, fixedWidth: number | null, zoned: boolean): { sql: string; params: Param[] } {
-  const nb = edges.length;
-  if (nb <= 1) return { sql: '0', params: [] };
-  if (dialect === 'postgres') {
-    // width_bucket over the interior edges: 0 before edges[1], k from edges[k] on (a binary search).
-    const list = Array.from(edges.subarray(1), (e) => `"${pgText(e, zoned)}"`).join(',');
-    return { sql: `width_bucket(${t}, ?::${zoned ? 'timestamptz' : 'timestamp'}[])`, params: [`{${list}}`] };
-  }
-  // Integers we computed, inlined: bound JS numbers may arrive as REAL and divide as floats.
-  if (fixedWidth !== null) return { sql: `((${t} - ${edges[0]!}) / ${fixedWidth})`, params: [] };
-  // Calendar bins: a balanced CASE over the edges (log2(nb) comparisons per row), integers inlined.
-  const search = (lo: number, hi: number): string => {
-    if (hi - lo === 1) return String(lo);
-    const mid = (lo + hi) >> 1;
-    return `(CASE WHEN ${t} < ${edges[mid]!} THEN ${search(lo, mid)} ELSE ${search(mid, hi)} END)`;
+  // Fixed length and separators; SQLite's date parser then reads exactly the digits at
+  // those places (NULL for anything else, month 13 or minute 60). It rolls 2024-02-30 over
+  // to March and accepts hour 24, which the JS parser refuses: those are checked too.
+  const shape = `length(${v}) IN ${lengths} AND substr(${v}, 5, 1) = '-' AND substr(${v}, 8, 1) = '-' AND substr(${v}, 11, 1) = ' '`
+    + ` AND substr(${v}, 14, 1) = ':' AND substr(${v}, 17, 1) = ':' AND substr(${v}, 12, 2) < '24'`
+    + ` AND (substr(${v}, 9, 2) <= '28' OR date(substr(${v}, 1, 10)) IS substr(${v}, 1, 10))`
+    + ` AND (length(${v}) IN (19, 25) OR (${frac} AND substr(${v}, 21, 6) GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]'))`
+    + (zoned ? ` AND substr(${v}, -6, 1) IN ('+', '-')` : '');
+  return {
+    // Whole seconds by unixepoch() (which applies the offset) plus the six fraction digits as an integer: exact µs.
+    time: `CASE WHEN ${shape} THEN unixepoch(substr(${v}, 1, 19) || substr(${v}, CASE WHEN ${frac} THEN 27 ELSE 20 END)) * 1000000`
+      + ` + CASE WHEN ${frac} THEN CAST(substr(${v}, 21, 6) AS INTEGER) ELSE 0 END END`,
+    // Floor division counted from year 0 (SQLite's `/` truncates toward zero): the granule's start in µs.
+    granule: (t, width) => `((${t} + ${TO_YEAR_ZERO_US}) / ${width} * ${width} - ${TO_YEAR_ZERO_US})`,
+    us: (x) => x,
+    bound: (us) => ({ sql: '?', param: us }),
   };
-  return { sql: search(0, nb), params: [] };
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? Number.NaN : Number(v));
+
+/** One granule as the engine reduced it (µs times; positions of the rows holding first/last/first zero). */
+interface Granule {
+  start: number;
+  count: number;
+  min: number;
+  max: number;
+  first: number;
+  last: number;
+  zero: number;
+  tMin: number;
+  tMax: number;
+}
+
+/**
+ * One series of a `query` plan reduced by the engine, on one snapshot (`conn` is a read
+ * transaction), or null when the plan or the stored rows are not ones this answers exactly.
+ */
+export async function meteaudataBuckets(conn: Conn, key: string, metadata: SeriesMetadata, columnDtype: string | null, plan: QueryPlan, range: KeyRangeMicros | undefined): Promise<Buckets | null> {
+  if (!plan.aggs.every((a) => PUSHED.has(a.kernel))) return null;
+  const index = metadata.index_metadata as IndexMetadataDict | null | undefined;
+  if (!index || index.type !== 'DatetimeIndex') return null;
+  // The JS path aggregates only float values (an int column with NaN loads as floats too; bools do not).
+  const dtype = typeof metadata.values_dtype === 'string' ? metadata.values_dtype : columnDtype ?? 'float64';
+  if (storageOf(dtype) !== 'number') return null;
+  const granule = granuleOf(plan);
+  if (granule === null) return null;
+  const tz = index.time_zone ?? null;
+  const zoned = tz !== null;
+  const dialect = conn.dialect;
+  const from = range?.from, to = range?.to;
+  if (dialect === 'postgres' && [from, to].some((b) => b !== undefined && (b < MIN_PG_US || b > MAX_PG_US))) return null;
+  const sql = dialectSql(dialect, zoned);
+  const kernels = new Set(plan.aggs.map((a) => a.kernel));
+  const extremes = kernels.has('min') || kernels.has('max');
+
+  // Rows out of range get no granule (NULL group); a range query needs the rows in time order (JS refuses others).
+  const inRange: string[] = [];
+  const params: Param[] = [];
+  if (from !== undefined) { const b = sql.bound(from); inRange.push(`t >= ${b.sql}`); params.push(b.param); }
+  if (to !== undefined) { const b = sql.bound(to); inRange.push(`t <= ${b.sql}`); params.push(b.param); }
+  // Without buckets the JS engine reduces the points in stored order (label: the first one): rows out of order go to JS too.
+  const ordered = range !== undefined || plan.every === null;
+  const nan = dialect === 'postgres' ? `sum(CASE WHEN value = 'NaN'::float8 THEN 1 ELSE 0 END)` : '0';
+  // Keeps the engine from inlining a subquery, which would parse each row's text once per use of `t`.
+  const fence = dialect === 'postgres' ? 'OFFSET 0' : 'LIMIT -1 OFFSET 0';
+  const columns = [
+    `${sql.us('min(t)')} AS t_min`, `${sql.us('max(t)')} AS t_max`, 'sum(CASE WHEN t IS NULL THEN 1 ELSE 0 END) AS bad', `${nan} AS nan`,
+    ordered ? 'sum(CASE WHEN t < prev THEN 1 ELSE 0 END) AS inv' : '0 AS inv',
+    'count(value) AS c',
+    kernels.has('min') ? 'min(value) AS mn' : null,
+    kernels.has('max') ? 'max(value) AS mx' : null,
+    kernels.has('first') ? 'min(CASE WHEN value IS NOT NULL THEN idx END) AS fi' : null,
+    kernels.has('first') ? `${sql.us('min(CASE WHEN value IS NOT NULL THEN t END)')} AS tf` : null,
+    kernels.has('last') ? 'max(CASE WHEN value IS NOT NULL THEN idx END) AS li' : null,
+    kernels.has('last') ? `${sql.us('max(CASE WHEN value IS NOT NULL THEN t END)')} AS tl` : null,
+    extremes ? 'min(CASE WHEN value = 0 THEN idx END) AS zi' : null,
+    extremes ? `${sql.us('min(CASE WHEN value = 0 THEN t END)')} AS tz` : null,
+  ].filter((c): c is string => c !== null);
+  // The rows holding first, last and the first zero, by primary key: their value and their text (checked in JS).
+  const joins: string[] = [], picked: string[] = [];
+  for (const [alias, position] of [['f', 'fi'], ['l', 'li'], ['z', 'zi']] as const) {
+    if (!columns.some((c) => c.endsWith(`AS ${position}`))) continue;
+    joins.push(`LEFT JOIN ${T_DATA} ${alias} ON ${alias}.key = ? AND ${alias}.idx = r.${position}`);
+    picked.push(`, ${alias}.value AS ${alias}v, ${alias}.index_value AS ${alias}t`);
+  }
+  const inRangeSql = `t IS NOT NULL${inRange.map((c) => ` AND ${c}`).join('')}`;
+  // Parse each row once (a fenced subquery), then group by granule; rows out of range or of
+  // another shape fall in a NULL group that only counts them.
+  const granuleSql = `CASE WHEN ${inRangeSql} THEN ${sql.us(sql.granule('t', granule))} END`;
+  const parsed = `(SELECT ${sql.time} AS t, idx, value FROM ${T_DATA} WHERE key = ? ${fence}) parsed`;
+  const rowsSql = ordered ? `(SELECT t, idx, value, lag(t) OVER (ORDER BY idx) AS prev FROM ${parsed} ${fence}) windowed` : parsed;
+  const statement = `SELECT r.*${picked.join('')} FROM (`
+    + `SELECT ${granuleSql} AS g, ${columns.join(', ')} FROM ${rowsSql} GROUP BY 1) r ${joins.join(' ')}`;
+  // Placeholders in text order: the range bounds (in the granule expression), the key, the joins' keys.
+  const rows = await pgDatetimeGuard(conn, () => conn.all(statement, [...params, key, ...joins.map(() => key)]));
+  if (rows === null) return null;
+
+  let bad = 0, nanCount = 0, inversions = 0;
+  const granules: Granule[] = [];
+  for (const r of rows) {
+    bad += num(r.bad);
+    nanCount += num(r.nan);
+    inversions += num(r.inv);
+    if (r.g === null || r.g === undefined) continue;
+    const g = readGranule(r, tz);
+    if (g === null) return null;
+    granules.push(g);
+  }
+  if (bad > 0 || nanCount > 0 || inversions > 0) return null;
+  granules.sort((a, b) => a.start - b.start);
+  const labelsTz = plan.tz !== null && tz !== null && plan.tz !== tz ? plan.tz : tz;
+  if (granules.length === 0) return { labels: new Float64Array(0), tz: labelsTz, columns: plan.aggs.map(() => new Float64Array(0)) };
+  const lo = granules[0]!.tMin, hi = granules.at(-1)!.tMax;
+
+  let labels: Float64Array, edges: Float64Array;
+  if (plan.every === null) {
+    labels = Float64Array.of(lo);
+    edges = Float64Array.of(lo);
+  } else {
+    ({ labels, edges } = binEdges(lo, hi, labelsTz, plan.every));
+    for (let k = 1; k < edges.length; k++) if (edges[k]! % granule !== 0) return null;
+    if (!edgesAgree(lo, hi, labelsTz, plan, labels, edges)) return null;
+  }
+  return { labels, tz: labelsTz, columns: mergeGranules(plan, granules, edges) };
+}
+
+/** A granule row, with its first/last/zero rows' times re-read by the JS parser (null when the engine's time disagrees). */
+function readGranule(r: Row, tz: string | null): Granule | null {
+  const at = (text: unknown, expected: unknown): boolean => text === null || text === undefined || parsePandasTimestamp(String(text), tz) === num(expected);
+  if (!at(r.ft, r.tf) || !at(r.lt, r.tl) || !at(r.zt, r.tz)) return null;
+  return {
+    start: num(r.g), count: num(r.c), min: num(r.mn), max: num(r.mx),
+    first: num(r.fv), last: num(r.lv), zero: num(r.zv),
+    tMin: num(r.t_min), tMax: num(r.t_max),
+  };
+}
+
+/** Granules (in time order) merged into the buckets starting at `edges`, with the JS kernels' rules. */
+function mergeGranules(plan: QueryPlan, granules: readonly Granule[], edges: Float64Array): Float64Array[] {
+  const nb = edges.length;
+  const columns = plan.aggs.map((agg) => new Float64Array(nb).fill(agg.kernel === 'count' ? 0 : Number.NaN));
+  let k = 0;
+  for (const g of granules) {
+    while (k + 1 < nb && g.start >= edges[k + 1]!) k++;
+    plan.aggs.forEach((agg, a) => {
+      const col = columns[a]!;
+      const cur = col[k]!;
+      switch (agg.kernel) {
+        case 'count': col[k] = cur + g.count; break;
+        // Strictly smaller (larger) only: the first of equal values stays; a zero is the granule's first zero.
+        case 'min': if (g.min === g.min && (cur !== cur || g.min < cur)) col[k] = g.min === 0 ? g.zero : g.min; break;
+        case 'max': if (g.max === g.max && (cur !== cur || g.max > cur)) col[k] = g.max === 0 ? g.zero : g.max; break;
+        case 'first': if (cur !== cur && g.count > 0) col[k] = g.first; break;
+        case 'last': if (g.count > 0) col[k] = g.last; break;
+        default: break;
+      }
+    });
+  }
+  return columns;
 }
 
 /** Whether `edges` are exactly where `resampleBins` starts each bin (a check of the zone's midnights, O(buckets)). */
@@ -112,114 +266,6 @@ function edgesAgree(lo: number, hi: number, tz: string | null, plan: QueryPlan, 
   return true;
 }
 
-const num = (v: unknown): number => (v === null || v === undefined ? Number.NaN : Number(v));
-
-/**
- * One series of a `query` plan grouped and reduced by the engine, on one snapshot (`conn`
- * is a read transaction), or null when the plan or the stored rows are not ones this
- * answers exactly.
- */
-export async function meteaudataBuckets(conn: Conn, key: string, metadata: SeriesMetadata, columnDtype: string | null, plan: QueryPlan, range: KeyRangeMicros | undefined): Promise<Buckets | null> {
-  if (!plan.aggs.every((a) => PUSHED.has(a.kernel))) return null;
-  const index = metadata.index_metadata as IndexMetadataDict | null | undefined;
-  if (!index || index.type !== 'DatetimeIndex') return null;
-  // The JS path aggregates only float values (an int column with NaN loads as floats too; bools do not).
-  const dtype = typeof metadata.values_dtype === 'string' ? metadata.values_dtype : columnDtype ?? 'float64';
-  if (storageOf(dtype) !== 'number') return null;
-  const tz = index.time_zone ?? null;
-  const zoned = tz !== null;
-  const dialect = conn.dialect;
-  const from = range?.from, to = range?.to;
-  if (dialect === 'postgres' && [from, to].some((b) => b !== undefined && (b < MIN_PG_US || b > MAX_PG_US))) return null;
-  const { time, bad } = timeSql(dialect, zoned);
-  // Keeps the engine from inlining a subquery, which would parse each row's text once per use of `t`.
-  const fence = dialect === 'postgres' ? 'OFFSET 0' : 'LIMIT -1 OFFSET 0';
-
-  // 1. The first and last key in range, and whether every row is one we can answer for.
-  const inRange: string[] = [];
-  const rangeParams: Param[] = [];
-  if (from !== undefined) { const b = bound(dialect, zoned, from); inRange.push(`t >= ${b.sql}`); rangeParams.push(b.param); }
-  if (to !== undefined) { const b = bound(dialect, zoned, to); inRange.push(`t <= ${b.sql}`); rangeParams.push(b.param); }
-  const within = inRange.length ? inRange.join(' AND ') : '1=1';
-  const asUs = (x: string): string => (dialect === 'postgres' ? `(extract(epoch from ${x}) * 1000000)::bigint` : x);
-  const nan = dialect === 'postgres' ? `sum(CASE WHEN value = 'NaN'::float8 THEN 1 ELSE 0 END)` : '0';
-  const heads = await pgDatetimeGuard(conn, () => conn.all(
-    `SELECT sum(CASE WHEN bad THEN 1 ELSE 0 END) AS bad, sum(CASE WHEN t < prev THEN 1 ELSE 0 END) AS unsorted, ${nan} AS nan,`
-    + ` ${asUs(`min(CASE WHEN ${within} THEN t END)`)} AS lo, ${asUs(`max(CASE WHEN ${within} THEN t END)`)} AS hi`
-    + ` FROM (SELECT t, lag(t) OVER (ORDER BY idx) AS prev, bad, value FROM (SELECT ${time} AS t, idx, ${bad} AS bad, value FROM ${T_DATA} WHERE key = ? ${fence}) parsed) rows_of_key`,
-    // Placeholders in text order: the range bounds appear twice (lo and hi), the key last.
-    [...rangeParams, ...rangeParams, key],
-  ));
-  const head = heads?.[0];
-  if (!head || num(head.bad) > 0 || num(head.unsorted) > 0 || num(head.nan) > 0) return null;
-  const labelsTz = plan.tz !== null && tz !== null && plan.tz !== tz ? plan.tz : tz;
-  if (head.lo === null || head.lo === undefined) {
-    return { labels: new Float64Array(0), tz: labelsTz, columns: plan.aggs.map(() => new Float64Array(0)) };
-  }
-  const lo = Number(head.lo), hi = Number(head.hi);
-
-  // 2. Bin edges from the first and last key (pandas' rules, in core), checked against resampleBins.
-  let labels: Float64Array, edges: Float64Array, fixed: number | null = null;
-  if (plan.every === null) {
-    labels = Float64Array.of(lo);
-    edges = Float64Array.of(lo);
-  } else {
-    ({ labels, edges } = binEdges(lo, hi, labelsTz, plan.every));
-    if (labels.length > 1 && isFixed(edges)) fixed = edges[1]! - edges[0]!;
-    if (dialect === 'sqlite' && fixed === null && edges.length > MAX_CASE_BUCKETS) return null;
-    if (!edgesAgree(lo, hi, labelsTz, plan, labels, edges)) return null;
-  }
-
-  // 3. Group rows by bucket; first/last (and the first zero, for min/max ties of -0 and 0) are
-  // positions, looked up by primary key afterwards in the same statement.
-  const kernels = new Set(plan.aggs.map((a) => a.kernel));
-  const bucket = bucketSql(dialect, 't', edges, fixed, zoned);
-  const loB = bound(dialect, zoned, lo), hiB = bound(dialect, zoned, hi);
-  const extremes = kernels.has('min') || kernels.has('max');
-  const select = [
-    'b', 'count(value) AS c',
-    kernels.has('min') ? 'min(value) AS mn' : null,
-    kernels.has('max') ? 'max(value) AS mx' : null,
-    kernels.has('first') ? 'min(CASE WHEN value IS NOT NULL THEN idx END) AS fi' : null,
-    kernels.has('last') ? 'max(CASE WHEN value IS NOT NULL THEN idx END) AS li' : null,
-    extremes ? 'min(CASE WHEN value = 0 THEN idx END) AS zi' : null,
-  ].filter((s): s is string => s !== null);
-  const joins: string[] = [], joined: string[] = [], joinParams: Param[] = [];
-  for (const [alias, position] of [['f', 'fi'], ['l', 'li'], ['z', 'zi']] as const) {
-    if (!select.some((s) => s.endsWith(`AS ${position}`))) continue;
-    joins.push(`LEFT JOIN ${T_DATA} ${alias} ON ${alias}.key = ? AND ${alias}.idx = g.${position}`);
-    joined.push(`${alias}.value AS ${alias}v`);
-    joinParams.push(key);
-  }
-  const rows = await pgDatetimeGuard(conn, () => conn.all(
-    `SELECT g.*${joined.map((j) => `, ${j}`).join('')} FROM (`
-    + `SELECT ${select.join(', ')} FROM (SELECT ${bucket.sql} AS b, idx, value FROM (SELECT ${time} AS t, idx, value FROM ${T_DATA} WHERE key = ? ${fence}) rows_of_key`
-    + ` WHERE t >= ${loB.sql} AND t <= ${hiB.sql} ${fence}) bucketed GROUP BY b) g ${joins.join(' ')} ORDER BY g.b`,
-    // Placeholders in text order: the bucket's, the key, the bounds, then the joins' keys.
-    [...bucket.params, key, loB.param, hiB.param, ...joinParams],
-  ));
-  if (rows === null) return null;
-
-  const nb = labels.length;
-  const columns = plan.aggs.map((agg) => new Float64Array(nb).fill(agg.kernel === 'count' ? 0 : Number.NaN));
-  for (const r of rows) {
-    const k = Number(r.b);
-    if (!(k >= 0 && k < nb)) return null; // cannot happen with edges from lo..hi; never guess
-    plan.aggs.forEach((agg, a) => {
-      const col = columns[a]!;
-      switch (agg.kernel) {
-        case 'count': col[k] = num(r.c); break;
-        case 'min': col[k] = zeroFirst(num(r.mn), r.zv); break;
-        case 'max': col[k] = zeroFirst(num(r.mx), r.zv); break;
-        case 'first': col[k] = num(r.fv); break;
-        case 'last': col[k] = num(r.lv); break;
-        default: break;
-      }
-    });
-  }
-  return { labels, tz: labelsTz, columns };
-}
-
 /**
  * Text of the right shape that PostgreSQL still refuses as a time (`2024-02-30 …`, SQLSTATE
  * class 22): null, so the JS path reports it as every load does (CORRUPT_DATA naming the key).
@@ -232,14 +278,4 @@ async function pgDatetimeGuard<T>(conn: Conn, body: () => Promise<T>): Promise<T
     if (conn.dialect === 'postgres' && typeof code === 'string' && code.startsWith('22')) return null;
     throw e;
   }
-}
-
-/** A min or max of zero is the bucket's first zero (its sign as stored), as the JS kernel keeps the first of ties. */
-const zeroFirst = (v: number, firstZero: unknown): number => (v === 0 ? num(firstZero) : v);
-
-/** Equal steps between all edges (tick bins): the bucket is arithmetic. */
-function isFixed(edges: Float64Array): boolean {
-  const w = edges[1]! - edges[0]!;
-  for (let k = 2; k < edges.length; k++) if (edges[k]! - edges[k - 1]! !== w) return false;
-  return true;
 }
