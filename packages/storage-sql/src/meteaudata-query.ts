@@ -70,14 +70,22 @@ interface DialectSql {
 /** Seconds from 0000-01-01 to 1970-01-01: a multiple of every granule width (they divide 15 minutes or are one day). */
 const TO_YEAR_ZERO_US = '62167219200000000';
 
+/** The text shapes we parse: `YYYY-MM-DD HH:MM:SS`, six fraction digits or none, `±HH:MM` exactly when zoned. */
+function likeShapes(zoned: boolean): string {
+  const base = '____-__-__ __:__:__';
+  const tails = zoned ? ['+__:__', '-__:__'] : [''];
+  return [base, `${base}.______`].flatMap((b) => tails.map((t) => `index_value LIKE '${b}${t}'`)).join(' OR ');
+}
+
 function dialectSql(dialect: Dialect, zoned: boolean): DialectSql {
   if (dialect === 'postgres') {
     const type = zoned ? 'timestamptz' : 'timestamp';
-    // One translate() per row (a regular expression costs 6x more here): digits → 0, '+' → '-'.
-    const shapes = zoned ? `('0000-00-00 00:00:00-00:00', '0000-00-00 00:00:00.000000-00:00')` : `('0000-00-00 00:00:00', '0000-00-00 00:00:00.000000')`;
     return {
-      // Hours 24 and seconds 60 are accepted by PostgreSQL (rolled over), not by the JS parser.
-      time: `CASE WHEN translate(index_value, '0123456789+', '0000000000-') IN ${shapes} AND substr(index_value, 12, 2) < '24' AND substr(index_value, 18, 2) < '60' THEN index_value::${type} END`,
+      // LIKE fixes length and separators (nearly free; a regular expression or translate()
+      // costs more than the cast); the cast then refuses anything but digits in between
+      // (SQLSTATE 22 → JS answers). Hours 24 and seconds 60, which PostgreSQL rolls over
+      // and the JS parser refuses, are checked here.
+      time: `CASE WHEN (${likeShapes(zoned)}) AND substr(index_value, 12, 2) < '24' AND substr(index_value, 18, 2) < '60' THEN index_value::${type} END`,
       granule: (t, width) => `date_bin(interval '${width / 1e6} seconds', ${t}, ${type} '1970-01-01 00:00:00${zoned ? '+00' : ''}')`,
       us: (x) => `(extract(epoch from ${x}) * 1000000)::bigint`,
       bound: (us) => ({ sql: `?::${type}`, param: formatWall(us, { fractionDigits: 6 }) + (zoned ? '+00:00' : '') }),
@@ -85,15 +93,12 @@ function dialectSql(dialect: Dialect, zoned: boolean): DialectSql {
   }
   const v = 'index_value';
   const frac = `substr(${v}, 20, 1) = '.'`;
-  const lengths = zoned ? '(25, 32)' : '(19, 26)';
   // Fixed length and separators; SQLite's date parser then reads exactly the digits at
   // those places (NULL for anything else, month 13 or minute 60). It rolls 2024-02-30 over
   // to March and accepts hour 24, which the JS parser refuses: those are checked too.
-  const shape = `length(${v}) IN ${lengths} AND substr(${v}, 5, 1) = '-' AND substr(${v}, 8, 1) = '-' AND substr(${v}, 11, 1) = ' '`
-    + ` AND substr(${v}, 14, 1) = ':' AND substr(${v}, 17, 1) = ':' AND substr(${v}, 12, 2) < '24'`
+  const shape = `(${likeShapes(zoned)}) AND substr(${v}, 12, 2) < '24'`
     + ` AND (substr(${v}, 9, 2) <= '28' OR date(substr(${v}, 1, 10)) IS substr(${v}, 1, 10))`
-    + ` AND (length(${v}) IN (19, 25) OR (${frac} AND substr(${v}, 21, 6) GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]'))`
-    + (zoned ? ` AND substr(${v}, -6, 1) IN ('+', '-')` : '');
+    + ` AND (substr(${v}, 20, 1) <> '.' OR substr(${v}, 21, 6) GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]')`;
   return {
     // Whole seconds by unixepoch() (which applies the offset) plus the six fraction digits as an integer: exact µs.
     time: `CASE WHEN ${shape} THEN unixepoch(substr(${v}, 1, 19) || substr(${v}, CASE WHEN ${frac} THEN 27 ELSE 20 END)) * 1000000`
