@@ -101,8 +101,9 @@ function dialectSql(dialect: Dialect, zoned: boolean): DialectSql {
     + ` AND (substr(${v}, 20, 1) <> '.' OR substr(${v}, 21, 6) GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]')`;
   return {
     // Whole seconds by unixepoch() (which applies the offset) plus the six fraction digits as an integer: exact µs.
-    time: `CASE WHEN ${shape} THEN unixepoch(substr(${v}, 1, 19) || substr(${v}, CASE WHEN ${frac} THEN 27 ELSE 20 END)) * 1000000`
-      + ` + CASE WHEN ${frac} THEN CAST(substr(${v}, 21, 6) AS INTEGER) ELSE 0 END END`,
+    // (Without a fraction, the text goes to unixepoch() as it is: no copies on the common path.)
+    time: `CASE WHEN ${shape} THEN (CASE WHEN ${frac} THEN unixepoch(substr(${v}, 1, 19) || substr(${v}, 27)) * 1000000 + CAST(substr(${v}, 21, 6) AS INTEGER)`
+      + ` ELSE unixepoch(${v}) * 1000000 END) END`,
     // Floor division counted from year 0 (SQLite's `/` truncates toward zero): the granule's start in µs.
     granule: (t, width) => `((${t} + ${TO_YEAR_ZERO_US}) / ${width} * ${width} - ${TO_YEAR_ZERO_US})`,
     us: (x) => x,
@@ -180,11 +181,13 @@ export async function meteaudataBuckets(conn: Conn, key: string, metadata: Serie
   const inRangeSql = `t IS NOT NULL${inRange.map((c) => ` AND ${c}`).join('')}`;
   // Parse each row once (a fenced subquery), then group by granule; rows out of range or of
   // another shape fall in a NULL group that only counts them.
-  const granuleSql = `CASE WHEN ${inRangeSql} THEN ${sql.us(sql.granule('t', granule))} END`;
+  // Grouped by the granule as the engine holds it (a timestamp on PostgreSQL: µs arithmetic
+  // there is NUMERIC, which per row cost more than the parse); converted once per group.
+  const granuleSql = `CASE WHEN ${inRangeSql} THEN ${sql.granule('t', granule)} END`;
   const parsed = `(SELECT ${sql.time} AS t, idx, value FROM ${T_DATA} WHERE key = ? ${fence}) parsed`;
   const rowsSql = ordered ? `(SELECT t, idx, value, lag(t) OVER (ORDER BY idx) AS prev FROM ${parsed} ${fence}) windowed` : parsed;
   const statement = `SELECT r.*${picked.join('')} FROM (`
-    + `SELECT ${granuleSql} AS g, ${columns.join(', ')} FROM ${rowsSql} GROUP BY 1) r ${joins.join(' ')}`;
+    + `SELECT ${sql.us('gb')} AS g, ${columns.join(', ')} FROM (SELECT ${granuleSql} AS gb, t, idx, value${ordered ? ', prev' : ''} FROM ${rowsSql}) grouped GROUP BY gb) r ${joins.join(' ')}`;
   // Placeholders in text order: the range bounds (in the granule expression), the key, the joins' keys.
   const rows = await pgDatetimeGuard(conn, () => conn.all(statement, [...params, key, ...joins.map(() => key)]));
   if (rows === null) return null;
