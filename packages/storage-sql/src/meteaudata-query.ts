@@ -67,7 +67,7 @@ interface DialectSql {
   bound(us: number): { sql: string; param: Param };
 }
 
-/** Seconds from 0000-01-01 to 1970-01-01: a multiple of every granule width (they divide 15 minutes or are one day). */
+/** Microseconds from 0000-01-01 to 1970-01-01 (SQLite integer text; beyond 2^53): a multiple of every granule width (they divide 15 minutes or are one day). */
 const TO_YEAR_ZERO_US = '62167219200000000';
 
 /** The text shapes we parse: `YYYY-MM-DD HH:MM:SS`, six fraction digits or none, `±HH:MM` exactly when zoned. */
