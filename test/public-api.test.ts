@@ -36,7 +36,7 @@ const ROOT_API = [
 const BACKEND_KIT_API = [
   'AGGREGATIONS', 'CATALOG_SEGMENT', 'DEFAULT_CAPABILITIES', 'FileSegmentDriver', 'MemoryBackend', 'MemoryDriver', 'MetaseriesError',
   'STORE_PACKAGE_HINTS', 'SegmentStore', 'Storage', 'US_PER_DAY', 'US_PER_H', 'US_PER_MIN', 'US_PER_MS', 'US_PER_S', 'aggregateGroups',
-  'aggregateSeries', 'bucketSeries', 'canonicalValuesDtype', 'catalogKey', 'checkAggregation', 'checkTimeZone', 'commitStep', 'commitTemp',
+  'aggregateSeries', 'binEdges', 'bucketSeries', 'canonicalValuesDtype', 'catalogKey', 'checkAggregation', 'checkTimeZone', 'commitStep', 'commitTemp',
   'commitTempIfAbsent', 'copyCatalog', 'csvField', 'datetimeDtype', 'decodeSegment', 'dumpYaml', 'encodeSegment', 'ensureStoreDir', 'fileStem',
   'fixedDurationUs', 'formatFrequency', 'formatTimestamp', 'formatWall', 'fractionDigitsFor', 'fsyncDir', 'invalidInput', 'isCatalogKey',
   'isMetaseriesError', 'isStorage', 'isTempName', 'isTextDtype', 'keyFromPythonStem', 'labelPeriod', 'layoutOf', 'loadPythonYaml', 'lowerBound', 'median',

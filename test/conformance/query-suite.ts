@@ -36,12 +36,15 @@ export interface QuerySuiteOptions {
   smallSegments?: () => Promise<Storage>;
   /** Runs of the property (default 25). */
   queryRuns?: number;
+  /** Aggregations the backend's engine answers itself: plans of only these must report source 'engine'. */
+  engine?: readonly string[];
 }
 
 export function runQueryTests(current: () => Storage, options: QuerySuiteOptions): void {
   let small: Storage | undefined;
   const smallStore = async (): Promise<Storage> => (options.smallSegments ? (small ??= await options.smallSegments()) : current());
   afterAll(async () => { await small?.close(); });
+  const engine = options.engine;
 
   describe('query', () => {
     it('equals pandas resample(...).agg(...) on the golden vectors (DST days, zones, anchors, NaN, empty buckets)', async () => {
@@ -61,6 +64,17 @@ export function runQueryTests(current: () => Storage, options: QuerySuiteOptions
           for (let i = 0; i < want.length; i++) {
             if (want[i] === null) expect(Number.isNaN(got[i]), `${c.name} ${agg}[${i}] is NaN`).toBe(true);
             else expect(got[i], `${c.name} ${agg}[${i}]`).toBeCloseTo(want[i]!, 9);
+          }
+        }
+        // The engine's own aggregations alone: pushed down, and still pandas' answer.
+        const pushable = golden.aggs.filter((a) => engine?.includes(a));
+        if (pushable.length) {
+          const pushed = await store.query({ series: [key], every: c.every, agg: pushable as QueryAgg[], ...(c.queryTz ? { tz: c.queryTz } : {}) });
+          expect(pushed.sources[key], c.name).toBe('engine');
+          expect(Array.from(pushed.times), c.name).toEqual(c.labels.map((us) => us / 1000));
+          for (const agg of pushable) {
+            const got = pushed.column(`${key}:${agg}`).values, want = c.result[agg]!;
+            expect(Array.from(got, (v) => (Number.isNaN(v) ? null : v)), `${c.name} ${agg} (engine)`).toEqual(want);
           }
         }
       }
@@ -96,6 +110,7 @@ export function runQueryTests(current: () => Storage, options: QuerySuiteOptions
         const options: QueryOptions = { series: [key], agg: c.aggs, ...(c.every ? { every: c.every } : {}), ...(c.queryTz ? { tz: c.queryTz } : {}), ...(range ? { range } : {}) };
         const result = await store.query(options);
         const plan = planQuery(options);
+        if (engine && plan.aggs.every((a) => engine.includes(a.kernel))) expect(result.sources[key], 'pushed down').toBe('engine');
         const stored = storedRange(options.range, c.tz);
         const want = bucketSeries(stored ? sliceByKeyRange(s, stored) : s, plan, key);
         const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.from(a).every((x, i) => Object.is(x, b[i]));

@@ -5,6 +5,7 @@ import { openPostgres, openSqlite, openSqlSegmentDriver, type SqlConfig, SqlSegm
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type PostgresServer, postgresAvailable, SKIP_POSTGRES_REASON, startPostgres } from '../support/postgres.js';
 import { runConformanceSuite } from './suite.js';
+import { runQueryTests } from './query-suite.js';
 import { tempDir } from '../support/tmp.js';
 
 const dir = tempDir('metaseries-sql-conformance-');
@@ -21,6 +22,16 @@ runConformanceSuite('sqlite :memory: (native layout)', () => openSqlite(':memory
 // as 0, so the suite's "floats" sample cannot pass there: its own tests live in
 // packages/storage-sql/test/meteaudata-layout.test.ts. On PostgreSQL it runs the suite.
 const pythonLayout = 'the meteaudata layout stores values as REAL, like Python SQLAdapter';
+/** What the meteaudata layout's engine pushdown answers (packages/storage-sql/src/meteaudata-query.ts). */
+const ENGINE_AGGS = ['count', 'min', 'max', 'first', 'last'];
+
+// The query suite alone does run on it (its values are finite or NaN, never -0), through the engine pushdown.
+describe('sqlite file (meteaudata layout)', () => {
+  let store: Storage;
+  beforeAll(async () => { store = await openSqlite(join(dir, 'python.db'), { layout: 'meteaudata' }); });
+  afterAll(async () => { await store.close(); });
+  runQueryTests(() => store, { engine: ENGINE_AGGS });
+});
 
 const pgOk = postgresAvailable();
 if (!pgOk) describe.skip(SKIP_POSTGRES_REASON, () => it('postgres', () => undefined));
@@ -47,6 +58,7 @@ else {
   runConformanceSuite('postgres (meteaudata layout)', async () => openPostgres(await pyDatabase(), { layout: 'meteaudata' }), {
     reopen: async () => openPostgres(await pyDatabase(), { layout: 'meteaudata' }),
     unsupported: { strings: pythonLayout },
+    engine: ENGINE_AGGS,
   });
 }
 

@@ -95,7 +95,7 @@ export { formatTimestamp, fractionDigitsFor, parseTimestampText, resolveParsed, 
 export { checkTimeZone, utcToWall, wallToUtc } from './series/timezone.js';
 export { labelPeriod } from './series/partial.js';
 export { storageOf, toValues } from './series/values.js';
-export { resampleBins, resampleFrequency } from './series/bins.js';
+export { binEdges, resampleBins, resampleFrequency } from './series/bins.js';
 export { AGGREGATIONS, aggregateGroups, checkAggregation, median, quantile } from './series/group-aggregate.js';
 
 // The naming rules (signal `NAME#n`, series `SIGNAL#n_OP#n`) beyond what users parse.

@@ -1,10 +1,10 @@
 import {
-  type BackendCapabilities, type SegmentStoreOptions, MetaseriesError, type Series, type SeriesMetadata, type StorageBackend, type StoredSeries,
+  type BackendCapabilities, type Buckets, type QueryPlan, type QuerySource, type SegmentStoreOptions, MetaseriesError, type Series, type SeriesMetadata, type StorageBackend, type StoredSeries,
 } from '@metaseries/core';
 import {
   SegmentStore, show,
 } from '@metaseries/core/backend-kit';
-import type { LoadOptions, StreamOptions, SeriesSummary } from '@metaseries/core/backend-kit';
+import type { KeyRangeMicros, LoadOptions, StreamOptions, SeriesSummary } from '@metaseries/core/backend-kit';
 import type { Knex } from 'knex';
 import { createKnex, type SqlConfig, type SqliteConfig } from './connect.js';
 import { type Driver, KnexDriver } from './driver.js';
@@ -147,6 +147,14 @@ export class SqlBackend implements StorageBackend {
     } catch (e) {
       throw engineError(e, this.kind, 'stream', key);
     }
+  }
+
+  /** `query` pushed down to the engine (meteaudata layout: meteaudata-query.ts); null for what only the JS engine answers exactly. */
+  async queryBuckets(key: string, plan: QueryPlan, range: KeyRangeMicros | undefined): Promise<{ buckets: Buckets; source: QuerySource } | null> {
+    const impl = this.impl;
+    if (!impl.queryBuckets) return null;
+    const buckets = await this.call('query', key, () => impl.queryBuckets!(key, plan, range));
+    return buckets ? { buckets, source: 'engine' } : null;
   }
 
   describe(prefix = ''): Promise<SeriesSummary[]> {

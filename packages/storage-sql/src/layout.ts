@@ -1,5 +1,7 @@
 import type {
   BackendCapabilities,
+  Buckets,
+  QueryPlan,
   Series,
   SeriesMetadata,
   StoredSeries,
@@ -24,6 +26,8 @@ export interface Layout {
   clear(): Promise<void>;
   stream?(key: string, options: StreamOptions): AsyncIterable<Series>;
   describe?(prefix: string): Promise<SeriesSummary[]>;
+  /** `query` pushdown: buckets computed by the engine exactly as the JS engine would, or null. */
+  queryBuckets?(key: string, plan: QueryPlan, range: KeyRangeMicros | undefined): Promise<Buckets | null>;
 }
 
 /** Characters in a key prefix (SQL `substr` counts characters, not UTF-16 units). */

@@ -1,13 +1,15 @@
 import {
-  type BackendCapabilities, type Index, type IndexMetadataDict, MetaseriesError, Series, type SeriesMetadata, type StoredSeries, type Values,
+  type BackendCapabilities, type Buckets, type Index, type QueryPlan, type IndexMetadataDict, MetaseriesError, Series, type SeriesMetadata, type StoredSeries, type Values,
 } from '@metaseries/core';
 import {
   fractionDigitsFor, show, storageOf, toValues,
+  type KeyRangeMicros,
 } from '@metaseries/core/backend-kit';
 import type { Conn, Driver, Param } from './driver.js';
 import { indexMetadataOf, rebuildIndexFromText } from './index-metadata.js';
 import { parseStoredJson, stringifyPythonJson } from './json.js';
 import { type Layout, lockKey, prefixFilter, sortKeys } from './layout.js';
+import { meteaudataBuckets } from './meteaudata-query.js';
 import { pandasTimestampText, pyFloatRepr, pyIntText } from '@metaseries/core/backend-kit';
 
 const T_DATA = 'time_series_data';
@@ -53,7 +55,8 @@ function indexTexter(index: Index): (i: number) => string {
  * Python meteaudata's SQL tables (`time_series_data` + `time_series_metadata`) with
  * its text keys, so either side reads what the other wrote. Values are REAL, so only
  * numeric and boolean series fit; timestamps are pandas text, so range reads load the
- * series and slice (no pushdown).
+ * series and slice. `query` groups rows in the engine where that is exact
+ * (meteaudata-query.ts).
  */
 export class MeteaudataLayout implements Layout {
   readonly name = 'meteaudata' as const;
@@ -62,7 +65,7 @@ export class MeteaudataLayout implements Layout {
   constructor(private readonly backendName: string) {}
 
   capabilities(persistent: boolean): BackendCapabilities {
-    return Object.freeze({ rangeReads: false, streaming: false, aggregation: false, metadataQuery: false, persistent });
+    return Object.freeze({ rangeReads: false, streaming: false, aggregation: true, metadataQuery: false, persistent });
   }
 
   async init(driver: Driver): Promise<void> {
@@ -138,6 +141,14 @@ export class MeteaudataLayout implements Layout {
       else if (storage === 'number' && !(anyNaN && /int/i.test(wanted))) dtype = wanted;
       else if (storage === 'bool' && !anyNaN) { dtype = wanted; values = toValues(Array.from(numbers, (x) => x !== 0), wanted); }
       return { series: new Series({ index, values, name, dtype }), metadata };
+    });
+  }
+
+  /** One series of a `query` plan bucketed by the engine, on one snapshot; null when the JS engine must answer. */
+  queryBuckets(key: string, plan: QueryPlan, range: KeyRangeMicros | undefined): Promise<Buckets | null> {
+    return this.driver.read(async (conn) => {
+      const { metadata, dtype } = await this.metaRow(conn, key);
+      return meteaudataBuckets(conn, key, metadata, dtype, plan, range);
     });
   }
 

@@ -52,12 +52,9 @@ export function startDayOrigin(t0: number, tz: string | null): number {
  */
 function tickBins(t: Float64Array, tz: string | null, w: number, freq: Frequency): Bins {
   const n = t.length;
-  const t0 = t[0]!, tl = t[n - 1]!;
-  const origin = startDayOrigin(t0, tz);
-  const first = t0 - floorMod(t0 - origin, w);
-  const nb = Math.floor((tl - first) / w) + 1;
-  const labels = new Float64Array(nb);
-  for (let k = 0; k < nb; k++) labels[k] = first + k * w;
+  const { labels } = tickGrid(t[0]!, t[n - 1]!, tz, w);
+  const nb = labels.length;
+  const first = labels[0]!;
   const starts = new Int32Array(nb + 1);
   let k = 0;
   let edge = first + w;
@@ -72,48 +69,14 @@ function tickBins(t: Float64Array, tz: string | null, w: number, freq: Frequency
   return { labels, starts, freq };
 }
 
-/**
- * The same bins as `resampleBins` for points from `first` to `last` (the bins depend on
- * nothing else), as instants: bin `k` holds the points in `[edges[k], edges[k+1])`
- * (`edges[nb]` is +Infinity). Lets a caller bin points that arrive in pieces (segment by
- * segment) without holding them all. Null in the rare zones where a calendar bin does not
- * start at the first instant of a local day (a DST change at midnight): bin by position there.
- */
-export function resampleEdges(first: number, last: number, tz: string | null, freq: Frequency): { labels: Float64Array; edges: Float64Array } | null {
-  const fixed = fixedDurationUs(freq);
-  if (fixed !== null && (freq.unit !== 'D' || tz === null)) {
-    const origin = startDayOrigin(first, tz);
-    const start = first - floorMod(first - origin, fixed);
-    const nb = Math.floor((last - start) / fixed) + 1;
-    const labels = new Float64Array(nb), edges = new Float64Array(nb + 1);
-    // Labels by multiplication, edges by accumulation: exactly as `tickBins` computes them.
-    for (let k = 0; k < nb; k++) labels[k] = start + k * fixed;
-    edges[0] = start;
-    for (let k = 1; k < nb; k++) edges[k] = edges[k - 1]! + fixed;
-    edges[nb] = Infinity;
-    return { labels, edges };
-  }
-  const s = scheme(freq);
-  const span = s.step * freq.n;
-  const wallDay = (us: number): number => Math.floor((tz === null ? us : utcToWall(tz, us)) / US_PER_DAY);
-  const p0 = s.period(wallDay(first));
-  const base = s.right ? p0 - span : p0;
-  const binOf = (p: number): number => (s.right ? Math.ceil((p - base) / span) - 1 : Math.floor((p - base) / span));
-  const nb = binOf(s.period(wallDay(last))) + 1;
-  const labels = new Float64Array(nb), edges = new Float64Array(nb + 1);
-  edges[0] = -Infinity;
-  edges[nb] = Infinity;
-  for (let k = 0; k < nb; k++) {
-    const dayUs = s.labelDay(base + (s.right ? k + 1 : k) * span) * US_PER_DAY;
-    labels[k] = tz === null ? dayUs : wallToUtc(tz, dayUs);
-    if (k === 0) continue;
-    // First wall day of bin k: the day after the previous bin's last (period ends), or the period's first day (starts).
-    const day = s.right ? s.labelDay(base + k * span) + 1 : s.labelDay(base + k * span);
-    const edge = tz === null ? day * US_PER_DAY : wallToUtc(tz, day * US_PER_DAY);
-    if (wallDay(edge) !== day || wallDay(edge - 1) !== day - 1) return null;
-    edges[k] = edge;
-  }
-  return { labels, edges };
+/** Labels of the fixed-duration bins from the first key `t0` to the last `tl`; bin k starts at its label. */
+function tickGrid(t0: number, tl: number, tz: string | null, w: number): { labels: Float64Array; edges: Float64Array } {
+  const origin = startDayOrigin(t0, tz);
+  const first = t0 - floorMod(t0 - origin, w);
+  const nb = Math.floor((tl - first) / w) + 1;
+  const labels = new Float64Array(nb);
+  for (let k = 0; k < nb; k++) labels[k] = first + k * w;
+  return { labels, edges: labels };
 }
 
 /** A calendar period scheme: each wall date maps to a period id; bins group `n` periods. */
@@ -173,19 +136,10 @@ function scheme(freq: Frequency): Scheme {
  * local midnights.
  */
 function calendarBins(t: Float64Array, tz: string | null, freq: Frequency): Bins {
-  const s = scheme(freq);
   const n = t.length;
-  const span = s.step * freq.n;
-  const wallDay = (us: number): number => Math.floor((tz === null ? us : utcToWall(tz, us)) / US_PER_DAY);
-  const p0 = s.period(wallDay(t[0]!));
-  const base = s.right ? p0 - span : p0;
-  const binOf = (p: number): number => (s.right ? Math.ceil((p - base) / span) - 1 : Math.floor((p - base) / span));
-  const nb = binOf(s.period(wallDay(t[n - 1]!))) + 1;
-  const labels = new Float64Array(nb);
-  for (let k = 0; k < nb; k++) {
-    const dayUs = s.labelDay(base + (s.right ? k + 1 : k) * span) * US_PER_DAY;
-    labels[k] = tz === null ? dayUs : wallToUtc(tz, dayUs);
-  }
+  const grid = calendarGrid(t[0]!, t[n - 1]!, tz, freq);
+  const { labels, binOf, period, wallDay } = grid;
+  const nb = labels.length;
   const starts = new Int32Array(nb + 1);
   // Only recompute the period when the point leaves the current wall day.
   let k = 0, dayLo = Infinity, dayHi = -Infinity, bin = 0;
@@ -193,7 +147,7 @@ function calendarBins(t: Float64Array, tz: string | null, freq: Frequency): Bins
     const ti = t[i]!;
     if (ti < dayLo || ti >= dayHi) {
       const d = wallDay(ti);
-      bin = Math.max(bin, binOf(s.period(d)));
+      bin = Math.max(bin, binOf(period(d)));
       dayLo = tz === null ? d * US_PER_DAY : wallToUtc(tz, d * US_PER_DAY);
       dayHi = tz === null ? (d + 1) * US_PER_DAY : wallToUtc(tz, (d + 1) * US_PER_DAY);
     }
@@ -201,4 +155,72 @@ function calendarBins(t: Float64Array, tz: string | null, freq: Frequency): Bins
   }
   starts[nb] = n;
   return { labels, starts, freq };
+}
+
+interface CalendarGrid {
+  labels: Float64Array;
+  /** Instant where bin k starts: local midnight of its first wall date (edges[0] is that of the first bin). */
+  edges: Float64Array;
+  binOf(period: number): number;
+  period(day: number): number;
+  wallDay(us: number): number;
+}
+
+/** The calendar bins from the first key `t0` to the last `tl`: labels, edges, and the rule mapping a wall date to its bin. */
+function calendarGrid(t0: number, tl: number, tz: string | null, freq: Frequency): CalendarGrid {
+  const s = scheme(freq);
+  const span = s.step * freq.n;
+  const wallDay = (us: number): number => Math.floor((tz === null ? us : utcToWall(tz, us)) / US_PER_DAY);
+  const p0 = s.period(wallDay(t0));
+  const base = s.right ? p0 - span : p0;
+  const binOf = (p: number): number => (s.right ? Math.ceil((p - base) / span) - 1 : Math.floor((p - base) / span));
+  const nb = binOf(s.period(wallDay(tl))) + 1;
+  const instant = (day: number): number => (tz === null ? day * US_PER_DAY : wallToUtc(tz, day * US_PER_DAY));
+  const labels = new Float64Array(nb);
+  const edges = new Float64Array(nb);
+  for (let k = 0; k < nb; k++) {
+    labels[k] = instant(s.labelDay(base + (s.right ? k + 1 : k) * span));
+    // Bin k begins with the first date of period base + k·span (left) or the day after its last (right).
+    edges[k] = instant(s.right ? s.labelDay(base + k * span) + 1 : s.labelDay(base + k * span));
+  }
+  return { labels, edges, binOf, period: s.period, wallDay };
+}
+
+/**
+ * The bins `resampleBins` makes for any sorted index whose first key is `t0` and last key
+ * `tl` (bins depend on nothing else), as instants: bin k holds the keys in
+ * `[edges[k], edges[k+1])`, the last one up to `tl`. For engines that group rows
+ * themselves (SQL pushdown). `edges[0]` may precede `t0`.
+ */
+export function binEdges(t0: number, tl: number, tz: string | null, freq: Frequency): { labels: Float64Array; edges: Float64Array } {
+  const fixed = fixedDurationUs(freq);
+  if (fixed !== null && (freq.unit !== 'D' || tz === null)) return tickGrid(t0, tl, tz, fixed);
+  const { labels, edges } = calendarGrid(t0, tl, tz, freq);
+  return { labels, edges };
+}
+
+/**
+ * `binEdges` for points that arrive in pieces (segment by segment): `edges` has one more
+ * entry than `labels`, the last +Infinity (and the first -Infinity for calendar bins), so
+ * every point from `t0` to `tl` lies in exactly one `[edges[k], edges[k+1])` — the bin
+ * `resampleBins` puts it in. Null in the rare zones where a calendar bin does not start at
+ * the first instant of a local day (a DST change at midnight): bin by position there.
+ */
+export function resampleEdges(t0: number, tl: number, tz: string | null, freq: Frequency): { labels: Float64Array; edges: Float64Array } | null {
+  const fixed = fixedDurationUs(freq);
+  const { labels, edges } = binEdges(t0, tl, tz, freq);
+  const nb = labels.length;
+  const out = new Float64Array(nb + 1);
+  out[nb] = Infinity;
+  if (fixed !== null && (freq.unit !== 'D' || tz === null)) {
+    // By accumulation, exactly as `tickBins` walks its edges (keys may hold fractions of a µs).
+    out[0] = labels[0]!;
+    for (let k = 1; k < nb; k++) out[k] = out[k - 1]! + fixed;
+    return { labels, edges: out };
+  }
+  out.set(edges.subarray(1), 1);
+  out[0] = -Infinity;
+  const wallDay = (us: number): number => Math.floor((tz === null ? us : utcToWall(tz, us)) / US_PER_DAY);
+  for (let k = 1; k < nb; k++) if (wallDay(out[k]! - 1) !== wallDay(out[k]!) - 1) return null;
+  return { labels, edges: out };
 }
