@@ -297,52 +297,12 @@ function minFrom(a: Float64Array, from: number, m: number): number {
   return best;
 }
 
-/** The k-th and (k+1)-th smallest of `a[0..m)` (the second only when `next`), written to `pair`. */
-const pair = new Float64Array(2);
-let band = new Float64Array(0);
-const SAMPLE = 63;
-const sample = new Float64Array(SAMPLE);
-
-function orderStatistics(a: Float64Array, m: number, k: number, next: boolean): void {
-  if (m >= 1024) {
-    // One pass keeps only the values between two sampled bounds around k (a few percent
-    // of them) and counts the rest; the selection then runs on that band. Exact: every
-    // value below the band is smaller than any in it, every one above larger.
-    const stride = m / SAMPLE;
-    for (let s = 0; s < SAMPLE; s++) sample[s] = a[Math.floor(s * stride)]!;
-    sample.sort();
-    const c = (k / (m - 1)) * (SAMPLE - 1);
-    const low = sample[Math.max(0, Math.floor(c) - 4)]!, high = sample[Math.min(SAMPLE - 1, Math.ceil(c) + 4)]!;
-    if (band.length < m) band = new Float64Array(m);
-    const b = band;
-    let below = 0, nb = 0, minAbove = Infinity;
-    for (let i = 0; i < m; i++) {
-      const v = a[i]!;
-      if (v < low) below++;
-      else if (v > high) { if (v < minAbove) minAbove = v; }
-      else b[nb++] = v;
-    }
-    const kb = k - below;
-    if (kb >= 0 && kb < nb) {
-      pair[0] = select(b, nb, kb);
-      if (next) pair[1] = kb + 1 < nb ? minFrom(b, kb + 1, nb) : minAbove;
-      return;
-    }
-  }
-  pair[0] = select(a, m, k);
-  if (next) pair[1] = minFrom(a, k + 1, m);
-}
-
 /** Median of the first `m` values of `a` (permutes them), as `median(sorted)` computes it. */
 function selectMedian(a: Float64Array, m: number): number {
   if (m === 0) return Number.NaN;
   const h = m >> 1;
-  if (m % 2 === 1) {
-    orderStatistics(a, m, h, false);
-    return pair[0]!;
-  }
-  orderStatistics(a, m, h - 1, true);
-  return (pair[0]! + pair[1]!) / 2;
+  const upper = select(a, m, h);
+  return m % 2 === 1 ? upper : (select(a, h, h - 1) + upper) / 2;
 }
 
 /** pandas' linear quantile of the first `m` values of `a` (permutes them), as `quantile(sorted, q)` computes it. */
@@ -351,9 +311,9 @@ function selectQuantile(a: Float64Array, m: number, q: number): number {
   const idx = q * (m - 1);
   const lo = Math.floor(idx);
   const frac = idx - lo;
-  orderStatistics(a, m, lo, frac !== 0);
-  if (frac === 0) return pair[0]!;
-  const x = pair[0]!, y = pair[1]!;
+  const x = select(a, m, lo);
+  if (frac === 0) return x;
+  const y = minFrom(a, lo + 1, m);
   return x + (y - x) * frac;
 }
 
