@@ -160,6 +160,16 @@ Targets: hourly mean+max+p95 over one month of one series ≤ 50 ms; daily mean 
 backend. Daily max is answered from segment statistics (whole segments are not decoded, see docs/query.md).
 
 ${readFileSync(QUERY, 'utf8')}` : '';
+const DISCOVERY = join(ROOT, 'bench', 'results', 'discovery.md');
+const discovery = existsSync(DISCOVERY) ? `
+## Discovery (\`bench/discovery-measure.ts\`, issue 13)
+
+\`store.datasets()\`, \`signals(filters)\`, \`series(filters)\` and \`Dataset.find\` on a store of 10,000 series.
+Target: any discovery call ≤ 50 ms on SQLite and on Parquet. The first call after opening reads every catalog
+record and series summary; later calls reuse them while the store's change token says nothing was committed
+(docs/query.md, "Finding series").
+
+${readFileSync(DISCOVERY, 'utf8')}` : '';
 const REFRESH = join(ROOT, 'bench', 'results', 'refresh.md');
 const refresh = existsSync(REFRESH) ? `
 ## Living pipelines: refresh (\`bench/refresh-measure.ts\`, issue 17)
@@ -172,5 +182,5 @@ const KEEP = '<!-- Below: sections kept as they are by bench/doc.ts (written by 
 const PAGE = join(ROOT, 'docs', 'performance.md');
 const previous = existsSync(PAGE) ? readFileSync(PAGE, 'utf8') : '';
 const kept = previous.includes(KEEP) ? previous.slice(previous.indexOf(KEEP) + KEEP.length) : '\n';
-writeFileSync(PAGE, `${md}${quality}${query}${refresh}\n${KEEP}${kept}`);
+writeFileSync(PAGE, `${md}${quality}${query}${discovery}${refresh}\n${KEEP}${kept}`);
 process.stdout.write('wrote docs/performance.md\n');

@@ -1,15 +1,17 @@
 /**
- * SQL drivers extract discovery's fields from the version records in the database
- * (`readHeadSummaries`); they must equal what core derives from the whole records
- * (`readHeads` + `headOf`), for processed series, zones, numeric and empty series, and
- * leave tombstones out. A record the database cannot read makes it answer null, and
+ * Drivers that hand discovery its fields directly (`readHeadSummaries`: PostgreSQL extracts
+ * them from the version records, file stores read them off their index) must equal what
+ * core derives from the whole records (`readHeads` + `headOfRecord`), for processed series,
+ * zones, numeric and empty series, and leave tombstones out. SQLite answers null (whole
+ * records are as fast there). A record PostgreSQL cannot read makes it answer null, and
  * discovery then reads whole records (and names the damaged one).
  */
 import { join } from 'node:path';
 import {
   DataProvenance, Dataset, DatetimeIndex, IndexMetadata, NumericIndex, Series, Signal, Storage, type SegmentDriver,
 } from '@metaseries/core';
-import { SegmentStore } from '@metaseries/core/backend-kit';
+import { FileSegmentDriver, SegmentStore } from '@metaseries/core/backend-kit';
+import { parquetSegmentFormat } from '@metaseries/storage-parquet';
 import { linearInterpolation } from '@metaseries/processing';
 import { openSqlSegmentDriver, type SqlConfig, type SqlSegmentDriver } from '@metaseries/storage-sql';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,14 +37,14 @@ async function fill(store: Storage): Promise<void> {
   await store.delete('lake/GONE#1/RAW#1');
 }
 
-function check(label: string, config: () => Promise<SqlConfig>): void {
+function check(label: string, open: () => Promise<SegmentDriver>, damage?: (driver: SegmentDriver) => Promise<void>): void {
   describe(`discovery head summaries (${label})`, () => {
     it('equal the fields derived from whole records; tombstones left out', async () => {
-      const driver = await openSqlSegmentDriver(await config(), noV1);
+      const driver = await open();
       const store = new Storage(new SegmentStore(driver));
       try {
         await fill(store);
-        const summaries = await driver.readHeadSummaries('');
+        const summaries = await driver.readHeadSummaries!('');
         expect(summaries).not.toBeNull();
         const whole = new Storage(new SegmentStore(withoutSummaries(driver)));
         const viaRecords = await whole.series();
@@ -52,10 +54,12 @@ function check(label: string, config: () => Promise<SqlConfig>): void {
         const lin = viaSummaries.find((s) => s.key === 'plant/COD#1/LIN-INT#1')!;
         expect([lin.steps, lin.lastStep?.function, lin.indexKind]).toEqual([1, 'linear interpolation', 'datetime']);
         expect(await store.series({ range: { from: '2024-03-31T01:00:00Z', to: '2024-04-01' } })).toEqual(await whole.series({ range: { from: '2024-03-31T01:00:00Z', to: '2024-04-01' } }));
-        // A version record the database cannot read as JSON: null, and discovery names the key.
-        await (driver as SqlSegmentDriver).knex('metaseries_versions').where({ key: 'lake/P#1/RAW#1' }).update({ record: '{"version": 1, oops' });
-        expect(await driver.readHeadSummaries('')).toBeNull();
-        await expect(new Storage(new SegmentStore(driver)).series()).rejects.toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringContaining('lake/P#1/RAW#1') });
+        if (damage) {
+          // A version record the database cannot read as JSON: null, and discovery names the key.
+          await damage(driver);
+          expect(await driver.readHeadSummaries!('')).toBeNull();
+          await expect(new Storage(new SegmentStore(driver)).series()).rejects.toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringContaining('lake/P#1/RAW#1') });
+        }
       } finally {
         await store.close();
       }
@@ -68,13 +72,29 @@ function withoutSummaries(driver: SegmentDriver): SegmentDriver {
   return new Proxy(driver, { get: (t, p) => (p === 'readHeadSummaries' || p === 'changeToken' ? undefined : (typeof Reflect.get(t, p) === 'function' ? (Reflect.get(t, p) as (...a: unknown[]) => unknown).bind(t) : Reflect.get(t, p))) });
 }
 
-check('SQLite', async () => ({ kind: 'sqlite', path: join(dir, 's.db') }));
+const sql = (config: () => Promise<SqlConfig>) => async (): Promise<SegmentDriver> => openSqlSegmentDriver(await config(), noV1);
+
+check('Parquet folder', () => FileSegmentDriver.open('parquet', join(dir, 'folder'), parquetSegmentFormat, { create: true }));
+
+describe('discovery head summaries (SQLite)', () => {
+  it('are not extracted by SQLite: discovery parses the whole records (as fast there)', async () => {
+    const driver = await sql(async () => ({ kind: 'sqlite', path: join(dir, 's.db') }))();
+    try {
+      expect(await driver.readHeadSummaries!('')).toBeNull();
+    } finally {
+      await driver.close();
+    }
+  });
+});
+
 if (!postgresAvailable()) describe.skip(SKIP_POSTGRES_REASON, () => it('postgres', () => undefined));
 else {
   let server: PostgresServer | undefined;
   afterAll(async () => server?.stop());
-  check('PostgreSQL', async () => {
+  check('PostgreSQL', sql(async () => {
     server = await startPostgres();
     return { kind: 'postgres', url: await server.createDatabase('summaries') };
+  }), async (driver) => {
+    await (driver as SqlSegmentDriver).knex('metaseries_versions').where({ key: 'lake/P#1/RAW#1' }).update({ record: '{"version": 1, oops' });
   });
 }

@@ -269,43 +269,42 @@ export class SqlSegmentDriver implements SegmentDriver {
   }
 
   /**
-   * Discovery's fields of every live head, extracted by the database from the version
-   * records (SQLite's JSON functions, PostgreSQL's jsonb): a few numbers and one small
-   * object per key instead of every record parsed in JS. Null when a record is not JSON
-   * the database reads (core then reads the whole heads, and names the damaged one).
+   * PostgreSQL: discovery's fields of every live head, extracted from the version records
+   * by the server (jsonb, parsed in C; a tenth of the bytes sent). SQLite: null — its JSON
+   * functions measured no faster than V8 parsing the whole records (10,000 heads: 160 vs
+   * 123 ms). Also null when a record is not JSON the server reads: core then reads the
+   * whole heads, and names the damaged one.
    */
   async readHeadSummaries(prefix: string): Promise<HeadSummary[] | null> {
-    const sqlite = this.dialect === 'sqlite';
-    const r = sqlite ? 'v.record' : 'x.r';
-    const get = (path: string): string => (sqlite ? `json_extract(v.record, '$.${path}')` : `${r}#>>'{${path.split('.').join(',')}}'`);
+    if (this.dialect !== 'postgres') return null;
+    const get = (path: string): string => `x.r#>>'{${path.split('.').join(',')}}'`;
+    const steps = `x.r#>'{metadata,processing_steps}'`;
     const columns = [
       `${get('length')} AS length`, `${get('layout.dtype')} AS dtype`, `${get('layout.keyed')} AS keyed`,
       `${get('first')} AS first`, `${get('last')} AS last`,
       `${get('metadata.index_metadata.type')} AS index_type`, `${get('metadata.index_metadata.time_zone')} AS time_zone`,
-      sqlite ? `json_array_length(v.record, '$.metadata.processing_steps') AS steps` : `CASE jsonb_typeof(${r}#>'{metadata,processing_steps}') WHEN 'array' THEN jsonb_array_length(${r}#>'{metadata,processing_steps}') END AS steps`,
-      sqlite ? `json_extract(v.record, '$.metadata.processing_steps[#-1]') AS last_step` : `(${r}#>'{metadata,processing_steps}')->-1 AS last_step`,
+      `CASE jsonb_typeof(${steps}) WHEN 'array' THEN jsonb_array_length(${steps}) END AS steps`,
+      `(${steps})->-1 AS last_step`,
     ];
-    const metadataIsObject = sqlite ? `json_type(v.record, '$.metadata') = 'object'` : `jsonb_typeof(${r}->'metadata') = 'object'`;
     try {
       return await this.retrying('readHeadSummaries', prefix, async () => {
-        let q = this.knex({ h: T.heads }).join({ v: T.versions }, (j) => j.on('v.key', 'h.key').andOn('v.version', 'h.version'));
-        if (!sqlite) q = q.joinRaw('CROSS JOIN LATERAL (SELECT v.record::jsonb AS r) x');
-        q = q.select('h.key', ...columns.map((c) => this.knex.raw(c))).where('h.tombstone', false).whereRaw(metadataIsObject);
+        const q = this.knex({ h: T.heads }).join({ v: T.versions }, (j) => j.on('v.key', 'h.key').andOn('v.version', 'h.version'))
+          .joinRaw('CROSS JOIN LATERAL (SELECT v.record::jsonb AS r) x')
+          .select('h.key', ...columns.map((c) => this.knex.raw(c))).where('h.tombstone', false).whereRaw(`jsonb_typeof(x.r->'metadata') = 'object'`);
         const rows = await wherePrefix(q, 'h.key', prefix) as Array<Record<string, unknown>>;
         const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
         return rows.map((row) => {
-          const keyed = row.keyed === 1 || row.keyed === true || row.keyed === 'true';
-          const step = typeof row.last_step === 'string' ? JSON.parse(row.last_step) as unknown : row.last_step;
+          const keyed = row.keyed === 'true';
           return {
             key: String(row.key), length: Number(row.length), dtype: String(row.dtype),
             first: keyed ? num(row.first) : null, last: keyed ? num(row.last) : null,
             indexType: row.index_type == null ? null : String(row.index_type), timeZone: row.time_zone == null ? null : String(row.time_zone),
-            steps: Number(row.steps ?? 0), lastStep: (step ?? null) as HeadSummary['lastStep'],
+            steps: Number(row.steps ?? 0), lastStep: (row.last_step ?? null) as HeadSummary['lastStep'],
           };
         });
       });
     } catch {
-      // Whatever the database could not do here, reading the whole heads reports properly.
+      // Whatever the server could not do here, reading the whole heads reports properly.
       return null;
     }
   }

@@ -2,7 +2,8 @@ import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MetaseriesError, show } from '../errors.js';
 import type { Series } from '../series/series.js';
-import type { CatalogRecord, CommitEntry, SegmentDriver, SegmentFileDecoder, SegmentRef, SnapshotRecord, VersionRecord } from '../storage/segments/driver.js';
+import type { CatalogRecord, CommitEntry, HeadSummary, SegmentDriver, SegmentFileDecoder, SegmentRef, SnapshotRecord, VersionRecord } from '../storage/segments/driver.js';
+import { headOfRecord } from '../storage/discovery.js';
 import { commitStep, commitTemp, ensureStoreDir, fsyncDir, isTempName, removeFile, removeStaleTemps, stageFile, writeFileAtomic } from './commit.js';
 import { fileStem } from './names.js';
 
@@ -245,6 +246,17 @@ export class FileSegmentDriver implements SegmentDriver {
   async listKeys(prefix: string): Promise<string[]> {
     const index = await this.readIndex();
     return Object.entries(index.keys).filter(([k, e]) => k.startsWith(prefix) && !e.record.tombstone).map(([k]) => k).sort();
+  }
+
+  /** Discovery's fields straight from the index's head records (nothing cloned: only new objects leave). */
+  async readHeadSummaries(prefix: string): Promise<HeadSummary[]> {
+    const index = await this.readIndex();
+    const out: HeadSummary[] = [];
+    for (const key of Object.keys(index.keys).sort()) {
+      const head = key.startsWith(prefix) ? headOfRecord(key, index.keys[key]!.record) : null;
+      if (head) out.push(head);
+    }
+    return out;
   }
 
   async readHeads(prefix: string): Promise<Map<string, VersionRecord>> {

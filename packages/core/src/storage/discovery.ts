@@ -1,8 +1,8 @@
 import { invalidInput, MetaseriesError, show } from '../errors.js';
-import type { DataProvenanceDict, ProcessingStepDict, SeriesMetadata } from '../wire.js';
+import type { DataProvenanceDict, SeriesMetadata } from '../wire.js';
 import type { QueryRange } from '../query/spec.js';
 import { fromIndexKey, toMicros } from '../series/timestamp.js';
-import type { CatalogRecord } from './segments/driver.js';
+import type { CatalogRecord, HeadSummary, VersionRecord } from './segments/driver.js';
 
 /**
  * Discovery (issue 13): find datasets, signals and series by provenance, units and
@@ -12,20 +12,7 @@ import type { CatalogRecord } from './segments/driver.js';
  */
 
 /** One stored series as discovery sees it: a summary, its index and its processing steps. */
-export interface SeriesHead {
-  key: string;
-  length: number;
-  dtype: string;
-  /** First/last index key in stored units (epoch µs for a datetime index), null when empty or not numeric. */
-  first: number | null;
-  last: number | null;
-  /** meteaudata's index type (`DatetimeIndex`…) and zone, from the series metadata. */
-  indexType: string | null;
-  timeZone: string | null;
-  /** How many processing steps the series carries, and the last one. */
-  steps: number;
-  lastStep: ProcessingStepDict | null;
-}
+export type SeriesHead = HeadSummary;
 
 /** The discovery head of a series from its full metadata. */
 export function headOf(summary: { key: string; length: number; dtype: string; first: number | null; last: number | null }, metadata: SeriesMetadata): SeriesHead {
@@ -34,6 +21,13 @@ export function headOf(summary: { key: string; length: number; dtype: string; fi
     ...summary, indexType: metadata.index_metadata?.type ?? null, timeZone: metadata.index_metadata?.time_zone ?? null,
     steps: steps.length, lastStep: steps[steps.length - 1] ?? null,
   };
+}
+
+/** What discovery shows of a live head, from its version record (null for a tombstone or a record without metadata). */
+export function headOfRecord(key: string, record: VersionRecord): SeriesHead | null {
+  if (record.tombstone || !record.metadata) return null;
+  const keyed = record.layout.keyed === true;
+  return headOf({ key, length: record.length, dtype: String(record.layout.dtype), first: keyed ? record.first : null, last: keyed ? record.last : null }, record.metadata);
 }
 
 /** What discovery reads. `Storage` supplies it from the backend's catalog and heads. */

@@ -22,7 +22,7 @@ import {
 } from './backend.js';
 import { fromIndexKey, type IndexKeyKind, type TimeRange, toKeyRange } from '../series/timestamp.js';
 import {
-  discoverDatasets, discoverSeries, discoverSignals, headOf, type DatasetInfo, type DiscoveryFilters, type DiscoverySource, type SeriesHead,
+  discoverDatasets, discoverSeries, discoverSignals, headOf, headOfRecord, type DatasetInfo, type DiscoveryFilters, type DiscoverySource, type SeriesHead,
   type SeriesInfo, type SignalInfo,
 } from './discovery.js';
 import { CATALOG_SEGMENT, isCatalogKey, validateKey, validatePrefix } from './keys.js';
@@ -467,10 +467,8 @@ export class Storage {
             for (const h of summaries) if (series(h.key)) heads.push(h);
           } else {
             for (const [key, record] of await v2.driver.readHeads(prefix)) {
-              if (record.tombstone || !record.metadata || !series(key)) continue;
-              const keyed = record.layout.keyed === true;
-              const summary = { key, length: record.length, dtype: String(record.layout.dtype), first: keyed ? record.first : null, last: keyed ? record.last : null };
-              heads.push(headOf(summary, record.metadata));
+              const head = series(key) ? headOfRecord(key, record) : null;
+              if (head) heads.push(head);
             }
           }
           return heads.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
