@@ -1,6 +1,7 @@
 /**
- * A reduce worker (see reduce-pool.ts): decodes and reduces the chunks it is sent, one at
- * a time, and answers with the columns or with the error's code and message.
+ * A reduce worker (see reduce-pool.ts): decodes and reduces the chunks it is sent (a chunk
+ * reading files may wait on them while the next one starts), and answers each with its
+ * columns or with the error's code and message.
  */
 import { parentPort } from 'node:worker_threads';
 import { MetaseriesError } from '../../errors.js';
