@@ -11,7 +11,21 @@ import type { Row } from './measure.js';
 import { table } from './report.js';
 import { ROOT } from './python.js';
 
-const data = JSON.parse(readFileSync(join(ROOT, 'bench', 'results', 'latest.json'), 'utf8')) as { n: number; reps: number; range_n: number; node: string; python: string | null; command: string; wall_s: number; rows: Row[] };
+interface Machine { cores: number; model: string; ramGiB: number; os: string }
+const data = JSON.parse(readFileSync(join(ROOT, 'bench', 'results', 'latest.json'), 'utf8')) as { n: number; reps: number; range_n: number; node: string; python: string | null; machine?: Machine; command: string; wall_s: number; rows: Row[] };
+const PAGE = join(ROOT, 'docs', 'performance.md');
+const previous = existsSync(PAGE) ? readFileSync(PAGE, 'utf8') : '';
+/**
+ * The machine a result file was measured on: recorded in the file by bench/run.ts; for files written
+ * before it recorded one, what the page said (regenerating elsewhere must not describe this machine).
+ */
+const machineOf = (recorded: Machine | undefined, said: RegExp, fallback: string): string =>
+  recorded ? `${recorded.cores} cores (${recorded.model})` : said.exec(previous)?.[1] ?? fallback;
+function machineLines(): string {
+  const m = data.machine;
+  if (m) return `- ${m.cores} CPU cores, ${m.model}; ${m.ramGiB} GiB RAM`;
+  return /## Machine\n\n(- \d+ CPU cores[^\n]*)/.exec(previous)?.[1] ?? `- ${cpus().length} CPU cores (\`nproc\` = ${sh('nproc')}), ${cpus()[0]?.model ?? '?'}; ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`;
+}
 const find = (op: string, be: string | null) => data.rows.find((r) => r.operation === op && r.backend === be);
 const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? '**met**' : '**not met**');
 const x = (r: number | null | undefined) => (r == null ? '—' : `${r.toFixed(1)}×`);
@@ -26,7 +40,7 @@ for (const r of data.rows.filter((r) => r.operation === 'range_read_1day')) {
 }
 // The store workload S(N) (issue 10), from bench/results/store.json when a run made it.
 const storePath = join(ROOT, 'bench', 'results', 'store.json');
-const store = existsSync(storePath) ? JSON.parse(readFileSync(storePath, 'utf8')) as { store_n: number[]; reps: number; command: string; wall_s: number; rows: Row[] } : null;
+const store = existsSync(storePath) ? JSON.parse(readFileSync(storePath, 'utf8')) as { store_n: number[]; reps: number; machine?: Machine; command: string; wall_s: number; rows: Row[] } : null;
 let storeSection = '';
 if (store) {
   const at = (op: string, be: string, n: number) => store.rows.find((r) => r.operation === op && r.backend === be && r.n === n);
@@ -75,7 +89,7 @@ version 1 (before the appends) with \`asOf\`; bytes on disk per point. metaserie
 ${store.command}
 \`\`\`
 
-Wall time ${(store.wall_s / 60).toFixed(1)} min, on ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}. The machine was shared with other sessions (load average above 10 during
+Wall time ${(store.wall_s / 60).toFixed(1)} min, on ${machineOf(store.machine, /Wall time [\d.]+ min, on (\d+ cores \([^)]*\))/, `${cpus().length} cores (${cpus()[0]?.model ?? '?'})`)}, Node ${process.version}. The machine was shared with other sessions (load average above 10 during
 the run): absolute times are inflated and noisy; the ratios against ArcticDB, measured alternately in the same run,
 are the more meaningful figures.
 
@@ -107,9 +121,9 @@ Wall time of that run: ${(data.wall_s / 60).toFixed(1)} min (plus the \`npm run 
 
 ## Machine
 
-- ${cpus().length} CPU cores (\`nproc\` = ${sh('nproc')}), ${cpus()[0]?.model ?? '?'}; ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM
+${machineLines()}
 - Node ${data.node}, Python ${data.python ?? '(none)'} (meteaudata 0.12.1, pandas ${sh(`${join(ROOT, '.venv/bin/python')} -c "import pandas; print(pandas.__version__)"`)})
-- ${sh('uname -sr')}; a shared machine: other sessions (builds, test runs) were running at the same time, so timings are noisy.
+- ${data.machine?.os ?? (/\n- (\S+ [\d.]+\S*); a shared machine/.exec(previous)?.[1] ?? sh('uname -sr'))}; a shared machine: other sessions (builds, test runs) were running at the same time, so timings are noisy.
 
 ## Targets (from the issues)
 
@@ -179,8 +193,6 @@ ${readFileSync(REFRESH, 'utf8')}` : '';
 // hand or by other bench scripts (query, refresh, codec…), so regenerating the tables above
 // never drops them.
 const KEEP = '<!-- Below: sections kept as they are by bench/doc.ts (written by hand or by their own bench scripts). -->';
-const PAGE = join(ROOT, 'docs', 'performance.md');
-const previous = existsSync(PAGE) ? readFileSync(PAGE, 'utf8') : '';
 const kept = previous.includes(KEEP) ? previous.slice(previous.indexOf(KEEP) + KEEP.length) : '\n';
 writeFileSync(PAGE, `${md}${quality}${query}${discovery}${refresh}\n${KEEP}${kept}`);
 process.stdout.write('wrote docs/performance.md\n');

@@ -23,7 +23,7 @@ export function table(rows: Row[]): string {
   return lines.join('\n');
 }
 
-export function writeJson(path: string, data: { n: number; reps: number; range_n: number; store_n?: number[]; node: string; python: string | null; command: string; wall_s: number; rows: Row[] }): void {
+export function writeJson(path: string, data: { n: number; reps: number; range_n: number; store_n?: number[]; node: string; python: string | null; machine?: { cores: number; model: string; ramGiB: number; os: string }; command: string; wall_s: number; rows: Row[] }): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
 }

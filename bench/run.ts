@@ -6,7 +6,7 @@
  * Progress on stderr; table on stdout; results in bench/results/latest.json.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeValues, writeValues } from './workload.js';
@@ -61,6 +61,8 @@ const ctx: Ctx = {
   },
 };
 
+// The machine of this run, kept with its results: docs/performance.md is often regenerated elsewhere.
+const machine = { cores: cpus().length, model: cpus()[0]?.model ?? '?', ramGiB: Number((totalmem() / 2 ** 30).toFixed(1)), os: `${type()} ${release()}` };
 const rows: Row[] = [];
 try {
   if (want('compute')) rows.push(...await computeRows(ctx));
@@ -72,7 +74,7 @@ try {
     const store = await storeRows(ctx, storeSizes);
     rows.push(...store);
     // Kept apart too, so docs/performance.md shows the store workload at several N from one run.
-    writeJson(join(ROOT, 'bench', 'results', 'store.json'), { n, reps, range_n: rangeN, store_n: storeSizes, node: process.version, python, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), wall_s: (performance.now() - started) / 1000, rows: store });
+    writeJson(join(ROOT, 'bench', 'results', 'store.json'), { n, reps, range_n: rangeN, store_n: storeSizes, node: process.version, python, machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), wall_s: (performance.now() - started) / 1000, rows: store });
   }
 } finally {
   py?.stop();
@@ -81,7 +83,7 @@ try {
 }
 const wall = (performance.now() - started) / 1000;
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
-writeJson(args.out!, { n, reps, range_n: rangeN, node: process.version, python, command, wall_s: wall, rows });
+writeJson(args.out!, { n, reps, range_n: rangeN, node: process.version, python, machine, command, wall_s: wall, rows });
 process.stdout.write(`${table(rows)}\n`);
 for (const [op, err] of pyErrors) process.stdout.write(`Python ${op} failed: ${err}\n`);
 progress(`done in ${wall.toFixed(1)}s; wrote ${args.out}`);
