@@ -10,7 +10,6 @@
  * recorded step replayed on the input versions its refresh record names; the next
  * refresh completes and equals a recomputation from scratch.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
   createBackend, Dataset, lookupTransform, parseTsName, Signal, type Series, type Storage,
@@ -19,7 +18,7 @@ import { averageSignals, linearInterpolation, resample, rollingMean } from '@met
 import '@metaseries/storage-parquet';
 import '@metaseries/storage-sql';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './support/python.js';
+import { runAndKill, type KilledChild } from './support/kill-child.js';
 import { tempDir } from './support/tmp.js';
 
 const KILLS = 6;
@@ -60,35 +59,21 @@ for (let gen = Number(process.argv[2]); ; gen++) {
 }
 `;
 
-interface KillResult { signal: NodeJS.Signals | null; lastLine: string; late: boolean; committed: string[] }
-
 /** Run the child; kill it at the `target`-th commit step seen inside a refresh. */
-function killOnce(url: string, gen: number, target: number): Promise<KillResult> {
-  return new Promise((resolveKill, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, url, String(gen)], {
-      cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, METASERIES_COMMIT_PAUSE_MS: '40' },
-    });
-    let buffer = '', lastLine = '', other = '', inRefresh = false, steps = 0, killed = false, late = false;
-    const committed: string[] = [];
-    child.stderr.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      for (const line of lines) {
-        if (killed) { if (line.startsWith('metaseries-commit-resumed ')) late = true; continue; }
-        if (line.startsWith('metaseries-commit-resumed ')) continue;
-        lastLine = line;
-        if (line.startsWith('refresh-start ')) { inRefresh = true; committed.length = 0; }
-        else if (line.startsWith('refresh-done ')) inRefresh = false;
-        else if (line.startsWith('metaseries-commit-step ')) {
-          if (line.startsWith('metaseries-commit-step refresh-committed ')) committed.push(line.slice('metaseries-commit-step refresh-committed '.length));
-          if (inRefresh && ++steps >= target) { killed = true; child.kill('SIGKILL'); }
-        } else other += line + '\n';
-      }
-    });
-    child.on('exit', (_code, signal) => (other && !killed ? reject(new Error(other)) : resolveKill({ signal, lastLine, late, committed: [...committed] })));
-    child.on('error', reject);
+async function killOnce(url: string, gen: number, target: number): Promise<KilledChild & { committed: string[] }> {
+  const COMMITTED = 'metaseries-commit-step refresh-committed ';
+  let inRefresh = false, steps = 0;
+  const committed: string[] = [];
+  const result = await runAndKill(CHILD, [url, String(gen)], 40, (line) => {
+    if (line.startsWith('refresh-start ')) { inRefresh = true; committed.length = 0; }
+    else if (line.startsWith('refresh-done ')) inRefresh = false;
+    else if (line.startsWith('metaseries-commit-step ')) {
+      if (line.startsWith(COMMITTED)) committed.push(line.slice(COMMITTED.length));
+      if (inRefresh && ++steps >= target) return 'kill';
+    } else return 'other';
+    return undefined;
   });
+  return { ...result, committed };
 }
 
 const keyOf = (name: string): string => `ds/${parseTsName(name).signal}/${name.slice(name.indexOf('_') + 1)}`;

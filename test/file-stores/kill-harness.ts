@@ -6,7 +6,6 @@
  * After each kill the next open must show one committed version, a describe that agrees
  * with the data, and none of the writer's temp files or journals.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -14,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend } from '@metaseries/core';
 import '@metaseries/storage-parquet';
 import '@metaseries/storage-polars';
-import { ROOT } from '../support/python.js';
+import { runAndKill, type KilledChild } from '../support/kill-child.js';
 
 const KILLS = 50;
 const PARALLEL = 5;
@@ -35,33 +34,16 @@ for (let gen = Number(process.argv[2]); ; gen++) {
 }
 `;
 
-interface KillResult { lastLine: string; signal: NodeJS.Signals | null; saved: number; late: boolean }
-
 /** Run the child until it has saved once, then kill it at the `target`-th commit step after that. */
-function killOnce(kind: string, layout: string, dir: string, startGen: number, target: number): Promise<KillResult> {
-  return new Promise((resolveKill, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD(kind, layout), dir, String(startGen)], {
-      cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, METASERIES_COMMIT_PAUSE_MS: '80' },
-    });
-    let buffer = '', lastLine = '', saved = 0, steps = 0, killed = false, late = false, other = '';
-    child.stderr.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      for (const line of lines) {
-        // The writer went on after the step the kill was aimed at: the kill came late.
-        if (killed) { if (line.startsWith('metaseries-commit-resumed ')) late = true; continue; }
-        lastLine = line;
-        if (line.startsWith('saved ')) saved = Number(line.slice(6));
-        else if (line.startsWith('metaseries-commit-resumed ')) continue;
-        else if (line.startsWith('metaseries-commit-step ')) {
-          if (saved > 0 && ++steps >= target) { killed = true; child.kill('SIGKILL'); }
-        } else other += line + '\n';
-      }
-    });
-    child.on('exit', (_code, signal) => (other && !killed ? reject(new Error(other)) : resolveKill({ lastLine, signal, saved, late })));
-    child.on('error', reject);
+async function killOnce(kind: string, layout: string, dir: string, startGen: number, target: number): Promise<KilledChild & { saved: number }> {
+  let saved = 0, steps = 0;
+  const result = await runAndKill(CHILD(kind, layout), [dir, String(startGen)], 80, (line) => {
+    if (line.startsWith('saved ')) saved = Number(line.slice(6));
+    else if (line.startsWith('metaseries-commit-step ')) { if (saved > 0 && ++steps >= target) return 'kill'; }
+    else return 'other';
+    return undefined;
   });
+  return { ...result, saved };
 }
 
 /** The kill test for one backend kind (one file per kind, so the two run in parallel). */
