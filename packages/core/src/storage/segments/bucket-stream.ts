@@ -150,11 +150,31 @@ export async function reduceChunk(chunk: ReduceChunk, options: { yieldEvery?: nu
   return stream.finish();
 }
 
+type FileDecode = (path: string, layout: Record<string, unknown>) => Promise<Series>;
+
+/** Decoder functions by module and name, looked up once per thread (not once per segment). */
+const fileDecoders = new Map<string, Promise<FileDecode>>();
+
+function fileDecoder(decoder: SegmentFileDecoder): Promise<FileDecode> {
+  const id = `${decoder.module}#${decoder.name}`;
+  let found = fileDecoders.get(id);
+  if (!found) {
+    found = import(decoder.module).then((module: Record<string, unknown>) => {
+      const decode = module[decoder.name];
+      if (typeof decode !== 'function') throw new Error(`${decoder.module} has no function ${decoder.name}`);
+      return decode as FileDecode;
+    });
+    // A module that failed to load is tried again by the next segment.
+    found.catch(() => fileDecoders.delete(id));
+    fileDecoders.set(id, found);
+  }
+  return found;
+}
+
 async function decodeFile(item: { file: string; decoder: SegmentFileDecoder; count: number; what: string }, layout: SeriesLayout): Promise<SegmentPoints> {
   let series: Series;
   try {
-    const decode = (await import(item.decoder.module) as Record<string, (path: string, layout: Record<string, unknown>) => Promise<Series>>)[item.decoder.name];
-    if (typeof decode !== 'function') throw new Error(`${item.decoder.module} has no function ${item.decoder.name}`);
+    const decode = await fileDecoder(item.decoder);
     series = await decode(item.file, layout as unknown as Record<string, unknown>);
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);

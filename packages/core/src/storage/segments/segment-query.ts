@@ -104,7 +104,8 @@ export async function bucketsFromSegments(
   const stream = new BucketStream(aggs, edges, 0, nb);
 
   // Whole segments inside one bucket whose statistics answer the plan are not read.
-  const bySummary = refs.map((r, i) => held[i]! && !cut.has(i) && stream.summarizable && stream.bucketOf(r.first) === stream.bucketOf(r.last) && answers(r, plan));
+  const summarizable = stream.summarizable;
+  const bySummary = refs.map((r, i) => summarizable && held[i]! && !cut.has(i) && stream.bucketOf(r.first) === stream.bucketOf(r.last) && answers(r, plan));
   const toRead = refs.filter((_, i) => !cut.has(i) && !bySummary[i]);
   const fromStatistics = bySummary.filter(Boolean).length;
   const summaryOf = (r: SegmentRef): PointsSummary => ({ count: r.count - r.nanCount, min: r.min ?? Number.NaN, max: r.max ?? Number.NaN, first: r.firstValue ?? Number.NaN, last: r.lastValue ?? Number.NaN });
